@@ -1,0 +1,1 @@
+"""bce-vpn-async."""

@@ -1,0 +1,50 @@
+"""Sessions for the SDK: tests, lint, typecheck, soak, bench and examples.
+
+Each session runs on the interpreter that runs nox (``python=False`` would skip
+the virtualenv; we want one, but on *this* interpreter), so a machine with only
+one Python passes even with ``CI=true``, where nox treats a missing interpreter
+as an error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _install(session: nox.Session, *groups: str, package: bool = True) -> None:
+    # Dependency groups (PEP 735) need pip 25.1; a new venv carries the interpreter's own pip.
+    session.install("--quiet", "pip>=25.1")
+    args = [arg for group in groups for arg in ("--group", group)]
+    if package:
+        args += ["-e", ".[emulator]"]
+    session.install(*args)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The test suite, warnings as errors (ResourceWarning included)."""
+    _install(session, "test")
+    session.run("python", "-W", "error::ResourceWarning", "-m", "pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole tree."""
+    _install(session, "lint", package=False)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the package."""
+    _install(session, "typecheck")
+    session.run("mypy", "--strict", "bce_vpn_async")
