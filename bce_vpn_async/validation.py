@@ -1,0 +1,327 @@
+"""Input rules of the VPN API, shared by the client and the emulator.
+
+Every function is pure: it returns the value (normalised where the API allows more than
+one form) or raises ``BceValidationError(field, rule)``. The rules are the seed guide's
+and the create-tunnel page's (spec section 0a); the client checks them before it sends
+anything, and the emulator checks the same rules on what it receives, so a test against
+the emulator fails the way the service would.
+
+A message names the field and the rule, never the rejected value: the value may be a
+pre-shared key or a password, and a value carrying a line break would forge lines in
+whatever log prints the error. For the same reason no rejection is raised inside an
+``except`` block, so no chained exception (``ipaddress`` quotes its input) carries the
+value into a traceback.
+
+Only the standard library and ``errors`` are imported: the emulator runs without the
+HTTP stack.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Collection
+
+from .errors import BceValidationError
+
+__all__ = [
+    "AUTH_ALGS",
+    "ENC_ALGS",
+    "IKE_MODES",
+    "IKE_VERSIONS",
+    "INTERFACE_TYPES",
+    "PAYMENT_TIMINGS",
+    "PFS_GROUPS",
+    "RESERVATION_TIME_UNITS",
+    "VPN_TYPES",
+    "boolean",
+    "choice",
+    "cidr",
+    "cidr_list",
+    "client_token",
+    "description",
+    "ip_address",
+    "lifetime",
+    "lifetimes",
+    "max_connection",
+    "max_keys",
+    "reservation_length",
+    "resource_id",
+    "resource_name",
+    "secret_key",
+    "ssl_password",
+]
+
+IKE_VERSIONS = frozenset({"v1", "v2"})
+IKE_MODES = frozenset({"main", "aggressive"})
+ENC_ALGS = frozenset({"aes", "aes192", "aes256", "3des"})
+AUTH_ALGS = frozenset({"sha1", "md5"})
+PFS_GROUPS = frozenset({"group2", "group5", "group14", "group24"})
+INTERFACE_TYPES = frozenset({"tap", "tun"})
+VPN_TYPES = frozenset({"IPSec", "SSL"})
+PAYMENT_TIMINGS = frozenset({"Prepaid", "Postpaid"})
+# The API reference documents "month"; the official Python SDK and Terraform send "Month"
+# (spec 3.1). Both are accepted so that code ported from either keeps working.
+RESERVATION_TIME_UNITS = frozenset({"month", "Month"})
+
+_MAX_CONNECTIONS = (5, 10, 20, 50, 100, 200, 500, 1000)
+_RESERVATION_LENGTHS = (*range(1, 10), 12, 24, 36)
+
+_NOT_A_STRING = "must be a string"
+
+# Only RFC 3986 unreserved characters. An id is pasted into the URL path, so anything else
+# either changes the path's structure (/ ? # % \, dot segments, and ";", which Java servlet
+# containers strip as a path parameter) or is written differently by different signers:
+# the official Python SDK signs the raw path while the spec's canonical URI percent-encodes
+# every other character, so an id holding ":" or "+" would fail signature checks for one
+# of them. Every documented id (vpn-shkgan7et1vx, a UUID, vpc-IyWRtII7) fits.
+_ID = re.compile(r"[A-Za-z0-9._~-]+")
+_ID_MAX = 128
+_ID_CHARS = (
+    "may hold only letters, digits and - . _ ~ (no / ? # % \\, spaces or control characters)"
+)
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_./-]{0,64}")
+_NAME_RULE = "must start with a letter and hold only letters, digits and - _ / . (1-65 characters)"
+
+_DESCRIPTION_MAX = 200
+# C0 controls (line breaks and tabs included), DEL, C1 controls and the Unicode line and
+# paragraph separators. A description is a one-line label shown in the console and echoed
+# by every list call; a line break or terminal escape stored in it would forge lines in
+# the logs and terminals that print it later. No source shows a multi-line description.
+# Other Unicode text (Chinese descriptions, ideographic spaces, emoji) is allowed.
+_DESCRIPTION_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_DESCRIPTION_RULE = "must be at most 200 characters with no line breaks or control characters"
+
+# The create-tunnel page lists the symbols !@#$%^*()_ . The SSL user docs (spec 3.14) list
+# !@#$%^*(_ , keeping "(" but not ")": an unbalanced pair that reads as a dropped character,
+# so both secrets accept the tunnel page's set. Refusing ")" locally would block passwords
+# the service most likely takes; if it does refuse one, its own error says so.
+_SECRET_SYMBOLS = "!@#$%^*()_"
+_SECRET_CHARS = re.compile(f"[A-Za-z0-9{re.escape(_SECRET_SYMBOLS)}]*")
+_SECRET_LENGTH = "must be 8-17 characters"
+_SECRET_ALPHABET = f"may hold only letters, digits and the symbols {_SECRET_SYMBOLS}"
+_SECRET_MIX = f"must contain a letter, a digit and a symbol from {_SECRET_SYMBOLS}"
+
+_CIDR_RULE = "must be an IPv4 network in CIDR form, such as 192.168.0.0/24"
+_CIDR_HOST_BITS = "must have no host bits set (give the network address, such as 192.168.0.0/24)"
+
+# Bounded so that a huge digit string cannot cost a big-integer conversion.
+_LIFETIME_TEXT = re.compile(r"([0-9]{1,9})s?")
+_LIFETIME_FORM = "must be whole seconds: an int, a numeric string or a string such as '28800s'"
+_LIFETIME_RANGE = "must be a multiple of 3600 seconds, from 3600 to 86400"
+
+_CLIENT_TOKEN = re.compile(r"[\x21-\x7e]{1,64}")
+
+
+def _text(field: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise BceValidationError(field, _NOT_A_STRING)
+    return value
+
+
+def _integer(field: str, value: object, rule: str) -> int:
+    # bool is an int subclass; True where a number belongs is a caller's mistake, not 1.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BceValidationError(field, rule)
+    return value
+
+
+def resource_id(field: str, value: object) -> str:
+    """An id that goes into the URL path (gateway, tunnel, SSL service, user, VPC ...).
+
+    The check is an allow-list rather than the list of dangerous characters, for the
+    reasons given at ``_ID``: an accepted id is the same string raw and percent-encoded.
+    """
+    text = _text(field, value)
+    if not text:
+        raise BceValidationError(field, "must not be empty")
+    if len(text) > _ID_MAX:
+        raise BceValidationError(field, f"must be at most {_ID_MAX} characters")
+    if text in {".", ".."}:
+        # Dot segments are resolved away by URL normalisation: /v1/vpn/.. is /v1.
+        raise BceValidationError(field, "must not be . or ..")
+    if not _ID.fullmatch(text):
+        raise BceValidationError(field, _ID_CHARS)
+    return text
+
+
+def resource_name(field: str, value: object) -> str:
+    """A gateway, tunnel, SSL service or SSL user name."""
+    text = _text(field, value)
+    if not _NAME.fullmatch(text):
+        raise BceValidationError(field, _NAME_RULE)
+    return text
+
+
+def description(field: str, value: object) -> str:
+    """A free-text description; may be empty."""
+    text = _text(field, value)
+    if len(text) > _DESCRIPTION_MAX or _DESCRIPTION_FORBIDDEN.search(text):
+        raise BceValidationError(field, _DESCRIPTION_RULE)
+    return text
+
+
+def _secret(field: str, value: object) -> str:
+    text = _text(field, value)
+    if not 8 <= len(text) <= 17:
+        raise BceValidationError(field, _SECRET_LENGTH)
+    if not _SECRET_CHARS.fullmatch(text):
+        raise BceValidationError(field, _SECRET_ALPHABET)
+    has_letter = any(c.isascii() and c.isalpha() for c in text)
+    has_digit = any(c.isascii() and c.isdigit() for c in text)
+    has_symbol = any(c in _SECRET_SYMBOLS for c in text)
+    if not (has_letter and has_digit and has_symbol):
+        raise BceValidationError(field, _SECRET_MIX)
+    return text
+
+
+def secret_key(field: str, value: object) -> str:
+    """A tunnel's pre-shared key (create-tunnel page, spec 3.9)."""
+    return _secret(field, value)
+
+
+def ssl_password(field: str, value: object) -> str:
+    """An SSL-VPN user's password: the same shape as a tunnel key (see ``_SECRET_SYMBOLS``)."""
+    return _secret(field, value)
+
+
+def _parse_interface(text: str) -> ipaddress.IPv4Interface | None:
+    try:
+        return ipaddress.IPv4Interface(text)
+    except ValueError:
+        return None
+
+
+def cidr(field: str, value: object) -> str:
+    """An IPv4 network, written the one way every parser reads alike.
+
+    ``ipaddress`` also reads a bare address as a /32 and a netmask after the slash
+    (``10.0.0.0/255.0.0.0``); Go's ``net.ParseCIDR`` and most Java parsers do not, so only
+    the canonical ``a.b.c.d/n`` text is accepted. Host bits set (``10.0.0.1/24``) are an
+    error rather than silently masked: the caller most likely mistyped the network.
+    """
+    text = _text(field, value)
+    interface = _parse_interface(text)
+    if interface is None or str(interface) != text:
+        raise BceValidationError(field, _CIDR_RULE)
+    if interface.ip != interface.network.network_address:
+        raise BceValidationError(field, _CIDR_HOST_BITS)
+    return text
+
+
+def cidr_list(field: str, value: object) -> list[str]:
+    """A non-empty list or tuple of CIDRs; an item's error names it as ``field[i]``."""
+    # A str is a sequence too; "10.0.0.0/8" must not be read as a list of characters.
+    if not isinstance(value, list | tuple):
+        raise BceValidationError(field, "must be a list of IPv4 CIDRs")
+    if not value:
+        raise BceValidationError(field, "must hold at least one CIDR")
+    return [cidr(f"{field}[{index}]", item) for index, item in enumerate(value)]
+
+
+def _parse_address(text: str) -> ipaddress.IPv4Address | None:
+    try:
+        return ipaddress.IPv4Address(text)
+    except ValueError:
+        return None
+
+
+def ip_address(field: str, value: object) -> str:
+    """An IPv4 address in dotted decimal (``ipaddress`` refuses leading zeros and spaces)."""
+    text = _text(field, value)
+    if _parse_address(text) is None:
+        raise BceValidationError(field, "must be an IPv4 address, such as 10.107.245.188")
+    return text
+
+
+def choice(field: str, value: object, allowed: Collection[str]) -> str:
+    """One of ``allowed``, compared exactly: the service's enumerations are case-sensitive."""
+    # Shorter first reads naturally for these sets: group2, group5, group14, group24.
+    listed = ", ".join(sorted(allowed, key=lambda item: (len(item), item)))
+    if not isinstance(value, str) or value not in allowed:
+        raise BceValidationError(field, f"must be one of {listed}")
+    return value
+
+
+def lifetime(field: str, value: object) -> int:
+    """An IKE or IPSec lifetime in seconds.
+
+    Requests carry ints, responses strings such as ``"28800s"`` (spec 4), and a value read
+    back from one is often sent again, so all three forms are read. The multiple-of-3600
+    rule and the 86400 ceiling are the seed guide's (spec 0a); a zero or negative lifetime
+    is meaningless, so the floor is one step of 3600.
+    """
+    if isinstance(value, str):
+        match = _LIFETIME_TEXT.fullmatch(value)
+        if match is None:
+            raise BceValidationError(field, _LIFETIME_FORM)
+        seconds = int(match.group(1))
+    else:
+        seconds = _integer(field, value, _LIFETIME_FORM)
+    if seconds % 3600 or not 3600 <= seconds <= 86400:
+        raise BceValidationError(field, _LIFETIME_RANGE)
+    return seconds
+
+
+def lifetimes(ike_lifetime: int | None, ipsec_lifetime: int | None) -> None:
+    """The seed guide's cross-field rule: phase 2 must not expire before phase 1.
+
+    Takes values already returned by ``lifetime``; a missing one leaves the service's
+    default in force, which cannot be compared, so the rule then does not apply.
+    """
+    if ike_lifetime is None or ipsec_lifetime is None:
+        return
+    if ipsec_lifetime < ike_lifetime:
+        raise BceValidationError(
+            "ipsec_config.ipsec_lifetime", "must not be less than ike_config.ike_lifetime"
+        )
+
+
+def max_keys(value: object) -> int:
+    """A page size; the service caps pages at 1000 (spec 3.2, 3.14)."""
+    rule = "must be an integer from 1 to 1000"
+    keys = _integer("max_keys", value, rule)
+    if not 1 <= keys <= 1000:
+        raise BceValidationError("max_keys", rule)
+    return keys
+
+
+def client_token(value: object) -> str:
+    """An idempotency token: "an ASCII string of at most 64 characters" (spec 1).
+
+    Printable ASCII without spaces: the token travels in the query string and is stored
+    by the service as a key, so a space or a control character gains nothing and risks
+    being encoded differently on the way.
+    """
+    text = _text("client_token", value)
+    if not _CLIENT_TOKEN.fullmatch(text):
+        raise BceValidationError(
+            "client_token", "must be 1-64 printable ASCII characters with no spaces"
+        )
+    return text
+
+
+def max_connection(value: object) -> int:
+    """An SSL gateway's client limit; ``create_vpn`` calls the parameter ``max_connections``."""
+    rule = "must be one of " + ", ".join(map(str, _MAX_CONNECTIONS))
+    connections = _integer("max_connections", value, rule)
+    if connections not in _MAX_CONNECTIONS:
+        raise BceValidationError("max_connections", rule)
+    return connections
+
+
+def reservation_length(value: object) -> int:
+    """A prepaid term in months (spec 3.1): 1 to 9, or one, two or three years."""
+    rule = "must be one of 1-9, 12, 24, 36 (months)"
+    months = _integer("billing.reservation_length", value, rule)
+    if months not in _RESERVATION_LENGTHS:
+        raise BceValidationError("billing.reservation_length", rule)
+    return months
+
+
+def boolean(field: str, value: object) -> bool:
+    """A real bool: ``"false"`` is truthy and 0/1 are likely a different field's value."""
+    if not isinstance(value, bool):
+        raise BceValidationError(field, "must be True or False")
+    return value
