@@ -1,0 +1,164 @@
+"""The middleware chain one request passes through, and the middleware every client uses.
+
+A middleware is an async callable ``(request, call_next) -> response``. The chain is
+plain data: the client builds ``Pipeline([RetryMiddleware, *user middleware,
+SigningMiddleware], send)`` once, and each call runs it from the outside in. Because
+retry sits outside signing, every attempt is signed afresh (a new ``x-bce-date``, the
+current credentials), and user middleware sees every attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Protocol, TypeAlias
+
+import httpx
+from attrs import define
+
+if TYPE_CHECKING:
+    from ._clock import Clock
+    from .credentials import CredentialsProvider
+    from .signing import Signer
+
+__all__ = [
+    "ClockSkew",
+    "Handler",
+    "LoggingMiddleware",
+    "Middleware",
+    "Pipeline",
+    "SigningMiddleware",
+]
+
+Handler: TypeAlias = Callable[[httpx.Request], Awaitable[httpx.Response]]
+
+REQUEST_ID_HEADER = "x-bce-request-id"
+
+# Headers a signer writes. A request that comes round again (a retry) still carries the
+# previous attempt's; they are dropped so the new signature cannot mix old and new.
+_SIGNATURE_HEADERS = ("authorization", "x-bce-date", "x-bce-security-token")
+
+
+class Middleware(Protocol):
+    async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response: ...
+
+
+def _bind(middleware: Middleware, call_next: Handler) -> Handler:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return await middleware(request, call_next)
+
+    return handler
+
+
+class Pipeline:
+    """A middleware chain ending in ``send``, composed once so a call walks no list."""
+
+    def __init__(self, middleware: Sequence[Middleware], send: Handler) -> None:
+        if not callable(send):
+            raise TypeError(f"send must be an async callable, got {type(send).__name__}")
+        for index, item in enumerate(middleware):
+            if not callable(item):
+                raise TypeError(
+                    f"middleware[{index}] must be an async callable "
+                    f"(request, call_next) -> response, got {type(item).__name__}"
+                )
+        self.middleware: tuple[Middleware, ...] = tuple(middleware)
+        handler = send
+        for item in reversed(self.middleware):
+            handler = _bind(item, handler)
+        self._handler = handler
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        return await self._handler(request)
+
+    def __repr__(self) -> str:
+        names = ", ".join(type(item).__name__ for item in self.middleware)
+        return f"Pipeline([{names}])"
+
+
+@define
+class ClockSkew:
+    """Seconds to add to the local wall clock to get the service's.
+
+    One per client, shared by the retry middleware (which learns the offset from a
+    ``RequestExpired`` answer) and the signing middleware (which applies it).
+    """
+
+    offset: float = 0.0
+
+
+class SigningMiddleware:
+    """Signs each attempt with the current credentials and the skew-corrected time."""
+
+    def __init__(
+        self,
+        signer: Signer,
+        credentials: CredentialsProvider,
+        clock: Clock,
+        skew: ClockSkew,
+    ) -> None:
+        self._signer = signer
+        self._credentials = credentials
+        self._clock = clock
+        self._skew = skew
+
+    async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
+        # Asked on every attempt, not once per client, so rotating STS credentials
+        # are picked up as soon as the provider has them.
+        credentials = await self._credentials()
+        for name in _SIGNATURE_HEADERS:
+            request.headers.pop(name, None)
+        self._signer.sign(request, credentials, self._clock.time() + self._skew.offset)
+        return await call_next(request)
+
+    def __repr__(self) -> str:
+        return f"SigningMiddleware(signer={self._signer!r})"
+
+
+class LoggingMiddleware:
+    """One DEBUG line per attempt: what was called, the outcome, and how long it took.
+
+    Headers and bodies are never logged: the signature, the session token, tunnel
+    pre-shared keys and SSL passwords travel there. The path and query hold only ids,
+    flags and the client token.
+    """
+
+    def __init__(self, logger: logging.Logger | None = None) -> None:
+        self._logger = logger if logger is not None else logging.getLogger("bce_vpn_async")
+
+    async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
+        logger = self._logger
+        if not logger.isEnabledFor(logging.DEBUG):
+            return await call_next(request)
+        operation = request.extensions.get("bce_operation", "-")
+        attempt = request.extensions.get("bce_attempt", 1)
+        target = request.url.raw_path.decode("ascii", "replace")
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        except Exception as exc:
+            logger.debug(
+                "%s attempt %s: %s %s failed with %s after %.1f ms",
+                operation,
+                attempt,
+                request.method,
+                target,
+                type(exc).__name__,
+                (time.perf_counter() - started) * 1000,
+            )
+            raise
+        logger.debug(
+            "%s attempt %s: %s %s -> %s (request id %s) in %.1f ms",
+            operation,
+            attempt,
+            request.method,
+            target,
+            response.status_code,
+            response.headers.get(REQUEST_ID_HEADER, "-"),
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    def __repr__(self) -> str:
+        return f"LoggingMiddleware(logger={self._logger.name!r})"
