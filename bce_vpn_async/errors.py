@@ -152,7 +152,8 @@ def _class_for(status_code: int, code: str | None) -> type[BceServerError]:
 
 
 def _request_id(response: httpx.Response) -> str | None:
-    return response.headers.get(REQUEST_ID_HEADER)
+    request_id: str | None = response.headers.get(REQUEST_ID_HEADER)
+    return request_id
 
 
 def error_from_response(response: httpx.Response) -> BceServerError:

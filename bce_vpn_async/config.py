@@ -1,0 +1,109 @@
+"""Client configuration, endpoints and regions."""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal
+
+import httpx
+from attrs import field, frozen, validators
+
+from ._clock import Clock, SystemClock
+from ._version import __version__
+from .errors import BceValidationError
+from .retry import RetryPolicy
+
+__all__ = ["REGIONS", "ClientConfig", "resolve_endpoint"]
+
+# The VPN API lives on the VPC/BCC host of each region (spec section 9).
+REGIONS: dict[str, str] = {
+    "bj": "bcc.bj.baidubce.com",
+    "bd": "bcc.bd.baidubce.com",
+    "gz": "bcc.gz.baidubce.com",
+    "su": "bcc.su.baidubce.com",
+    "hkg": "bcc.hkg.baidubce.com",
+    "fwh": "bcc.fwh.baidubce.com",
+    "cd": "bcc.cd.baidubce.com",
+    "fsh": "bcc.fsh.baidubce.com",
+    "sin": "bcc.sin.baidubce.com",
+}
+
+DEFAULT_USER_AGENT = (
+    f"bce-vpn-async/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
+)
+
+
+def _positive(instance: object, attribute: object, value: float | None) -> None:
+    if value is not None and value <= 0:
+        raise ValueError(f"{getattr(attribute, 'name', 'value')} must be positive")
+
+
+@frozen(kw_only=True)
+class ClientConfig:
+    """How a client talks to the service. An immutable value: change it with ``attrs.evolve``.
+
+    - ``retry``: the retry policy, or ``None`` for a single attempt per call.
+    - ``timeout``: seconds for each phase of one attempt (connect, read, write, pool wait),
+      or an ``httpx.Timeout``. The retry policy's ``total_timeout`` bounds the whole call.
+    - ``max_connections`` / ``max_keepalive_connections``: the connection pool. One client
+      serves any number of concurrent tasks; calls beyond the pool wait for a connection.
+    - ``transport``: ``"aiohttp"`` (default, an ``httpx.AsyncClient`` over
+      ``httpx_aiohttp.AiohttpTransport``: its pool stays cheap at high concurrency) or
+      ``"httpx"`` (httpx's own pool).
+    - ``validate``: check arguments against the API's documented rules before sending.
+      Ids are always checked, whatever this says: they become part of the URL path.
+    - ``clock``: where time comes from; ``bce_vpn_async.testing.FakeClock`` makes retries
+      and waiters instant in tests.
+    """
+
+    retry: RetryPolicy | None = field(factory=RetryPolicy)
+    timeout: float | httpx.Timeout = field(default=30.0)
+    max_connections: int = field(default=100, validator=validators.ge(1))
+    max_keepalive_connections: int = field(default=100, validator=validators.ge(0))
+    transport: Literal["aiohttp", "httpx"] = field(
+        default="aiohttp", validator=validators.in_(("aiohttp", "httpx"))
+    )
+    validate: bool = True
+    user_agent: str = DEFAULT_USER_AGENT
+    signature_expiration: int = field(default=1800, validator=validators.ge(1))
+    clock: Clock = field(factory=SystemClock)
+
+    def httpx_timeout(self) -> httpx.Timeout:
+        if isinstance(self.timeout, httpx.Timeout):
+            return self.timeout
+        _positive(self, "timeout", self.timeout)
+        return httpx.Timeout(self.timeout)
+
+    def httpx_limits(self) -> httpx.Limits:
+        return httpx.Limits(
+            max_connections=self.max_connections,
+            max_keepalive_connections=self.max_keepalive_connections,
+        )
+
+
+def resolve_endpoint(endpoint: str | None, region: str | None) -> str:
+    """The base URL (scheme and host, no trailing slash) for an endpoint or a region.
+
+    A bare host gets ``https://``, which the service recommends; ``http://`` is kept when
+    given (the local emulator serves plain HTTP on loopback).
+    """
+    if endpoint is not None and region is not None:
+        raise BceValidationError("endpoint", "give an endpoint or a region, not both")
+    if endpoint is None:
+        if region is None:
+            raise BceValidationError(
+                "endpoint", "give an endpoint (e.g. 'bcc.bj.baidubce.com') or a region"
+            )
+        if region not in REGIONS:
+            known = ", ".join(sorted(REGIONS))
+            raise BceValidationError("region", f"must be one of: {known}")
+        endpoint = REGIONS[region]
+    endpoint = endpoint.strip().rstrip("/")
+    if "://" not in endpoint:
+        endpoint = f"https://{endpoint}"
+    url = httpx.URL(endpoint)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise BceValidationError("endpoint", "must be a host name or an http(s) URL")
+    if url.path not in ("", "/") or url.query:
+        raise BceValidationError("endpoint", "must not hold a path or a query")
+    return endpoint

@@ -1,0 +1,107 @@
+"""``wait_until_status``: poll a gateway until it reaches a status, with backoff and jitter.
+
+The decisions (what a seen status means, how long to wait next) are pure functions;
+the loop around them is thin, and sleeps through the client's clock, so a
+``FakeClock`` makes a three-minute build take no real time in tests.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import random
+from collections.abc import Awaitable, Callable, Collection
+from typing import TYPE_CHECKING, Any
+
+from .errors import BceNotFoundError, BceValidationError, WaiterFailedError, WaiterTimeoutError
+
+if TYPE_CHECKING:
+    from ._clock import Clock
+    from .models import Vpn
+
+__all__ = ["DEFAULT_FAILURE_STATUSES", "Outcome", "decide", "poll_delay", "wait_for_status"]
+
+DEFAULT_FAILURE_STATUSES: frozenset[str] = frozenset(
+    {"expired", "deleting", "deleted", "failed", "error"}
+)
+
+OnStatus = Callable[["Vpn"], Awaitable[Any] | Any]
+
+
+class Outcome(enum.Enum):
+    DONE = "done"
+    FAILED = "failed"
+    CONTINUE = "continue"
+
+
+def decide(status: str | None, targets: Collection[str], failures: Collection[str]) -> Outcome:
+    """What a status seen while waiting means. A target wins over a failure status."""
+    if status in targets:
+        return Outcome.DONE
+    if status in failures:
+        return Outcome.FAILED
+    return Outcome.CONTINUE
+
+
+def poll_delay(attempt: int, initial: float, maximum: float, rng: random.Random) -> float:
+    """The wait before poll ``attempt + 1``: grows by half each time from ``initial`` up to
+    ``maximum``, then jittered down by up to a fifth so many waiters started together
+    spread out instead of polling in lockstep."""
+    base = min(maximum, initial * 1.5**attempt)
+    return base * rng.uniform(0.8, 1.0)
+
+
+def normalise_targets(status: str | Collection[str]) -> frozenset[str]:
+    targets = frozenset([status]) if isinstance(status, str) else frozenset(status)
+    if not targets or not all(isinstance(s, str) and s for s in targets):
+        raise BceValidationError("status", "must be a status name or a non-empty set of them")
+    return targets
+
+
+async def wait_for_status(
+    get_vpn: Callable[[str], Awaitable[Vpn]],
+    vpn_id: str,
+    targets: frozenset[str],
+    *,
+    clock: Clock,
+    timeout: float,
+    poll_interval: float,
+    max_poll_interval: float,
+    failure_statuses: Collection[str],
+    on_status: OnStatus | None,
+    rng: random.Random,
+) -> Vpn:
+    deadline = clock.monotonic() + timeout
+    last: Vpn | None = None
+    attempt = 0
+    while True:
+        try:
+            vpn = await get_vpn(vpn_id)
+        except BceNotFoundError as exc:
+            raise WaiterFailedError(
+                f"gateway {vpn_id} vanished while waiting for {sorted(targets)}", last=last
+            ) from exc
+        last = vpn
+        if on_status is not None:
+            result = on_status(vpn)
+            if inspect.isawaitable(result):
+                await result
+        outcome = decide(vpn.status, targets, failure_statuses)
+        if outcome is Outcome.DONE:
+            return vpn
+        if outcome is Outcome.FAILED:
+            raise WaiterFailedError(
+                f"gateway {vpn_id} reached {vpn.status!r} while waiting for {sorted(targets)}",
+                last=vpn,
+            )
+        remaining = deadline - clock.monotonic()
+        if remaining <= 0:
+            raise WaiterTimeoutError(
+                f"gateway {vpn_id} was still {vpn.status!r} after {timeout:g} s "
+                f"(waiting for {sorted(targets)})",
+                last=vpn,
+            )
+        await clock.sleep(
+            min(remaining, poll_delay(attempt, poll_interval, max_poll_interval, rng))
+        )
+        attempt += 1

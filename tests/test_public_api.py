@@ -1,0 +1,159 @@
+"""The front door: what users import, and the client's lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+
+import httpx
+import pytest
+import respx
+
+import bce_vpn_async
+from bce_vpn_async import (
+    AsyncVpnClient,
+    BceClientError,
+    BceError,
+    BceValidationError,
+    ClientConfig,
+    Credentials,
+)
+from bce_vpn_async import errors as errors_module
+
+HOST = "bcc.bj.baidubce.com"
+
+
+def test_all_lists_exactly_the_public_names_the_package_exports() -> None:
+    public = {name for name in vars(bce_vpn_async) if not name.startswith("_")}
+    modules = {name for name, value in vars(bce_vpn_async).items() if inspect.ismodule(value)}
+    assert set(bce_vpn_async.__all__) - {"__version__"} == public - modules
+    for name in bce_vpn_async.__all__:
+        assert hasattr(bce_vpn_async, name)
+
+
+def test_every_exception_the_sdk_defines_is_exported() -> None:
+    defined = {
+        name
+        for name, value in vars(errors_module).items()
+        if inspect.isclass(value) and issubclass(value, BceError) and not name.startswith("_")
+    }
+    assert defined <= set(bce_vpn_async.__all__)
+
+
+def test_validation_errors_are_also_value_errors() -> None:
+    assert issubclass(BceValidationError, ValueError)
+
+
+def test_the_client_has_the_21_operations_of_the_official_sdk() -> None:
+    names = [
+        "create_vpn", "list_vpns", "get_vpn", "bind_eip", "unbind_eip", "update_vpn",
+        "delete_vpn", "renew_vpn", "create_vpn_conn", "get_vpn_conn", "update_vpn_conn",
+        "delete_vpn_conn", "create_vpn_sslservice", "get_vpn_sslservice",
+        "update_vpn_sslservice", "delete_vpn_sslservice", "create_vpn_sslusers",
+        "get_vpn_ssl_user", "update_vpn_ssl_user", "delete_vpn_ssl_user",
+        "update_vpn_delete_protect",
+    ]  # fmt: skip
+    for name in names:
+        assert callable(getattr(AsyncVpnClient, name)), name
+
+
+def test_a_region_resolves_to_its_https_endpoint() -> None:
+    client = AsyncVpnClient(credentials=Credentials("ak", "sk"), region="gz")
+    assert client.endpoint == "https://bcc.gz.baidubce.com"
+
+
+def test_an_http_endpoint_is_kept_for_the_local_emulator() -> None:
+    client = AsyncVpnClient(credentials=Credentials("ak", "sk"), endpoint="http://127.0.0.1:8080")
+    assert client.endpoint == "http://127.0.0.1:8080"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({}, "endpoint"),
+        ({"region": "mars"}, "region"),
+        ({"region": "bj", "endpoint": HOST}, "endpoint"),
+        ({"endpoint": "https://bcc.bj.baidubce.com/v1"}, "endpoint"),
+        ({"endpoint": "ftp://bcc.bj.baidubce.com"}, "endpoint"),
+    ],
+)
+def test_a_bad_endpoint_is_refused_when_the_client_is_made(
+    kwargs: dict[str, str], field: str
+) -> None:
+    with pytest.raises(BceValidationError, match=field):
+        AsyncVpnClient(credentials=Credentials("ak", "sk"), **kwargs)
+
+
+def test_making_a_client_reads_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BCE_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("BCE_SECRET_ACCESS_KEY", raising=False)
+    AsyncVpnClient(endpoint=HOST)  # credentials are looked up on first use, not here
+
+
+async def test_missing_environment_credentials_are_named_on_first_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("BCE_ACCESS_KEY_ID", raising=False)
+    monkeypatch.setenv("BCE_SECRET_ACCESS_KEY", "secret-from-env")
+    with respx.mock(using="httpx", assert_all_called=False) as mock:
+        route = mock.route()
+        async with AsyncVpnClient(endpoint=HOST, config=ClientConfig(transport="httpx")) as c:
+            with pytest.raises(BceClientError, match="BCE_ACCESS_KEY_ID") as info:
+                await c.get_vpn("vpn-1")
+    assert "secret-from-env" not in str(info.value)
+    assert route.call_count == 0
+
+
+async def test_closing_twice_is_safe_and_a_closed_client_refuses_calls() -> None:
+    client = AsyncVpnClient(credentials=Credentials("ak", "sk"), endpoint=HOST)
+    async with client:
+        pass
+    await client.aclose()
+    with pytest.raises(BceClientError, match="closed"):
+        await client.get_vpn("vpn-1")
+
+
+async def test_a_callers_http_client_is_never_closed_by_the_sdk() -> None:
+    async with httpx.AsyncClient() as http_client:
+        async with AsyncVpnClient(
+            credentials=Credentials("ak", "sk"), endpoint=HOST, http_client=http_client
+        ):
+            pass
+        assert not http_client.is_closed
+
+
+def test_a_client_used_from_a_second_event_loop_fails_clearly() -> None:
+    client = AsyncVpnClient(
+        credentials=Credentials("ak", "sk"), endpoint=HOST, config=ClientConfig(transport="httpx")
+    )
+
+    async def enter() -> None:
+        await client.__aenter__()
+
+    asyncio.run(enter())
+    errors: list[BaseException] = []
+
+    def other_thread() -> None:
+        async def use() -> None:
+            await client.get_vpn("vpn-1")
+
+        try:
+            asyncio.run(use())
+        except BaseException as exc:  # recorded and asserted below
+            errors.append(exc)
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert len(errors) == 1
+    assert isinstance(errors[0], BceClientError)
+    assert "another event loop" in str(errors[0])
+
+
+def test_the_repr_of_a_client_and_its_credentials_hides_the_secret() -> None:
+    client = AsyncVpnClient(credentials=Credentials("ak", "s3cr3t-value"), endpoint=HOST)
+    assert "s3cr3t-value" not in repr(client)
+    assert "s3cr3t-value" not in repr(Credentials("ak", "s3cr3t-value", "tok3n-value"))
+    assert "tok3n-value" not in repr(Credentials("ak", "s3cr3t-value", "tok3n-value"))
