@@ -1,0 +1,74 @@
+"""A stateful emulator of the BCE VPN service, for tests and local development.
+
+::
+
+    from bce_vpn_async.testing import FakeClock, VpnEmulator
+
+    clock = FakeClock()
+    emulator = VpnEmulator(clock=clock)          # accepts emulator.credentials
+    http = httpx.AsyncClient(transport=emulator.transport(),
+                             base_url="http://bcc.bj.baidubce.com")
+    emulator.faults.add("drop_after", op="create_vpn", times=1)
+    emulator.advance(0.5)                        # building -> unconfigured
+
+Three ways in, one core: ``emulator.transport()`` (in-process httpx transport),
+``emulator.asgi_app`` (``httpx.ASGITransport`` or any ASGI server) and
+``python -m bce_vpn_async.testing serve`` (uvicorn on loopback; extra ``[emulator]``).
+
+What it emulates (spec sections 2-7) and the choices made where the spec is silent:
+
+- All 21 operations, per account (access key id), with ids ``vpn-``, ``vpnconn-``,
+  ``sslvpn-``, ``vpn-ssl-user-`` + 12 lowercase letters and digits from a seeded generator.
+- Status: ``building`` for ``build_seconds`` after creation, ``configuring`` for
+  ``configure_seconds`` after a bind, unbind or tunnel/SSL-VPN service change, ``expired``
+  when a prepaid term (30-day months) has run out, else ``active`` with an EIP bound and
+  ``unconfigured`` without. Computed from timestamps: nothing runs in the background.
+- Refusals (409 ``OperationDenied``): configuration changes and release while building,
+  configuring or expired; bind with an EIP, unbind without; release when delete-protected,
+  prepaid, or with tunnels or an SSL-VPN service left; renew of a postpaid gateway; tunnels
+  on an SSL gateway and an SSL-VPN service on an IPSec one; a second SSL-VPN service;
+  deleting the service while it has users; a taken user name or EIP. 404 ``NoSuchObject``
+  for an unknown id (or another account's); 413 ``LimitExceeded`` past 3 gateways per VPC.
+- Input: missing or ill-typed fields are 400 ``InappropriateJSON``, rule violations 400
+  ``BadRequest`` naming the field (rules from ``bce_vpn_async.validation``), broken JSON
+  400 ``MalformedJSON``; ``null`` counts as absent and unknown keys are ignored. The
+  interface type of an SSL-VPN service and a user's name cannot change (400).
+- Answers: lifetimes as strings with a unit (``"28800s"``, as the seed guide shows);
+  tunnel ``createdTime`` as ``YYYY-MM-DD HH:MM:SS``; gateway ``createTime`` and
+  ``expiredTime`` as ISO 8601 UTC (``2023-11-14T22:13:20Z``); ``eip`` is ``""`` when none.
+- Signatures: ``bce-auth-v1`` in both signed-header modes; ``RequestExpired`` once
+  ``timestamp + expiration`` has passed or when the timestamp is more than 900 s ahead.
+- ``clientToken`` replay for 24 h; marker pagination (sorted by id, marker inclusive,
+  ``maxKeys`` 1-1000, larger values capped); faults deterministic under ``seed``.
+"""
+
+from __future__ import annotations
+
+from bce_vpn_async._clock import FakeClock, SystemClock
+
+from ._app import Answer, ConnectionDropped, WireRequest
+from ._emulator import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, StateView, VpnEmulator
+from ._faults import FAULT_KINDS, Fault, FaultPlan, FaultRule
+from ._log import LoggedRequest, RequestLog
+from ._routes import OPERATION_NAMES
+from ._transport import EmulatorTransport
+
+__all__ = [
+    "FAULT_KINDS",
+    "OPERATION_NAMES",
+    "TEST_ACCESS_KEY_ID",
+    "TEST_SECRET_ACCESS_KEY",
+    "Answer",
+    "ConnectionDropped",
+    "EmulatorTransport",
+    "FakeClock",
+    "Fault",
+    "FaultPlan",
+    "FaultRule",
+    "LoggedRequest",
+    "RequestLog",
+    "StateView",
+    "SystemClock",
+    "VpnEmulator",
+    "WireRequest",
+]

@@ -1,0 +1,363 @@
+"""The wire: one ``handle`` core, and the ASGI app that puts it on a socket.
+
+``WireApp.handle(WireRequest) -> Answer`` does everything the service does around the
+state: faults, the signature, routing, JSON parsing, ``clientToken`` replay, the BCE error
+body and the ``x-bce-request-id``/``Date`` headers on every answer. The in-process
+transport (``_transport``) and ``AsgiApp`` only translate to and from it, so every way in
+behaves alike.
+
+Idempotency: a write's answer is kept for ``token_retention`` seconds (24 h) under
+(account, operation, clientToken). The same token with the same request (path, query
+without the token, parsed body) gets the first answer again, with its new id; with another
+request it gets 403 ``IdempotentParameterMismatch``. Only successes are kept, so a write
+refused while the gateway was busy can be retried with its token.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+from attrs import evolve, frozen
+
+from bce_vpn_async import validation
+from bce_vpn_async._clock import Clock
+from bce_vpn_async.credentials import Credentials
+
+from ._auth import verify
+from ._backend import Backend, Call
+from ._faults import Fault, FaultPlan
+from ._inputs import apply_rule
+from ._log import LoggedRequest, RequestLog, redact, visible_headers
+from ._routes import READ_OPERATIONS, Match, match
+from ._state import ServiceError
+
+__all__ = ["Answer", "AsgiApp", "ConnectionDropped", "WireApp", "WireRequest"]
+
+Headers = tuple[tuple[str, str], ...]
+
+_FAULT_ERRORS = {
+    500: ("InternalError", "We encountered an internal error. Please try again."),
+    502: ("BadGateway", "The gateway received an invalid response. Please try again."),
+    503: ("ServiceUnavailable", "The service is temporarily unavailable. Please try again."),
+    504: ("GatewayTimeout", "The gateway timed out. Please try again."),
+    429: ("RequestLimitExceeded", "Too many requests. Please slow down and try again."),
+}
+
+
+class ConnectionDropped(httpx.RemoteProtocolError):
+    """Raised by the ASGI app to cut a connection (a ``drop_*`` fault).
+
+    uvicorn closes the socket under a response it has started, so the client sees a broken
+    response; ``httpx.ASGITransport`` re-raises it, and it is an httpx transport error.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("the emulator dropped the connection (fault injection)")
+
+
+@frozen
+class WireRequest:
+    """A request as it arrived: decoded path, decoded query pairs, lower-case header names."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    headers: Headers
+    body: bytes
+
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        path: str,
+        query_string: bytes,
+        headers: Iterable[tuple[bytes, bytes]],
+        body: bytes,
+    ) -> WireRequest:
+        # parse_qsl reads "+" as a space and keeps valueless flags, as the signer does.
+        query = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        return cls(
+            method=method.upper(),
+            path=path,
+            query=tuple(query),
+            headers=tuple(
+                (name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in headers
+            ),
+            body=body,
+        )
+
+
+@frozen
+class Answer:
+    """What to send back; ``drop`` cuts the connection instead, after ``stall`` seconds."""
+
+    status: int
+    headers: Headers
+    body: bytes
+    drop: bool = False
+    stall: float = 0.0
+
+
+@frozen
+class _Kept:
+    fingerprint: str
+    status: int
+    body: bytes
+    at: float
+
+
+class WireApp:
+    def __init__(
+        self,
+        *,
+        backend: Backend,
+        accounts: Mapping[str, Credentials],
+        faults: FaultPlan,
+        log: RequestLog,
+        seed: int,
+        latency: Callable[[], float],
+        skew_seconds: float,
+        token_retention: float,
+    ) -> None:
+        self.backend = backend
+        self.accounts = accounts
+        self.faults = faults
+        self.log = log
+        self._latency = latency
+        self._skew = skew_seconds
+        self._retention = token_retention
+        self._request_ids = random.Random(f"{seed}:requests")
+        self._kept: dict[tuple[str, str, str], _Kept] = {}
+
+    @property
+    def clock(self) -> Clock:
+        return self.backend.clock
+
+    async def handle(self, request: WireRequest) -> Answer:
+        request_id = str(uuid.UUID(int=self._request_ids.getrandbits(128), version=4))
+        query = dict(request.query)
+        try:
+            route: Match | ServiceError = match(request.method, request.path, query)
+        except ServiceError as exc:
+            route = exc
+        operation = route.operation if isinstance(route, Match) else None
+        fault = self.faults.draw(operation)
+        delay = self._latency() + (fault.seconds if fault and fault.kind == "latency" else 0.0)
+        if delay > 0:
+            await self.clock.sleep(delay)
+        account = None
+        if fault is not None and fault.kind == "drop_before":
+            answer = Answer(0, (), b"", drop=True)
+        elif fault is not None and fault.kind in ("error", "throttle"):
+            answer = self._fault_answer(fault, request_id)
+        else:
+            account, answer = self._process(request, query, route, request_id)
+            if fault is not None and fault.kind == "drop_after":
+                answer = evolve(answer, drop=True)
+            elif fault is not None and fault.kind == "stall":
+                answer = evolve(answer, stall=fault.seconds)
+        self.log.append(
+            LoggedRequest(
+                method=request.method,
+                path=request.path,
+                query=request.query,
+                operation=operation,
+                headers=visible_headers(dict(request.headers)),
+                body=redact(_json_or_none(request.body)),
+                status=None if fault is not None and fault.kind == "drop_before" else answer.status,
+                fault=None if fault is None else fault.kind,
+                request_id=request_id,
+                access_key_id=account,
+            )
+        )
+        return answer
+
+    def _process(
+        self,
+        request: WireRequest,
+        query: Mapping[str, str],
+        route: Match | ServiceError,
+        request_id: str,
+    ) -> tuple[str | None, Answer]:
+        account = None
+        try:
+            account = verify(
+                method=request.method,
+                path=request.path,
+                query=request.query,
+                headers=request.headers,
+                accounts=self.accounts,
+                now=self.clock.time(),
+                skew_seconds=self._skew,
+            )
+            if isinstance(route, ServiceError):
+                raise route
+            body = _parse_body(request.body)
+            token = query.get("clientToken")
+            if token is None or route.operation in READ_OPERATIONS:
+                return account, self._run(route, account, query, body, request_id)
+            apply_rule(validation.client_token, token)
+            return account, self._idempotent(route, account, query, body, token, request_id)
+        except ServiceError as exc:
+            return account, self._error(exc.status, exc.code, exc.message, request_id)
+
+    def _run(
+        self,
+        route: Match,
+        account: str,
+        query: Mapping[str, str],
+        body: object,
+        request_id: str,
+    ) -> Answer:
+        result = route.handler(self.backend, Call(account, route.path_ids, query, body))
+        payload = b"" if result is None else _dump(result)
+        return self._answer(200, payload, request_id)
+
+    def _idempotent(
+        self,
+        route: Match,
+        account: str,
+        query: Mapping[str, str],
+        body: object,
+        token: str,
+        request_id: str,
+    ) -> Answer:
+        now = self.clock.time()
+        self._forget_before(now - self._retention)
+        key = (account, route.operation, token)
+        params = sorted((k, v) for k, v in query.items() if k != "clientToken")
+        fingerprint = _dump([route.path_ids, params, body]).decode()
+        kept = self._kept.get(key)
+        if kept is not None:
+            if kept.fingerprint != fingerprint:
+                raise ServiceError(
+                    403,
+                    "IdempotentParameterMismatch",
+                    "The request uses the same client token as a previous, "
+                    "but non-identical request.",
+                )
+            return self._answer(kept.status, kept.body, request_id)
+        answer = self._run(route, account, query, body, request_id)
+        self._kept[key] = _Kept(fingerprint, answer.status, answer.body, now)
+        return answer
+
+    def _forget_before(self, cutoff: float) -> None:
+        # Kept answers are in time order, so the expired ones are at the front.
+        while self._kept:
+            key, kept = next(iter(self._kept.items()))
+            if kept.at >= cutoff:
+                return
+            del self._kept[key]
+
+    def _headers(self, request_id: str, body: bytes) -> list[tuple[str, str]]:
+        headers = [
+            ("x-bce-request-id", request_id),
+            ("date", email.utils.formatdate(self.clock.time(), usegmt=True)),
+            ("server", "bce-vpn-async-emulator"),
+            ("content-length", str(len(body))),
+        ]
+        if body:
+            headers.append(("content-type", "application/json;charset=UTF-8"))
+        return headers
+
+    def _answer(self, status: int, body: bytes, request_id: str) -> Answer:
+        return Answer(status, tuple(self._headers(request_id, body)), body)
+
+    def _error(self, status: int, code: str, message: str, request_id: str) -> Answer:
+        body = _dump({"code": code, "message": message, "requestId": request_id})
+        return self._answer(status, body, request_id)
+
+    def _fault_answer(self, fault: Fault, request_id: str) -> Answer:
+        code, message = _FAULT_ERRORS[fault.status]
+        answer = self._error(fault.status, code, message, request_id)
+        if fault.kind != "throttle":
+            return answer
+        after = fault.retry_after
+        text = str(int(after)) if after == int(after) else f"{after:g}"
+        return evolve(answer, headers=(*answer.headers, ("retry-after", text)))
+
+
+def _dump(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _json_or_none(body: bytes) -> Any:
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _parse_body(body: bytes) -> object:
+    """The request's JSON; an empty body reads as ``{}`` (some SDKs send none)."""
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body)
+    except ValueError:
+        error = ServiceError(400, "MalformedJSON", "The request body is not valid JSON.")
+    raise error
+
+
+class AsgiApp:
+    """The emulator as an ASGI 3 application (uvicorn, ``httpx.ASGITransport``)."""
+
+    def __init__(self, app: WireApp) -> None:
+        self._app = app
+
+    async def __call__(
+        self,
+        scope: dict[str, Any],
+        receive: Callable[[], Any],
+        send: Callable[[dict[str, Any]], Any],
+    ) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        request = WireRequest.build(
+            scope["method"],
+            scope["path"],
+            scope.get("query_string", b""),
+            scope["headers"],
+            b"".join(chunks),
+        )
+        answer = await self._app.handle(request)
+        if answer.stall:
+            await self._app.clock.sleep(answer.stall)
+        if answer.drop:
+            # Promise a body, send none, and fail: the server closes the socket mid-response.
+            start = {"type": "http.response.start", "status": 200}
+            await send({**start, "headers": [(b"content-length", b"64")]})
+            raise ConnectionDropped()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
