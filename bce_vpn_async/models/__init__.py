@@ -1,0 +1,55 @@
+"""The SDK's data: request values and the results the service returns.
+
+Models are plain frozen attrs classes and know nothing about JSON keys; the wire
+names live in ``bce_vpn_async.converter``.
+"""
+
+from __future__ import annotations
+
+from bce_vpn_async.models.common import (
+    EMPTY_METADATA,
+    Billing,
+    OperationResult,
+    Page,
+    ResponseMetadata,
+    Tag,
+)
+from bce_vpn_async.models.gateways import CreateVpnResult, Vpn, VpnPage
+from bce_vpn_async.models.ssl import (
+    CreateSslVpnServerResult,
+    CreateSslVpnUsersResult,
+    SslVpnServer,
+    SslVpnUser,
+    SslVpnUserPage,
+    SslVpnUserSpec,
+)
+from bce_vpn_async.models.tunnels import (
+    CreateVpnConnResult,
+    IkeConfig,
+    IpsecConfig,
+    VpnConn,
+    VpnConnList,
+)
+
+__all__ = [
+    "EMPTY_METADATA",
+    "Billing",
+    "CreateSslVpnServerResult",
+    "CreateSslVpnUsersResult",
+    "CreateVpnConnResult",
+    "CreateVpnResult",
+    "IkeConfig",
+    "IpsecConfig",
+    "OperationResult",
+    "Page",
+    "ResponseMetadata",
+    "SslVpnServer",
+    "SslVpnUser",
+    "SslVpnUserPage",
+    "SslVpnUserSpec",
+    "Tag",
+    "Vpn",
+    "VpnConn",
+    "VpnConnList",
+    "VpnPage",
+]

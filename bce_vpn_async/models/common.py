@@ -1,0 +1,83 @@
+"""Values shared by every part of the API: response metadata, tags, billing, page shape."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Protocol, TypeVar
+
+from attrs import field, frozen
+
+__all__ = [
+    "EMPTY_METADATA",
+    "Billing",
+    "OperationResult",
+    "Page",
+    "ResponseMetadata",
+    "Tag",
+]
+
+ItemT_co = TypeVar("ItemT_co", covariant=True)
+
+
+@frozen
+class ResponseMetadata:
+    """What the HTTP exchange said besides the body: request id, status, headers."""
+
+    request_id: str | None = None
+    status_code: int = 0
+    # A Mapping, so a case-insensitive httpx.Headers can be kept as it is; left out of the
+    # hash because a plain dict is not hashable.
+    headers: Mapping[str, str] = field(factory=dict, hash=False)
+
+
+# One shared instance: a page of 1000 gateways would otherwise build 1000 empty ones.
+# Read-only headers, so sharing it is safe.
+EMPTY_METADATA = ResponseMetadata(request_id=None, status_code=0, headers=MappingProxyType({}))
+
+
+@frozen
+class Tag:
+    """A resource tag (``tagKey`` / ``tagValue`` on the wire)."""
+
+    tag_key: str
+    tag_value: str
+
+
+@frozen
+class Billing:
+    """How a gateway is paid for; the wire nests the reservation fields in ``reservation``."""
+
+    payment_timing: str | None = None
+    billing_method: str | None = None
+    reservation_length: int | None = None
+    reservation_time_unit: str | None = None
+
+
+@frozen(kw_only=True)
+class OperationResult:
+    """The result of an operation whose response has no body."""
+
+    metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)
+
+
+class Page(Protocol[ItemT_co]):
+    """What every page of a paginated listing offers, whatever its items are called."""
+
+    @property
+    def marker(self) -> str | None: ...
+
+    @property
+    def next_marker(self) -> str | None: ...
+
+    @property
+    def is_truncated(self) -> bool: ...
+
+    @property
+    def max_keys(self) -> int | None: ...
+
+    @property
+    def items(self) -> tuple[ItemT_co, ...]: ...
+
+    @property
+    def metadata(self) -> ResponseMetadata: ...

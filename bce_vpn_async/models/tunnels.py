@@ -1,0 +1,76 @@
+"""IPSec tunnels (``vpnconn``) and their two phases of key negotiation."""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from bce_vpn_async.models.common import EMPTY_METADATA, ResponseMetadata
+
+__all__ = [
+    "CreateVpnConnResult",
+    "IkeConfig",
+    "IpsecConfig",
+    "VpnConn",
+    "VpnConnList",
+]
+
+
+@frozen
+class IkeConfig:
+    """Phase 1 (IKE) settings; used in requests and read back from responses.
+
+    ``ike_lifetime`` is in seconds (the wire calls it ``ikeLifeTime``).
+    """
+
+    ike_version: str
+    ike_mode: str
+    ike_enc_alg: str
+    ike_pfs: str
+    ike_auth_alg: str | None = None
+    ike_lifetime: int | None = None
+
+
+@frozen
+class IpsecConfig:
+    """Phase 2 (IPSec) settings; used in requests and read back from responses."""
+
+    ipsec_enc_alg: str
+    ipsec_auth_alg: str
+    ipsec_pfs: str | None = None
+    ipsec_lifetime: int | None = None
+
+
+@frozen(kw_only=True)
+class VpnConn:
+    """One IPSec tunnel of a gateway."""
+
+    vpn_conn_id: str
+    vpn_id: str | None = None
+    vpn_conn_name: str | None = None
+    local_ip: str | None = None
+    # The service returns the pre-shared key in clear; keep it out of reprs and logs.
+    secret_key: str | None = field(default=None, repr=False)
+    local_subnets: tuple[str, ...] = ()
+    remote_ip: str | None = None
+    remote_subnets: tuple[str, ...] = ()
+    cgw_id: str | None = None
+    description: str | None = None
+    status: str | None = None
+    created_time: str | None = None
+    health_status: str | None = None
+    ike_config: IkeConfig | None = None
+    ipsec_config: IpsecConfig | None = None
+
+
+@frozen(kw_only=True)
+class VpnConnList:
+    """Every tunnel of one gateway (the service does not paginate this listing)."""
+
+    vpn_conns: tuple[VpnConn, ...] = ()
+    metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)
+
+
+@frozen(kw_only=True)
+class CreateVpnConnResult:
+    vpn_conn_id: str
+    metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)
