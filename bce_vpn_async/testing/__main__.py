@@ -101,6 +101,8 @@ def serve(args: argparse.Namespace) -> None:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
+    # Listening now queues early connections until uvicorn accepts them.
+    sock.listen(128)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     config = uvicorn.Config(

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 
+from bce_vpn_async._clock import Clock
 from bce_vpn_async.credentials import Credentials
 from bce_vpn_async.signing import BceV1Signer
-from bce_vpn_async.testing import FakeClock, VpnEmulator
+from bce_vpn_async.testing import VpnEmulator
 
 BASE_URL = "http://bcc.bj.baidubce.com"
 VPC = "vpc-test1"
@@ -22,7 +23,7 @@ class SignWith(httpx.Auth):
     def __init__(
         self,
         credentials: Credentials,
-        clock: FakeClock,
+        clock: Clock,
         signer: BceV1Signer | None = None,
         offset: float = 0.0,
     ) -> None:

@@ -1,0 +1,85 @@
+"""The emulator on a real socket (uvicorn), and the serve command's choices."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+from emulator_helpers import VPC, SignWith
+
+from bce_vpn_async.testing import SystemClock, VpnEmulator
+from bce_vpn_async.testing.__main__ import _emulator, _parser
+
+GATEWAY = {"vpcId": VPC, "vpnName": "gw1", "billing": {"paymentTiming": "Postpaid"}}
+
+
+@pytest.fixture
+def emulator() -> VpnEmulator:
+    return VpnEmulator(build_seconds=0, configure_seconds=0)
+
+
+@pytest.fixture
+async def http(emulator: VpnEmulator) -> AsyncIterator[httpx.AsyncClient]:
+    # log_config=None: leave the test process's logging alone; "critical" hides the
+    # traceback uvicorn logs for the planned drop.
+    config = uvicorn.Config(
+        emulator.asgi_app, log_config=None, log_level="critical", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        port = sock.getsockname()[1]
+        auth = SignWith(emulator.credentials, SystemClock())
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", auth=auth) as client:
+                yield client
+        finally:
+            server.should_exit = True
+            await task
+
+
+async def test_the_emulator_answers_over_a_socket(http: httpx.AsyncClient) -> None:
+    response = await http.post("/v1/vpn", json=GATEWAY)
+    assert response.status_code == 200
+    assert response.headers["x-bce-request-id"]
+
+
+async def test_a_drop_over_a_socket_breaks_the_response_after_applying(
+    http: httpx.AsyncClient, emulator: VpnEmulator
+) -> None:
+    emulator.faults.add("drop_after", op="create_vpn")
+    with pytest.raises(httpx.RemoteProtocolError):
+        await http.post("/v1/vpn", json=GATEWAY)
+    assert len(emulator.state.gateways) == 1
+
+
+async def test_a_drop_before_over_a_socket_applies_nothing(
+    http: httpx.AsyncClient, emulator: VpnEmulator
+) -> None:
+    emulator.faults.add("drop_before", op="create_vpn")
+    with pytest.raises(httpx.RemoteProtocolError):
+        await http.post("/v1/vpn", json=GATEWAY)
+    assert emulator.state.gateways == {}
+
+
+def test_serve_prints_the_test_accounts_secret_when_none_is_given() -> None:
+    emulator, lines = _emulator(_parser().parse_args(["serve"]))
+    assert lines[1].startswith(f"secret access key: {emulator.credentials.secret_access_key}")
+
+
+def test_serve_does_not_print_a_secret_given_on_the_command_line() -> None:
+    args = ["serve", "--access-key-id", "AK", "--secret-access-key", "do-not-print-me"]
+    _, lines = _emulator(_parser().parse_args(args))
+    assert lines[0] == "access key id: AK"
+    assert "do-not-print-me" not in "\n".join(lines)
+
+
+def test_serve_adds_a_mixed_fault_rule_for_a_fault_rate() -> None:
+    emulator, _ = _emulator(_parser().parse_args(["serve", "--fault-rate", "0.2"]))
+    assert [(rule.kind, rule.rate) for rule in emulator.faults.rules] == [("mix", 0.2)]
