@@ -237,7 +237,7 @@ class Backend:
 
     def update_vpn_delete_protect(self, call: Call) -> None:
         gateway = self.gateway(call)
-        gateway.delete_protect = Body(call.body).flag("deleteProtect", required=True)
+        gateway.delete_protect = Body(call.body).need_flag("deleteProtect")
 
     def _require_free_eip(self, access_key_id: str, eip: str) -> None:
         for other in self.gateways.values():

@@ -62,16 +62,12 @@ class StateView:
 
     @property
     def ssl_users(self) -> dict[str, Json]:
-        users = {}
-        for g in self._backend.gateways.values():
-            server = g.ssl_server
-            for key, user in (server.users if server is not None else {}).items():
-                users[key] = {
-                    **user_view(user),
-                    "vpnId": g.vpn_id,
-                    "sslVpnServerId": server.server_id if server else None,
-                }
-        return users
+        return {
+            key: {**user_view(user), "vpnId": g.vpn_id, "sslVpnServerId": g.ssl_server.server_id}
+            for g in self._backend.gateways.values()
+            if g.ssl_server is not None
+            for key, user in g.ssl_server.users.items()
+        }
 
     def status(self, vpn_id: str) -> str:
         """The gateway's status now; ``KeyError`` if there is no such gateway."""

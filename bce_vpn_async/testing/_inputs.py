@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from bce_vpn_async import validation
 from bce_vpn_async.errors import BceValidationError
@@ -60,12 +60,6 @@ class Body:
     def name(self, key: str) -> str:
         return f"{self._prefix}.{key}" if self._prefix else key
 
-    def has(self, key: str) -> bool:
-        return self._data.get(key) is not None
-
-    def raw(self, key: str) -> object:
-        return self._data.get(key)
-
     def _get(self, key: str, required: bool) -> object:
         value = self._data.get(key)
         if value is None and required:
@@ -81,23 +75,26 @@ class Body:
             raise ServiceError.inappropriate_json(f"{self.name(key)} must be {noun}")
         return value
 
-    def text(self, key: str, *, required: bool = False) -> Any:
-        return self._typed(key, (str,), "a string", required)
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        return cast("str | None", self._typed(key, (str,), "a string", required))
 
-    def integer(self, key: str, *, required: bool = False) -> Any:
-        return self._typed(key, (int,), "an integer", required)
+    def integer(self, key: str) -> int | None:
+        return cast("int | None", self._typed(key, (int,), "an integer", False))
 
-    def flag(self, key: str, *, required: bool = False) -> Any:
-        return self._typed(key, (bool,), "true or false", required)
+    def flag(self, key: str) -> bool | None:
+        return cast("bool | None", self._typed(key, (bool,), "true or false", False))
 
-    def number_or_text(self, key: str, *, required: bool = False) -> Any:
-        return self._typed(key, (int, str), "a number or a string", required)
+    def need_flag(self, key: str) -> bool:
+        return cast(bool, self._typed(key, (bool,), "true or false", True))
+
+    def number_or_text(self, key: str) -> int | str | None:
+        return cast("int | str | None", self._typed(key, (int, str), "a number or a string", False))
 
     def texts(self, key: str, *, required: bool = False) -> list[str] | None:
         value = self._typed(key, (list,), "a list of strings", required)
         if value is not None and not all(isinstance(item, str) for item in value):
             raise ServiceError.inappropriate_json(f"{self.name(key)} must be a list of strings")
-        return value  # type: ignore[no-any-return]
+        return cast("list[str] | None", value)
 
     def child(self, key: str) -> Body | None:
         value = self._get(key, False)
