@@ -81,8 +81,9 @@ class WireRequest:
         headers: Iterable[tuple[bytes, bytes]],
         body: bytes,
     ) -> WireRequest:
-        # parse_qsl reads "+" as a space and keeps valueless flags, as the signer does.
-        query = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        # parse_qsl reads "+" as a space and keeps valueless flags, as the signer does;
+        # UTF-8 because the signer encodes decoded parameters back to UTF-8 bytes.
+        query = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
         return cls(
             method=method.upper(),
             path=path,

@@ -229,3 +229,12 @@ async def test_the_asgi_app_turns_a_drop_into_a_transport_error(
         with pytest.raises(httpx.RemoteProtocolError):
             await http.post("/v1/vpn", json=GATEWAY)
     assert len(emulator.state.gateways) == 1
+
+
+async def test_a_non_ascii_query_value_verifies(
+    http: httpx.AsyncClient, emulator: VpnEmulator
+) -> None:
+    vpn_id = await create_ssl_gateway(http, emulator)
+    response = await http.get(f"/v1/vpn/{vpn_id}/sslVpnUser", params={"userName": "测试 user"})
+    assert response.status_code == 200
+    assert response.json()["sslVpnUsers"] == []
