@@ -1,0 +1,93 @@
+"""Access keys, and where a client gets them from.
+
+A client asks a *provider* (an async callable) for credentials before signing each
+attempt, so STS credentials can rotate under a long-lived client; a static
+``Credentials`` is wrapped into a provider that always answers the same.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TypeAlias
+
+from attrs import Attribute, field, frozen
+
+from .errors import BceClientError, BceValidationError
+
+__all__ = ["Credentials", "CredentialsProvider", "as_provider"]
+
+ACCESS_KEY_ID_VAR = "BCE_ACCESS_KEY_ID"
+SECRET_ACCESS_KEY_VAR = "BCE_SECRET_ACCESS_KEY"
+SESSION_TOKEN_VAR = "BCE_SESSION_TOKEN"
+
+
+def _non_empty_str(_: object, attribute: Attribute[str], value: str) -> None:
+    # The rule only, never the value: it may be a secret.
+    if not isinstance(value, str) or not value:
+        raise BceValidationError(attribute.name, "must be a non-empty str")
+
+
+def _optional_token(_: object, attribute: Attribute[str | None], value: str | None) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise BceValidationError(attribute.name, "must be None or a non-empty str")
+
+
+@frozen
+class Credentials:
+    """An access key pair, and the session token that comes with STS credentials."""
+
+    access_key_id: str = field(validator=_non_empty_str)
+    secret_access_key: str = field(repr=False, validator=_non_empty_str)
+    session_token: str | None = field(default=None, repr=False, validator=_optional_token)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
+        """Read ``BCE_ACCESS_KEY_ID``, ``BCE_SECRET_ACCESS_KEY`` and, if set,
+        ``BCE_SESSION_TOKEN``.
+
+        Surrounding whitespace is dropped (a value pasted from a file usually ends in
+        a newline, which would only show up later as a signature mismatch), and a
+        blank variable counts as unset.
+        """
+        env: Mapping[str, str] = os.environ if environ is None else environ
+        access_key_id = env.get(ACCESS_KEY_ID_VAR, "").strip()
+        secret_access_key = env.get(SECRET_ACCESS_KEY_VAR, "").strip()
+        session_token = env.get(SESSION_TOKEN_VAR, "").strip() or None
+        missing = [
+            name
+            for name, value in (
+                (ACCESS_KEY_ID_VAR, access_key_id),
+                (SECRET_ACCESS_KEY_VAR, secret_access_key),
+            )
+            if not value
+        ]
+        if missing:
+            verb = "is" if len(missing) == 1 else "are"
+            raise BceClientError(
+                f"no BCE credentials: environment variable {' and '.join(missing)} {verb} not set"
+            )
+        return cls(access_key_id, secret_access_key, session_token)
+
+
+CredentialsProvider: TypeAlias = Callable[[], Awaitable[Credentials]]
+
+
+@frozen
+class _StaticProvider:
+    credentials: Credentials
+
+    async def __call__(self) -> Credentials:
+        return self.credentials
+
+
+def as_provider(source: Credentials | CredentialsProvider) -> CredentialsProvider:
+    """A provider for ``source``: static credentials are wrapped, a provider is returned as is."""
+    if isinstance(source, Credentials):
+        return _StaticProvider(source)
+    if callable(source):
+        return source
+    raise TypeError(
+        "credentials must be Credentials or an async callable returning Credentials, "
+        f"not {type(source).__name__}"
+    )
