@@ -163,7 +163,22 @@ class ClientCore:
         client = self._http_client
         if client is None:  # pragma: no cover - _open() always sets it first
             raise BceClientError("this client is not open")
-        return await client.send(request)
+        # Streamed, then read here, so that a body the transport cannot decode (a proxy
+        # labelling plain text as gzip) still gives an error with the status it came with.
+        response = await client.send(request, stream=True)
+        try:
+            await response.aread()
+        except httpx.DecodingError as exc:
+            await response.aclose()
+            raise BceResponseError(
+                f"the response body could not be decoded as its Content-Encoding says: {exc}",
+                status_code=response.status_code,
+                request_id=response.headers.get(REQUEST_ID_HEADER),
+            ) from exc
+        except BaseException:
+            await response.aclose()
+            raise
+        return response
 
     def _token(self, client_token: str | None) -> str:
         if client_token is None:
@@ -214,7 +229,8 @@ class ClientCore:
         content = response.content
         try:
             data = json.loads(content) if content.strip() else {}
-        except ValueError as exc:  # includes UnicodeDecodeError
+        except (ValueError, RecursionError) as exc:
+            # ValueError includes UnicodeDecodeError; RecursionError is deeply nested JSON.
             raise BceResponseError(
                 f"{operation}: the response body is not valid JSON ({len(content)} bytes)",
                 status_code=response.status_code,

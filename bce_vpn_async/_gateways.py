@@ -21,7 +21,13 @@ from .models import (
     VpnPage,
 )
 from .pagination import AsyncPaginator
-from .waiters import DEFAULT_FAILURE_STATUSES, OnStatus, normalise_targets, wait_for_status
+from .waiters import (
+    DEFAULT_FAILURE_STATUSES,
+    OnStatus,
+    normalise_failures,
+    normalise_targets,
+    wait_for_status,
+)
 
 __all__ = ["GatewayOperations"]
 
@@ -86,7 +92,11 @@ class GatewayOperations(ClientCore):
                 validation.ip_address("eip", eip)
             if delete_protect is not None:
                 validation.boolean("delete_protect", delete_protect)
-            for index, tag in enumerate(tags or ()):
+        if tags is not None:
+            # The shape is checked whatever `validate` says: unstructure() reads only Tags.
+            if not isinstance(tags, list | tuple):
+                raise BceValidationError("tags", "must be a list of Tag")
+            for index, tag in enumerate(tags):
                 if not isinstance(tag, Tag):
                     raise BceValidationError(f"tags[{index}]", "must be a Tag")
         if subnet_id is not None:
@@ -127,7 +137,9 @@ class GatewayOperations(ClientCore):
             self._check_id("marker", marker)
         if max_keys is not None:
             validation.max_keys(max_keys)
-        if max_items is not None and (isinstance(max_items, bool) or max_items < 0):
+        if max_items is not None and (
+            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
+        ):
             raise BceValidationError("max_items", "must be a non-negative integer")
         if self._validate:
             if eip is not None:
@@ -302,6 +314,9 @@ class GatewayOperations(ClientCore):
                 or not 0 < value < math.inf
             ):
                 raise BceValidationError(name, "must be a positive number of seconds")
+        failures = normalise_failures(failure_statuses)
+        if on_status is not None and not callable(on_status):
+            raise BceValidationError("on_status", "must be a callable that takes a Vpn")
         return await wait_for_status(
             self.get_vpn,
             vpn_id,
@@ -310,7 +325,7 @@ class GatewayOperations(ClientCore):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max(poll_interval, max_poll_interval),
-            failure_statuses=frozenset(failure_statuses),
+            failure_statuses=failures,
             on_status=on_status,
             rng=random.Random(),
         )

@@ -147,7 +147,7 @@ class SslOperations(ClientCore):
         """Create SSL-VPN users in one batch; returns their ids in the order given."""
         self._check_id("vpn_id", vpn_id)
         token = self._token(client_token)
-        if isinstance(sslusers, SslVpnUserSpec) or not sslusers:
+        if not isinstance(sslusers, Sequence) or isinstance(sslusers, str) or not sslusers:
             raise BceValidationError("sslusers", "must be a non-empty sequence of SslVpnUserSpec")
         if len(sslusers) > MAX_USERS_PER_BATCH:
             raise BceValidationError("sslusers", f"at most {MAX_USERS_PER_BATCH} users per call")
@@ -186,7 +186,9 @@ class SslOperations(ClientCore):
             self._check_id("marker", marker)
         if max_keys is not None:
             validation.max_keys(max_keys)
-        if max_items is not None and (isinstance(max_items, bool) or max_items < 0):
+        if max_items is not None and (
+            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
+        ):
             raise BceValidationError("max_items", "must be a non-negative integer")
         if user_name is not None and self._validate:
             validation.resource_name("user_name", user_name)

@@ -171,7 +171,8 @@ def error_from_response(response: httpx.Response) -> BceServerError:
         return _class_for(status, None)(reason, status_code=status, request_id=request_id)
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
+        # ValueError covers UnicodeDecodeError; RecursionError is deeply nested JSON.
         return BceResponseError(
             f"{reason}; the error body is not JSON ({len(body)} bytes)",
             status_code=status,

@@ -89,9 +89,12 @@ _DESCRIPTION_MAX = 200
 # paragraph separators. A description is a one-line label shown in the console and echoed
 # by every list call; a line break or terminal escape stored in it would forge lines in
 # the logs and terminals that print it later. No source shows a multi-line description.
-# Other Unicode text (Chinese descriptions, ideographic spaces, emoji) is allowed.
-_DESCRIPTION_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_DESCRIPTION_RULE = "must be at most 200 characters with no line breaks or control characters"
+# Other Unicode text (Chinese descriptions, ideographic spaces, emoji) is allowed. A lone
+# surrogate (from a bad decode) cannot be written as UTF-8, so it could never be sent.
+_DESCRIPTION_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_DESCRIPTION_RULE = (
+    "must be at most 200 characters with no line breaks, control characters or lone surrogates"
+)
 
 # The create-tunnel page lists the symbols !@#$%^*()_ . The SSL user docs (spec 3.14) list
 # !@#$%^*(_ , keeping "(" but not ")": an unbalanced pair that reads as a dropped character,

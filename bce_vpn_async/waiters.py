@@ -19,7 +19,15 @@ if TYPE_CHECKING:
     from ._clock import Clock
     from .models import Vpn
 
-__all__ = ["DEFAULT_FAILURE_STATUSES", "Outcome", "decide", "poll_delay", "wait_for_status"]
+__all__ = [
+    "DEFAULT_FAILURE_STATUSES",
+    "Outcome",
+    "decide",
+    "normalise_failures",
+    "normalise_targets",
+    "poll_delay",
+    "wait_for_status",
+]
 
 DEFAULT_FAILURE_STATUSES: frozenset[str] = frozenset(
     {"expired", "deleting", "deleted", "failed", "error"}
@@ -52,10 +60,27 @@ def poll_delay(attempt: int, initial: float, maximum: float, rng: random.Random)
 
 
 def normalise_targets(status: str | Collection[str]) -> frozenset[str]:
-    targets = frozenset([status]) if isinstance(status, str) else frozenset(status)
-    if not targets or not all(isinstance(s, str) and s for s in targets):
-        raise BceValidationError("status", "must be a status name or a non-empty set of them")
-    return targets
+    candidates: object = (status,) if isinstance(status, str) else status
+    return _status_names(
+        "status", candidates, "must be a status name or a non-empty set of them", empty_ok=False
+    )
+
+
+def normalise_failures(statuses: Collection[str]) -> frozenset[str]:
+    """The failure statuses: a collection of names, possibly empty (never fail fast)."""
+    return _status_names(
+        "failure_statuses", statuses, "must be a set of status names", empty_ok=True
+    )
+
+
+def _status_names(field: str, value: object, rule: str, *, empty_ok: bool) -> frozenset[str]:
+    # Checked before a frozenset is built: a number or None would raise TypeError there,
+    # and a lone string would become the set of its characters.
+    if isinstance(value, str) or not isinstance(value, Collection):
+        raise BceValidationError(field, rule)
+    if not (value or empty_ok) or not all(isinstance(s, str) and s for s in value):
+        raise BceValidationError(field, rule)
+    return frozenset(s for s in value if isinstance(s, str))
 
 
 async def wait_for_status(
