@@ -198,10 +198,13 @@ class ClientCore:
             # The query goes out in the signer's canonical form, so what is signed is
             # exactly what is sent (valueless flags become "bind=").
             url += "?" + "&".join(sorted(f"{uri_encode(k)}={uri_encode(v)}" for k, v in query))
-        content = None
+        content = b""
         if body is not None:
             content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        request = httpx.Request(method, url, headers=self._headers, content=content)
+        # Content-Length always goes out, as the official SDK sends it: left unset, aiohttp
+        # adds "Content-Length: 0" to a DELETE after it was signed, and the signature breaks.
+        headers = {**self._headers, "Content-Length": str(len(content))}
+        request = httpx.Request(method, url, headers=headers, content=content)
         request.extensions["timeout"] = dict(self._timeout)
         request.extensions["bce_operation"] = operation
         return request

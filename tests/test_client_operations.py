@@ -617,6 +617,7 @@ async def test_operation_sends_the_documented_request_and_parses_the_response(
         assert token is None
     if body is None:
         assert request.content == b""
+        assert request.headers["content-length"] == "0"  # signed, and sent by every transport
     else:
         assert request.headers["content-type"] == "application/json;charset=utf-8"
         assert json.loads(request.content) == body
