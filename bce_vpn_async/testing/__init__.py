@@ -13,7 +13,8 @@
 
 Three ways in, one core: ``emulator.transport()`` (in-process httpx transport),
 ``emulator.asgi_app`` (``httpx.ASGITransport`` or any ASGI server) and
-``python -m bce_vpn_async.testing serve`` (uvicorn on loopback; extra ``[emulator]``).
+``python -m bce_vpn_async.testing serve`` or ``EmulatorServer`` (uvicorn on loopback, in a
+thread; extra ``[emulator]``). The pytest plugin (``pytest_plugin``) wraps them as fixtures.
 
 What it emulates (spec sections 2-7) and the choices made where the spec is silent:
 
@@ -51,6 +52,7 @@ from ._emulator import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, StateView, Vp
 from ._faults import FAULT_KINDS, Fault, FaultPlan, FaultRule
 from ._log import LoggedRequest, RequestLog
 from ._routes import OPERATION_NAMES
+from ._server import EmulatorServer
 from ._transport import EmulatorTransport
 
 __all__ = [
@@ -60,6 +62,7 @@ __all__ = [
     "TEST_SECRET_ACCESS_KEY",
     "Answer",
     "ConnectionDropped",
+    "EmulatorServer",
     "EmulatorTransport",
     "FakeClock",
     "Fault",

@@ -16,24 +16,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import socket
 import sys
 from collections.abc import Sequence
 
-from bce_vpn_async.testing._app import ConnectionDropped
 from bce_vpn_async.testing._emulator import (
     TEST_ACCESS_KEY_ID,
     TEST_SECRET_ACCESS_KEY,
     VpnEmulator,
 )
-
-
-class _HideDrops(logging.Filter):
-    """uvicorn logs an app's exception with a traceback; a planned drop is not news."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDropped))
+from bce_vpn_async.testing._server import endpoint_of, listening_socket, uvicorn_server
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -91,26 +82,14 @@ def _emulator(args: argparse.Namespace) -> tuple[VpnEmulator, list[str]]:
 
 
 def serve(args: argparse.Namespace) -> None:
-    try:
-        import uvicorn
-    except ImportError:
-        raise SystemExit("serving needs uvicorn: pip install 'bce-vpn-async[emulator]'") from None
     emulator, lines = _emulator(args)
+    try:
+        server = uvicorn_server(emulator, log_level=args.log_level, configure_logging=True)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
     # Bind first so that the printed endpoint is live and --port 0 can say which port.
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
-    # Listening now queues early connections until uvicorn accepts them.
-    sock.listen(128)
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if family == socket.AF_INET6 else host
-    config = uvicorn.Config(
-        emulator.asgi_app, log_level=args.log_level, lifespan="off", access_log=False
-    )
-    server = uvicorn.Server(config)
-    logging.getLogger("uvicorn.error").addFilter(_HideDrops())
-    print(f"endpoint: http://{shown}:{port}", flush=True)
+    sock = listening_socket(args.host, args.port)
+    print(f"endpoint: {endpoint_of(sock)}", flush=True)
     for line in lines:
         print(line, flush=True)
     asyncio.run(server.serve(sockets=[sock]))
