@@ -37,7 +37,10 @@ class HideDrops(logging.Filter):
 def listening_socket(host: str, port: int) -> socket.socket:
     """A TCP socket bound and listening, so ``port=0`` can tell which port it got."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets whose proto says TCP,
+    # and accepted sockets inherit it. Without it, Nagle holds the body of a response
+    # written in two parts until the client's delayed ACK (40 ms), on every kept-alive call.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
