@@ -99,6 +99,9 @@ class GatewayOperations(ClientCore):
             for index, tag in enumerate(tags):
                 if not isinstance(tag, Tag):
                     raise BceValidationError(f"tags[{index}]", "must be a Tag")
+                if self._validate:
+                    validation.tag_key(f"tags[{index}].tag_key", tag.tag_key)
+                    validation.tag_value(f"tags[{index}].tag_value", tag.tag_value)
         if subnet_id is not None:
             self._check_id("subnet_id", subnet_id)
         if resource_group_id is not None:

@@ -34,6 +34,8 @@ __all__ = [
 ]
 
 REQUEST_ID_HEADER = "x-bce-request-id"
+# A service message longer than this is cut: an exception is read in logs and tracebacks.
+MAX_MESSAGE = 1000
 
 # Codes the service uses for a bad signature or an unknown key: whatever the status,
 # they mean the credentials or the clock are wrong, not the request.
@@ -189,6 +191,8 @@ def error_from_response(response: httpx.Response) -> BceServerError:
     body_request_id = data.get("requestId")
     code = code if isinstance(code, str) and code else None
     message = message if isinstance(message, str) and message else reason
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + f"... ({len(message)} characters)"
     if request_id is None and isinstance(body_request_id, str):
         request_id = body_request_id
     return _class_for(status, code)(message, status_code=status, code=code, request_id=request_id)

@@ -50,6 +50,8 @@ __all__ = [
     "resource_name",
     "secret_key",
     "ssl_password",
+    "tag_key",
+    "tag_value",
 ]
 
 IKE_VERSIONS = frozenset({"v1", "v2"})
@@ -163,6 +165,29 @@ def description(field: str, value: object) -> str:
     if len(text) > _DESCRIPTION_MAX or _DESCRIPTION_FORBIDDEN.search(text):
         raise BceValidationError(field, _DESCRIPTION_RULE)
     return text
+
+
+_TAG_SYMBOLS = frozenset("-_ /.")
+_TAG_RULE = "may hold only letters (Chinese included), digits, spaces and - _ / ."
+
+
+def _tag_text(field: str, value: object, shortest: int) -> str:
+    text = _text(field, value)
+    if not shortest <= len(text) <= 65:
+        raise BceValidationError(field, f"must be {shortest}-65 characters")
+    if not all(c.isalnum() or c in _TAG_SYMBOLS for c in text):
+        raise BceValidationError(field, _TAG_RULE)
+    return text
+
+
+def tag_key(field: str, value: object) -> str:
+    """A tag's key: 1-65 letters (Chinese included), digits and ``-_ /.`` (spec section 4)."""
+    return _tag_text(field, value, 1)
+
+
+def tag_value(field: str, value: object) -> str:
+    """A tag's value: like a key, but may be empty."""
+    return _tag_text(field, value, 0)
 
 
 def _secret(field: str, value: object) -> str:

@@ -775,3 +775,24 @@ async def test_with_validation_off_ids_tokens_and_shapes_are_still_checked(
             await _run(call, client)
     assert info.value.field == field
     assert route.call_count == 0
+
+
+async def test_a_tag_breaking_the_documented_rules_is_refused_before_sending() -> None:
+
+    with respx.mock(using="httpx", assert_all_called=False) as mock:
+        route = mock.route()
+        client = AsyncVpnClient(
+            credentials=Credentials("ak", "sk"),
+            endpoint="bcc.bj.baidubce.com",
+            config=ClientConfig(transport="httpx"),
+        )
+        async with client:
+            with pytest.raises(BceValidationError, match=r"tags\[1\]\.tag_key") as info:
+                await client.create_vpn(
+                    "vpc-1",
+                    vpn_name="gw",
+                    billing=Billing(payment_timing="Postpaid"),
+                    tags=[Tag(tag_key="ok", tag_value="1"), Tag(tag_key="a\ud800", tag_value="")],
+                )
+    assert info.value.field == "tags[1].tag_key"
+    assert route.call_count == 0

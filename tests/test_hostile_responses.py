@@ -661,3 +661,12 @@ async def test_a_response_error_keeps_the_parse_failure_as_its_cause(
         with pytest.raises(BceResponseError) as info:
             await client.get_vpn("vpn-1")
     assert isinstance(info.value.__cause__, ValueError)
+
+
+async def test_a_huge_service_message_is_cut_in_the_error() -> None:
+    from bce_vpn_async.errors import MAX_MESSAGE, error_from_response
+
+    response = httpx.Response(400, json={"code": "BadRequest", "message": "x" * 100_000})
+    error = error_from_response(response)
+    assert len(error.message) < MAX_MESSAGE + 50
+    assert error.message.endswith("(100000 characters)")

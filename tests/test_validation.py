@@ -392,3 +392,28 @@ def test_every_public_function_and_enumeration_is_listed_in_all() -> None:
         and (getattr(obj, "__module__", None) == v.__name__ or isinstance(obj, frozenset))
     }
     assert set(v.__all__) == public
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "accepted"),
+    [
+        (v.tag_key, "team", True),
+        (v.tag_key, "部门 net-1/a_b.c", True),
+        (v.tag_key, "", False),
+        (v.tag_key, "k" * 66, False),
+        (v.tag_key, "a:b", False),
+        (v.tag_key, "bad\ud800", False),
+        (v.tag_value, "", True),
+        (v.tag_value, "v" * 65, True),
+        (v.tag_value, "v" * 66, False),
+        (v.tag_value, "x\ny", False),
+    ],
+)
+def test_tag_keys_and_values_follow_the_documented_rules(
+    rule: Callable[[str, object], str], value: str, accepted: bool
+) -> None:
+    if accepted:
+        assert rule("tags[0].tag_key", value) == value
+    else:
+        with pytest.raises(BceValidationError, match=r"tags\[0\]\.tag_key"):
+            rule("tags[0].tag_key", value)
