@@ -223,3 +223,19 @@ async def test_without_retries_a_drop_after_apply_surfaces_as_a_transport_error(
             )
     # The gateway exists although the caller saw an error: exactly what clientToken is for.
     assert len(vpn_emulator.state.gateways) == 1
+
+
+async def test_the_readmes_fixture_example_holds(
+    vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
+) -> None:
+    vpn_emulator.faults.add("drop_after", op="create_vpn", times=1)
+    created = await vpn_client.create_vpn(
+        "vpc-1", vpn_name="gw1", billing=Billing(payment_timing="Postpaid")
+    )
+    vpn = await vpn_client.wait_until_status(created.vpn_id, "unconfigured")
+    assert vpn.vpn_id == created.vpn_id
+    assert len(vpn_emulator.state.gateways) == 1  # the retry was answered, not re-applied
+    assert [r.fault for r in vpn_emulator.requests.for_operation("create_vpn")] == [
+        "drop_after",
+        None,
+    ]
