@@ -13,7 +13,7 @@ import asyncio
 import enum
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -23,8 +23,15 @@ from . import validation
 from .config import ClientConfig, resolve_endpoint
 from .converter import MalformedResponse, structure
 from .credentials import Credentials, CredentialsProvider, as_provider
-from .errors import REQUEST_ID_HEADER, BceClientError, BceResponseError, error_from_response
+from .errors import (
+    REQUEST_ID_HEADER,
+    BceClientError,
+    BceResponseError,
+    BceValidationError,
+    error_from_response,
+)
 from .models import ResponseMetadata
+from .pagination import AsyncPaginator, Page
 from .pipeline import ClockSkew, LoggingMiddleware, Middleware, Pipeline, SigningMiddleware
 from .retry import RetryMiddleware
 from .signing import BceV1Signer, Signer, uri_encode
@@ -32,6 +39,8 @@ from .signing import BceV1Signer, Signer, uri_encode
 __all__ = ["ClientCore"]
 
 T = TypeVar("T")
+PageT = TypeVar("PageT", bound=Page)
+ItemT = TypeVar("ItemT")
 
 API_PREFIX = "/v1"
 _JSON_CONTENT_TYPE = "application/json;charset=utf-8"
@@ -247,6 +256,35 @@ class ClientCore:
                 status_code=response.status_code,
                 request_id=metadata.request_id,
             ) from exc
+
+    def _paginate(
+        self,
+        operation: str,
+        path: str,
+        page: type[PageT],
+        items: Callable[[PageT], Sequence[ItemT]],
+        query: Sequence[tuple[str, str]],
+        *,
+        marker: str | None,
+        max_keys: int | None,
+        max_items: int | None,
+    ) -> AsyncPaginator[PageT, ItemT]:
+        """A paginator over a marker listing; its arguments are checked now, not when
+        it is first awaited."""
+        if marker is not None:
+            self._check_id("marker", marker)
+        if max_keys is not None:
+            query = [*query, ("maxKeys", str(validation.max_keys(max_keys)))]
+        if max_items is not None and (
+            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
+        ):
+            raise BceValidationError("max_items", "must be a non-negative integer")
+
+        async def fetch(page_marker: str | None) -> PageT:
+            sent = query if page_marker is None else [*query, ("marker", page_marker)]
+            return await self._call(operation, "GET", path, page, query=sent)
+
+        return AsyncPaginator(fetch, items, marker=marker, max_items=max_items)
 
     def _check_id(self, field: str, value: object) -> str:
         # Always on, even with validate=False: an id becomes part of the URL path.

@@ -136,32 +136,26 @@ class GatewayOperations(ClientCore):
         """The gateways of a VPC (``GET /v1/vpn``): ``await`` it for one page,
         ``async for`` it for every gateway, or walk ``.pages()``."""
         self._check_id("vpc_id", vpc_id)
-        if marker is not None:
-            self._check_id("marker", marker)
-        if max_keys is not None:
-            validation.max_keys(max_keys)
-        if max_items is not None and (
-            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
-        ):
-            raise BceValidationError("max_items", "must be a non-negative integer")
         if self._validate:
             if eip is not None:
                 validation.ip_address("eip", eip)
             if vpn_type is not None:
                 validation.choice("vpn_type", vpn_type, validation.VPN_TYPES)
-        base: list[tuple[str, str]] = [("vpcId", vpc_id)]
+        query = [("vpcId", vpc_id)]
         if eip is not None:
-            base.append(("eip", eip))
+            query.append(("eip", eip))
         if vpn_type is not None:
-            base.append(("type", vpn_type))
-        if max_keys is not None:
-            base.append(("maxKeys", str(max_keys)))
-
-        async def fetch(page_marker: str | None) -> VpnPage:
-            query = base if page_marker is None else [*base, ("marker", page_marker)]
-            return await self._call("list_vpns", "GET", "/vpn", VpnPage, query=query)
-
-        return AsyncPaginator(fetch, _vpns_of, marker=marker, max_items=max_items)
+            query.append(("type", vpn_type))
+        return self._paginate(
+            "list_vpns",
+            "/vpn",
+            VpnPage,
+            _vpns_of,
+            query,
+            marker=marker,
+            max_keys=max_keys,
+            max_items=max_items,
+        )
 
     async def get_vpn(self, vpn_id: str) -> Vpn:
         """One gateway, with its tunnels and SSL-VPN service (``GET /v1/vpn/{vpnId}``)."""

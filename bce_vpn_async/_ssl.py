@@ -182,29 +182,21 @@ class SslOperations(ClientCore):
         """The SSL-VPN users of a gateway, optionally filtered by ``user_name``:
         ``await`` it for one page, ``async for`` it for every user, or walk ``.pages()``."""
         self._check_id("vpn_id", vpn_id)
-        if marker is not None:
-            self._check_id("marker", marker)
-        if max_keys is not None:
-            validation.max_keys(max_keys)
-        if max_items is not None and (
-            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
-        ):
-            raise BceValidationError("max_items", "must be a non-negative integer")
-        if user_name is not None and self._validate:
-            validation.resource_name("user_name", user_name)
-        base: list[tuple[str, str]] = []
+        query = []
         if user_name is not None:
-            base.append(("userName", user_name))
-        if max_keys is not None:
-            base.append(("maxKeys", str(max_keys)))
-
-        async def fetch(page_marker: str | None) -> SslVpnUserPage:
-            query = base if page_marker is None else [*base, ("marker", page_marker)]
-            return await self._call(
-                "get_vpn_ssl_user", "GET", f"/vpn/{vpn_id}/sslVpnUser", SslVpnUserPage, query=query
-            )
-
-        return AsyncPaginator(fetch, _users_of, marker=marker, max_items=max_items)
+            if self._validate:
+                validation.resource_name("user_name", user_name)
+            query.append(("userName", user_name))
+        return self._paginate(
+            "get_vpn_ssl_user",
+            f"/vpn/{vpn_id}/sslVpnUser",
+            SslVpnUserPage,
+            _users_of,
+            query,
+            marker=marker,
+            max_keys=max_keys,
+            max_items=max_items,
+        )
 
     async def update_vpn_ssl_user(
         self,

@@ -24,7 +24,6 @@ from bce_vpn_async.models import (
     IkeConfig,
     IpsecConfig,
     OperationResult,
-    Page,
     ResponseMetadata,
     SslVpnServer,
     SslVpnUser,
@@ -499,8 +498,8 @@ def test_results_need_only_their_id() -> None:
 
 
 def test_both_pages_offer_their_items_under_one_name() -> None:
-    vpn_page: Page[Vpn] = VpnPage(vpns=(Vpn(vpn_id="a"),))
-    user_page: Page[SslVpnUser] = SslVpnUserPage(ssl_vpn_users=(SslVpnUser(user_id="u"),))
+    vpn_page = VpnPage(vpns=(Vpn(vpn_id="a"),))
+    user_page = SslVpnUserPage(ssl_vpn_users=(SslVpnUser(user_id="u"),))
     assert (vpn_page.items, user_page.items) == ((Vpn(vpn_id="a"),), (SslVpnUser(user_id="u"),))
 
 

@@ -10,7 +10,6 @@ from bce_vpn_async.models.common import (
     EMPTY_METADATA,
     Billing,
     OperationResult,
-    Page,
     ResponseMetadata,
     Tag,
 )
@@ -41,7 +40,6 @@ __all__ = [
     "IkeConfig",
     "IpsecConfig",
     "OperationResult",
-    "Page",
     "ResponseMetadata",
     "SslVpnServer",
     "SslVpnUser",

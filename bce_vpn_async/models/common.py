@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Protocol, TypeVar
 
 from attrs import field, frozen
 
@@ -12,12 +11,9 @@ __all__ = [
     "EMPTY_METADATA",
     "Billing",
     "OperationResult",
-    "Page",
     "ResponseMetadata",
     "Tag",
 ]
-
-ItemT_co = TypeVar("ItemT_co", covariant=True)
 
 
 @frozen
@@ -59,25 +55,3 @@ class OperationResult:
     """The result of an operation whose response has no body."""
 
     metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)
-
-
-class Page(Protocol[ItemT_co]):
-    """What every page of a paginated listing offers, whatever its items are called."""
-
-    @property
-    def marker(self) -> str | None: ...
-
-    @property
-    def next_marker(self) -> str | None: ...
-
-    @property
-    def is_truncated(self) -> bool: ...
-
-    @property
-    def max_keys(self) -> int | None: ...
-
-    @property
-    def items(self) -> tuple[ItemT_co, ...]: ...
-
-    @property
-    def metadata(self) -> ResponseMetadata: ...
