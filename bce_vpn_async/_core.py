@@ -176,13 +176,23 @@ class ClientCore:
         client = self._http_client
         if client is None:  # pragma: no cover - _open() always sets it first
             raise BceClientError("this client is not open")
+        if self._closed():
+            # A retry of a call that was in flight when the client was closed.
+            raise _closed_under_call()
         started = time.perf_counter()
         # Streamed, then read here, so that a body the transport cannot decode (a proxy
         # labelling plain text as gzip) still gives an error with the status it came with.
-        if self._owns_http_client:
-            response = await _send_on_transport(client, request)
-        else:
-            response = await client.send(request, stream=True)
+        try:
+            if self._owns_http_client:
+                response = await _send_on_transport(client, request)
+            else:
+                response = await client.send(request, stream=True)
+        except Exception as exc:
+            # Closing the pool fails the calls on it in the transport's own words (aiohttp's
+            # RuntimeError "Session is closed", a ConnectTimeout that would be retried).
+            if self._closed():
+                raise _closed_under_call() from exc
+            raise
         try:
             await response.aread()
             if self._owns_http_client:
@@ -194,10 +204,16 @@ class ClientCore:
                 status_code=response.status_code,
                 request_id=response.headers.get(REQUEST_ID_HEADER),
             ) from exc
-        except BaseException:
+        except BaseException as exc:
             await response.aclose()
+            if isinstance(exc, Exception) and self._closed():
+                raise _closed_under_call() from exc
             raise
         return response
+
+    def _closed(self) -> bool:
+        # A method, not an inline test: the state changes while a send is awaited.
+        return self._state is _State.CLOSED
 
     def _token(self, client_token: str | None) -> str:
         if client_token is None:
@@ -299,6 +315,10 @@ class ClientCore:
     def _check_id(self, field: str, value: object) -> str:
         # Always on, even with validate=False: an id becomes part of the URL path.
         return validation.resource_id(field, value)
+
+
+def _closed_under_call() -> BceClientError:
+    return BceClientError("this client was closed while the call was in flight")
 
 
 async def _send_on_transport(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
