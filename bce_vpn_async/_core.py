@@ -23,6 +23,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from . import validation
+from ._requests import RequestFactory
 from .config import ClientConfig, resolve_endpoint
 from .converter import MalformedResponse, structure
 from .credentials import Credentials, CredentialsProvider, as_provider
@@ -107,7 +108,9 @@ class ClientCore:
         self._http_client = http_client
         self._owns_http_client = http_client is None
         self._timeout = config.httpx_timeout().as_dict()
-        self._headers = {"Content-Type": _JSON_CONTENT_TYPE, "User-Agent": config.user_agent}
+        self._requests = RequestFactory(
+            self._base_url, {"Content-Type": _JSON_CONTENT_TYPE, "User-Agent": config.user_agent}
+        )
         self._state = _State.UNOPENED
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -228,18 +231,15 @@ class ClientCore:
         query: Sequence[tuple[str, str]],
         body: dict[str, Any] | None,
     ) -> httpx.Request:
-        url = self._base_url + API_PREFIX + path
+        text = None
         if query:
             # The query goes out in the signer's canonical form, so what is signed is
             # exactly what is sent (valueless flags become "bind=").
-            url += "?" + "&".join(sorted(f"{uri_encode(k)}={uri_encode(v)}" for k, v in query))
+            text = "&".join(sorted(f"{uri_encode(k)}={uri_encode(v)}" for k, v in query))
         content = b""
         if body is not None:
             content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        # Content-Length always goes out, as the official SDK sends it: left unset, aiohttp
-        # adds "Content-Length: 0" to a DELETE after it was signed, and the signature breaks.
-        headers = {**self._headers, "Content-Length": str(len(content))}
-        request = httpx.Request(method, url, headers=headers, content=content)
+        request = self._requests.request(method, API_PREFIX + path, text, content)
         request.extensions["timeout"] = dict(self._timeout)
         request.extensions["bce_operation"] = operation
         return request
