@@ -163,7 +163,7 @@ class ClientCore:
         config = self._config
         transport: httpx.AsyncBaseTransport | None = None
         if config.transport == "aiohttp":
-            from httpx_aiohttp import AiohttpTransport
+            from ._aiohttp import AiohttpTransport
 
             transport = AiohttpTransport(limits=config.httpx_limits())
         return httpx.AsyncClient(
