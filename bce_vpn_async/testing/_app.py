@@ -18,6 +18,7 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -41,6 +42,9 @@ from ._state import ServiceError
 __all__ = ["Answer", "AsgiApp", "ConnectionDropped", "WireApp", "WireRequest"]
 
 Headers = tuple[tuple[str, str], ...]
+
+# RFC 9110's token: what a request line's method may be made of.
+_METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 _FAULT_ERRORS = {
     500: ("InternalError", "We encountered an internal error. Please try again."),
@@ -189,6 +193,12 @@ class WireApp:
     ) -> tuple[str | None, Answer]:
         account = None
         try:
+            if not _METHOD.fullmatch(request.method):
+                # A server refuses a request line it cannot parse before it looks at the
+                # signature, which cannot even be computed over a method that is not ASCII.
+                raise ServiceError(
+                    400, "InvalidHTTPRequest", "The request method is not an HTTP token."
+                )
             account = verify(
                 method=request.method,
                 path=request.path,
