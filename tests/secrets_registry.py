@@ -26,6 +26,7 @@ __all__ = [
     "EMULATOR_PSK",
     "EMULATOR_SECRET_ACCESS_KEY",
     "EMULATOR_SSL_PASSWORD",
+    "OFFICIAL_SDK_SECRET_ACCESS_KEY",
     "SECRETS",
     "SOAK_PASSWORD",
     "SOAK_PASSWORD_NEW",
@@ -54,6 +55,7 @@ CLIENT_OPS_PASSWORD_NEW = "N3w_pass!"
 EMULATOR_SECRET_ACCESS_KEY = TEST_SECRET_ACCESS_KEY
 EMULATOR_PSK = "Secret12!x"
 EMULATOR_SSL_PASSWORD = CLIENT_OPS_PASSWORD_ALICE
+OFFICIAL_SDK_SECRET_ACCESS_KEY = "official-sk"  # the served emulator's account, by argv
 
 # STS credentials for the tests that sign with a session token.
 STS_SECRET_ACCESS_KEY = "sts-secret-access-key-7d1f"
@@ -86,6 +88,7 @@ SECRETS: dict[str, str] = {
     "client_ops.password_new": CLIENT_OPS_PASSWORD_NEW,
     "emulator.secret_access_key": EMULATOR_SECRET_ACCESS_KEY,
     "emulator.psk": EMULATOR_PSK,
+    "emulator.official_sdk_secret_access_key": OFFICIAL_SDK_SECRET_ACCESS_KEY,
     "sts.secret_access_key": STS_SECRET_ACCESS_KEY,
     "sts.session_token": STS_SESSION_TOKEN,
     "soak.psk": SOAK_PSK,

@@ -19,6 +19,14 @@ import pytest
 import respx
 from baidubce.auth import bce_v1_signer
 from baidubce.auth.bce_credentials import BceCredentials
+from secrets_registry import (
+    CLIENT_OPS_PASSWORD_ALICE,
+    CLIENT_OPS_PASSWORD_BOB,
+    CLIENT_OPS_PASSWORD_NEW,
+    CLIENT_OPS_PSK,
+    CLIENT_OPS_SECRET_ACCESS_KEY,
+    CLIENT_OPS_SESSION_TOKEN,
+)
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -43,7 +51,7 @@ from bce_vpn_async import (
 from bce_vpn_async._clock import FakeClock
 
 AK = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-SK = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+SK = CLIENT_OPS_SECRET_ACCESS_KEY
 HOST = "bcc.bj.baidubce.com"
 
 IKE = IkeConfig("v1", "main", "aes", "group2", ike_auth_alg="sha1", ike_lifetime=3600)
@@ -63,7 +71,7 @@ IPSEC_WIRE = {
     "ipsecLifetime": 28800,
 }
 TUNNEL_ARGS: dict[str, Any] = {
-    "secret_key": "ddd22@www",
+    "secret_key": CLIENT_OPS_PSK,
     "local_subnets": ["192.168.0.0/20"],
     "remote_subnets": ["192.168.100.0/24"],
     "vpn_conn_name": "vpncon",
@@ -73,7 +81,7 @@ TUNNEL_ARGS: dict[str, Any] = {
     "description": "111",
 }
 TUNNEL_WIRE = {
-    "secretKey": "ddd22@www",
+    "secretKey": CLIENT_OPS_PSK,
     "localSubnets": ["192.168.0.0/20"],
     "remoteSubnets": ["192.168.100.0/24"],
     "vpnConnName": "vpncon",
@@ -134,7 +142,7 @@ TUNNEL_LIST = {
         {
             "vpn_id": "vpn-a0314a79a558",
             "vpn_conn_id": "vpnconn-771763a0da2f",
-            "secretKey": "ddd22@www",
+            "secretKey": CLIENT_OPS_PSK,
             "local_ip": None,
             "localSubnets": ["192.168.100.0/24"],
             "remoteIp": "10.107.245.188",
@@ -230,7 +238,7 @@ def _check_tunnels(result: Any) -> None:
     assert conn.ike_config.ike_lifetime == 28800
     assert conn.ipsec_config is not None
     assert conn.ipsec_config.ipsec_lifetime == 28800
-    assert "ddd22@www" not in repr(conn)
+    assert CLIENT_OPS_PSK not in repr(conn)
 
 
 def _check_ssl_server(result: Any) -> None:
@@ -491,8 +499,8 @@ CASES = [
         lambda c: c.create_vpn_sslusers(
             "vpn-1",
             sslusers=[
-                SslVpnUserSpec("alice", "Passw0rd!", description="ops"),
-                SslVpnUserSpec("bob", "S3cret_(x"),
+                SslVpnUserSpec("alice", CLIENT_OPS_PASSWORD_ALICE, description="ops"),
+                SslVpnUserSpec("bob", CLIENT_OPS_PASSWORD_BOB),
             ],
         ),
         "POST",
@@ -500,8 +508,8 @@ CASES = [
         {},
         {
             "sslVpnUsers": [
-                {"userName": "alice", "password": "Passw0rd!", "description": "ops"},
-                {"userName": "bob", "password": "S3cret_(x"},
+                {"userName": "alice", "password": CLIENT_OPS_PASSWORD_ALICE, "description": "ops"},
+                {"userName": "bob", "password": CLIENT_OPS_PASSWORD_BOB},
             ]
         },
         {"sslVpnUserIds": ["vpn-ssl-user-xynkefqf3n5x", "vpn-ssl-user-abcdefabcdef"]},
@@ -524,12 +532,12 @@ CASES = [
     _case(
         "update_vpn_ssl_user",
         lambda c: c.update_vpn_ssl_user(
-            "vpn-1", "vpn-ssl-user-xynkefqf3n5x", password="N3w_pass!", description="d"
+            "vpn-1", "vpn-ssl-user-xynkefqf3n5x", password=CLIENT_OPS_PASSWORD_NEW, description="d"
         ),
         "PUT",
         "/v1/vpn/vpn-1/sslVpnUser/vpn-ssl-user-xynkefqf3n5x",
         {},
-        {"password": "N3w_pass!", "description": "d"},
+        {"password": CLIENT_OPS_PASSWORD_NEW, "description": "d"},
         None,
         _is_empty_result,
     ),
@@ -650,12 +658,12 @@ async def test_a_given_client_token_is_sent_as_is(client: AsyncVpnClient) -> Non
 
 
 async def test_a_session_token_is_sent_and_signed() -> None:
-    creds = Credentials(AK, SK, session_token="sts-token-value")
+    creds = Credentials(AK, SK, session_token=CLIENT_OPS_SESSION_TOKEN)
     config = ClientConfig(transport="httpx", clock=FakeClock())
     with respx.mock(using="httpx") as mock:
         route = mock.route(host=HOST).mock(return_value=httpx.Response(200, json=VPN_DETAIL))
         async with AsyncVpnClient(credentials=creds, endpoint=HOST, config=config) as client:
             await client.get_vpn("vpn-shkgan7et1vx")
     request = route.calls.last.request
-    assert request.headers["x-bce-security-token"] == "sts-token-value"
+    assert request.headers["x-bce-security-token"] == CLIENT_OPS_SESSION_TOKEN
     assert request.headers["authorization"] == official_authorization(request)

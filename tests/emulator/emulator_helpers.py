@@ -6,6 +6,7 @@ from collections.abc import Generator
 from typing import Any
 
 import httpx
+from secrets_registry import EMULATOR_PSK
 
 from bce_vpn_async._clock import Clock
 from bce_vpn_async.credentials import Credentials
@@ -14,7 +15,7 @@ from bce_vpn_async.testing import VpnEmulator
 
 BASE_URL = "http://bcc.bj.baidubce.com"
 VPC = "vpc-test1"
-PSK = "Secret12!x"
+PSK = EMULATOR_PSK
 
 
 class SignWith(httpx.Auth):

@@ -19,6 +19,7 @@ from baidubce.exception import BceHttpClientError
 from baidubce.retry.retry_policy import NoRetryPolicy
 from baidubce.services.vpn import vpn_model
 from baidubce.services.vpn.vpn_client import VpnClient
+from secrets_registry import EMULATOR_PSK, EMULATOR_SSL_PASSWORD, OFFICIAL_SDK_SECRET_ACCESS_KEY
 
 # The official SDK opens a connection per request and leaves closing it to the garbage
 # collector; that is its habit, not a fault of the emulator.
@@ -26,8 +27,8 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
 )
 
-AK, SK = "official-ak", "official-sk"
-PSK = "Secret12!x"
+AK, SK = "official-ak", OFFICIAL_SDK_SECRET_ACCESS_KEY
+PSK = EMULATOR_PSK
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +144,8 @@ def test_the_official_sdk_completes_every_operation(endpoint: str) -> None:
     got = vpn.get_vpn_sslservice(ssl_id)
     assert (got.ssl_vpn_server_id, got.interface_type) == (server, "tun")
     vpn.update_vpn_sslservice(ssl_id, server, sslservice_name="srv2")
-    users = vpn.create_vpn_sslusers(ssl_id, [vpn_model.SSLUser("alice", "Passw0rd!", "a")])
+    alice = vpn_model.SSLUser("alice", EMULATOR_SSL_PASSWORD, "a")
+    users = vpn.create_vpn_sslusers(ssl_id, [alice])
     user = users.ssl_vpn_user_ids[0]
     page = vpn.get_vpn_ssl_user(ssl_id, max_keys=10)
     assert [item.user_id for item in page.ssl_vpn_users] == [user]

@@ -6,6 +6,7 @@ import re
 
 import httpx
 from emulator_helpers import create_gateway, create_ssl_gateway, error_of
+from secrets_registry import EMULATOR_SSL_PASSWORD
 
 from bce_vpn_async.testing import VpnEmulator
 
@@ -16,8 +17,8 @@ SERVER = {
 }
 USERS = {
     "sslVpnUsers": [
-        {"userName": "alice", "password": "Passw0rd!", "description": "a"},
-        {"userName": "bob", "password": "Passw0rd!"},
+        {"userName": "alice", "password": EMULATOR_SSL_PASSWORD, "description": "a"},
+        {"userName": "bob", "password": EMULATOR_SSL_PASSWORD},
     ]
 }
 
@@ -131,7 +132,7 @@ async def test_users_are_listed_without_passwords(
     await _users(http, vpn_id)
     response = await http.get(f"/v1/vpn/{vpn_id}/sslVpnUser")
     assert len(response.json()["sslVpnUsers"]) == 2
-    assert "Passw0rd!" not in response.text
+    assert EMULATOR_SSL_PASSWORD not in response.text
 
 
 async def test_users_can_be_filtered_by_name(

@@ -14,6 +14,7 @@ from emulator_helpers import (
     error_of,
     tunnel_body,
 )
+from secrets_registry import EMULATOR_SSL_PASSWORD
 
 from bce_vpn_async.testing import FakeClock, VpnEmulator
 
@@ -184,7 +185,7 @@ async def test_list_vpns_filters_by_type_and_eip(
 
 async def test_ssl_users_paginate_by_marker(http: httpx.AsyncClient, emulator: VpnEmulator) -> None:
     vpn_id = await create_ssl_gateway(http, emulator)
-    users = [{"userName": f"user{i}", "password": "Passw0rd!"} for i in range(3)]
+    users = [{"userName": f"user{i}", "password": EMULATOR_SSL_PASSWORD} for i in range(3)]
     await http.post(f"/v1/vpn/{vpn_id}/sslVpnUser", json={"sslVpnUsers": users})
     first = (await http.get(f"/v1/vpn/{vpn_id}/sslVpnUser", params={"maxKeys": 2})).json()
     rest = (
