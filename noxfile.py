@@ -36,6 +36,27 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def soak(session: nox.Session) -> None:
+    """The fault soak at full length: 1000 logical writes across every write operation under
+    30% faults, in-process and over uvicorn, with the reports printed (the normal test run
+    makes about 150)."""
+    _install(session, "test")
+    session.run(
+        "python",
+        "-W",
+        "error::ResourceWarning",
+        "-m",
+        "pytest",
+        "tests/soak",
+        "-m",
+        "soak",
+        "-s",
+        *session.posargs,
+        env={"BCE_VPN_SOAK_WRITES": "1000"},
+    )
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""
     _install(session, "lint", package=False)
