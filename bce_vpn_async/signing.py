@@ -10,6 +10,7 @@ each header value it has seen (a client sends the same few, call after call).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import math
 import string
@@ -208,12 +209,12 @@ def canonical_headers(
 def signing_key(secret_access_key: str, auth_prefix: str) -> str:
     """Lower-case hex HMAC-SHA256 of the auth prefix, keyed by the secret access key."""
     secret = secret_access_key.encode("utf-8")
-    return hmac.digest(secret, auth_prefix.encode("utf-8"), "sha256").hex()
+    return hmac.digest(secret, auth_prefix.encode("utf-8"), hashlib.sha256).hex()
 
 
 def _signature(key_hex: str, canonical_request: bytes) -> str:
     # The signing key's hex text, not its bytes, keys the second HMAC.
-    return hmac.digest(key_hex.encode("ascii"), canonical_request, "sha256").hex()
+    return hmac.digest(key_hex.encode("ascii"), canonical_request, hashlib.sha256).hex()
 
 
 def compute_signature(
@@ -276,15 +277,36 @@ class AuthorizationHeader:
 # -- the signer ----------------------------------------------------------------------------------
 
 
+_TWO_DIGITS: Final = tuple(f"{n:02d}" for n in range(60))
+_DATE_NAME: Final = DATE_HEADER.encode("ascii")
+
+
+class _Second:
+    """What one signer needs for one second: the timestamp, the x-bce-date line, and per
+    access key, the authorization prefix and an HMAC already keyed by the signing key."""
+
+    __slots__ = ("date_line", "epoch", "keys", "stamp", "stamp_bytes")
+
+    def __init__(self, epoch: int, stamp: str, date_line: bytes) -> None:
+        self.epoch = epoch
+        self.stamp = stamp
+        self.stamp_bytes = stamp.encode("ascii")
+        self.date_line = date_line
+        # (access key id, secret) -> (the Authorization header up to the signature, HMAC)
+        self.keys: dict[tuple[str, str], tuple[str, hmac.HMAC]] = {}
+
+
 class _SignerState:
     """What a signer remembers between calls; never part of its value or repr."""
 
-    __slots__ = ("keys", "last_second", "lines")
+    __slots__ = ("day", "lines", "second", "secrets")
 
     def __init__(self) -> None:
-        self.last_second: tuple[int, str] = (-1, "")
-        # (secret, auth prefix) -> signing key; the prefix holds the key id, time and expiration.
-        self.keys: dict[tuple[str, str], str] = {}
+        self.second = _Second(-1, "", b"")
+        # Day number -> "YYYY-MM-DDT": the date part of a timestamp changes once a day.
+        self.day: tuple[int, str] = (-1, "")
+        # Secret -> an HMAC keyed by it, copied to derive each second's signing key.
+        self.secrets: dict[str, hmac.HMAC] = {}
         # (raw name, raw value) -> canonical line, b"" when not signed. Calls repeat the same
         # few headers, and encoding a value byte by byte is the dearest step of signing.
         self.lines: dict[tuple[bytes, bytes], bytes] = {}
@@ -332,30 +354,53 @@ class BceV1Signer:
         names = self.headers_to_sign
         return None if names is None else _normalise_names(names)
 
-    def _timestamp(self, epoch: float) -> str:
-        second = math.floor(epoch)
-        last = self._state.last_second
-        if last[0] == second:
-            return last[1]
-        text = format_timestamp(second)
-        self._state.last_second = (second, text)
-        return text
+    def _second(self, epoch: int) -> _Second:
+        """A new second: its timestamp, built from the day's date and the time of day."""
+        state = self._state
+        day, seconds = divmod(epoch, 86400)
+        if state.day[0] != day:
+            t = time.gmtime(day * 86400)
+            state.day = (day, f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}T")
+        hours, seconds = divmod(seconds, 3600)
+        minutes, seconds = divmod(seconds, 60)
+        stamp = f"{state.day[1]}{_TWO_DIGITS[hours]}:{_TWO_DIGITS[minutes]}:{_TWO_DIGITS[seconds]}Z"
+        # Only ":" in a timestamp needs encoding; the line is built here, not looked up.
+        signed = self._names is None or _DATE_NAME in self._names
+        date_line = _DATE_NAME + b":" + stamp.replace(":", "%3A").encode() if signed else b""
+        second = _Second(epoch, stamp, date_line)
+        state.second = second
+        return second
 
-    def _signing_key(self, secret: str, prefix: str) -> str:
-        keys = self._state.keys
-        cache_key = (secret, prefix)
-        key = keys.get(cache_key)
-        if key is None:
-            key = signing_key(secret, prefix)
-            if len(keys) >= _KEY_CACHE_SIZE:
-                keys.pop(next(iter(keys)), None)
-            keys[cache_key] = key
-        return key
+    def _key(self, second: _Second, credentials: Credentials) -> tuple[str, hmac.HMAC]:
+        """The Authorization prefix and keyed HMAC of one access key for one second."""
+        secret = credentials.secret_access_key
+        secrets = self._state.secrets
+        keyed_by_secret = secrets.get(secret)
+        if keyed_by_secret is None:
+            if len(secrets) >= _KEY_CACHE_SIZE:
+                secrets.clear()
+            keyed_by_secret = hmac.new(secret.encode("utf-8"), digestmod=hashlib.sha256)
+            secrets[secret] = keyed_by_secret
+        prefix = (
+            f"{AUTH_VERSION}/{credentials.access_key_id}/{second.stamp}/{self.expiration_seconds}"
+        )
+        derive = keyed_by_secret.copy()
+        derive.update(prefix.encode("utf-8"))
+        # The signing key's hex text, not its bytes, keys the second HMAC.
+        signing = hmac.new(derive.hexdigest().encode("ascii"), digestmod=hashlib.sha256)
+        entry = (f"{prefix}/{self._slot}/", signing)
+        if len(second.keys) >= _KEY_CACHE_SIZE:
+            second.keys.clear()
+        second.keys[credentials.access_key_id, secret] = entry
+        return entry
 
     def sign(self, request: httpx.Request, credentials: Credentials, timestamp: float) -> None:
-        stamp = self._timestamp(timestamp)
+        epoch = math.floor(timestamp)
+        second = self._state.second
+        if second.epoch != epoch:
+            second = self._second(epoch)
         headers = request.headers
-        headers[DATE_HEADER] = stamp
+        headers[DATE_HEADER] = second.stamp
         token = credentials.session_token
         if token:
             headers[SECURITY_TOKEN_HEADER] = token
@@ -371,10 +416,14 @@ class BceV1Signer:
         for item in headers.raw:
             line = cache.get(item)
             if line is None:
-                line = _header_line(item[0], item[1], self._names) or b""
-                if len(cache) >= _LINE_CACHE_SIZE:
-                    cache.clear()
-                cache[item] = line
+                if item[0] == _DATE_NAME and item[1] == second.stamp_bytes:
+                    # New every second: kept out of the cache so it never fills with them.
+                    line = second.date_line
+                else:
+                    line = _header_line(item[0], item[1], self._names) or b""
+                    if len(cache) >= _LINE_CACHE_SIZE:
+                        cache.clear()
+                    cache[item] = line
             if line:
                 lines.append(line)
         lines.sort()
@@ -386,6 +435,10 @@ class BceV1Signer:
                 b"\n".join(lines),
             )
         )
-        prefix = f"{AUTH_VERSION}/{credentials.access_key_id}/{stamp}/{self.expiration_seconds}"
-        signature = _signature(self._signing_key(credentials.secret_access_key, prefix), canonical)
-        headers["Authorization"] = f"{prefix}/{self._slot}/{signature}"
+        entry = second.keys.get((credentials.access_key_id, credentials.secret_access_key))
+        if entry is None:
+            entry = self._key(second, credentials)
+        authorization, keyed = entry
+        signature = keyed.copy()
+        signature.update(canonical)
+        headers["Authorization"] = authorization + signature.hexdigest()
