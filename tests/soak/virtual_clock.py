@@ -1,10 +1,11 @@
 """Virtual time for many concurrent tasks: sleeps overlap, as they do on a real clock.
 
 ``FakeClock`` advances by each sleep the moment it is asked for and returns at once.
-That is exact for one task, but with hundreds of concurrent tasks the sleeps add up
-instead of overlapping: fifty tasks backing off one second each move the clock fifty
-seconds, and every call in flight sees its ``total_timeout`` consumed by the others'
-sleeps. A soak on a ``FakeClock`` would then measure that artefact, not the retry policy.
+That is exact for one task, but with many concurrent tasks the sleeps add up instead of
+overlapping: the 1000-write soak ends about 390 virtual seconds in on a ``FakeClock``
+and about 20 on this clock, and every call's total timeout is also spent by the other
+tasks' sleeps. (At the soak's size that changed no outcome, but its timings would not
+be a real client's.)
 
 ``AutojumpClock`` keeps every sleeper waiting until virtual time reaches its deadline,
 and a driver task jumps the time to the earliest deadline whenever the event loop has
