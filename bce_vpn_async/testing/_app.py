@@ -101,7 +101,9 @@ class WireRequest:
 
 @frozen
 class Answer:
-    """What to send back; ``drop`` cuts the connection instead, after ``stall`` seconds."""
+    """What to send back, after ``stall`` seconds (latency and stall faults); ``drop``
+    cuts the connection instead. Each way in applies both, so a client's read timeout
+    cuts a long wait alike in-process and over a socket."""
 
     status: int
     headers: Headers
@@ -154,9 +156,9 @@ class WireApp:
             route = exc
         operation = route.operation if isinstance(route, Match) else None
         fault = self.faults.draw(operation)
+        # Latency is held like a stall, by each way in: over a socket the client's read
+        # timeout cuts it, and the in-process transport honours that timeout the same way.
         delay = self._latency() + (fault.seconds if fault and fault.kind == "latency" else 0.0)
-        if delay > 0:
-            await self.clock.sleep(delay)
         account = None
         if fault is not None and fault.kind == "drop_before":
             answer = Answer(0, (), b"", drop=True)
@@ -168,6 +170,8 @@ class WireApp:
                 answer = evolve(answer, drop=True)
             elif fault is not None and fault.kind == "stall":
                 answer = evolve(answer, stall=fault.seconds)
+        if delay > 0:
+            answer = evolve(answer, stall=answer.stall + delay)
         self.log.append(
             LoggedRequest(
                 method=request.method,

@@ -84,6 +84,19 @@ async def test_a_stall_past_the_read_timeout_is_a_read_timeout_after_applying(
     assert clock.sleeps == [5.0]
 
 
+async def test_latency_past_the_read_timeout_is_a_read_timeout_in_process_too(
+    emulator: VpnEmulator, clock: FakeClock
+) -> None:
+    emulator.latency = 30.0
+    auth = SignWith(emulator.credentials, clock)
+    async with httpx.AsyncClient(
+        transport=emulator.transport(), base_url=BASE_URL, auth=auth, timeout=5.0
+    ) as http:
+        with pytest.raises(httpx.ReadTimeout):
+            await http.get("/v1/vpn", params={"vpcId": VPC})
+    assert clock.sleeps == [5.0]
+
+
 async def test_a_stall_within_the_read_timeout_answers_late(
     http: httpx.AsyncClient, emulator: VpnEmulator, clock: FakeClock
 ) -> None:
