@@ -57,6 +57,18 @@ def soak(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """The benchmarks against the official SDK (tests/benchmarks/run.py, about 12 minutes):
+    writes BENCHMARKS.md and benchmarks_calls_per_second.png. The served emulator gets
+    httptools and uvloop, as uvicorn[standard] would, so the server on the shared two cores
+    is as fast as uvicorn makes it; every client runs on the stock asyncio loop.
+    ``nox -s bench -- --quick`` is a one-minute smoke run."""
+    _install(session, "test")
+    session.install("matplotlib", "httptools", "uvloop")
+    session.run("python", "tests/benchmarks/run.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""
     _install(session, "lint", package=False)

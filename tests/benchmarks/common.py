@@ -1,0 +1,160 @@
+"""What every benchmark process shares: the served emulator, CPU clocks, the two clients.
+
+The emulator runs in a process of its own (``python -m bce_vpn_async.testing serve``) so
+that the client's CPU and memory figures are the client's alone; its own CPU is read from
+``/proc/<pid>/stat``, because on two cores a saturated server is the first thing that
+bends a throughput figure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bce_vpn_async.testing._emulator import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
+
+AK = TEST_ACCESS_KEY_ID
+SK = TEST_SECRET_ACCESS_KEY
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of another process (utime + stime in /proc/<pid>/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        # The command name may hold spaces; the fields after its closing parenthesis do not.
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def vm_hwm_mb() -> float:
+    """VmHWM from /proc/self/status: the same peak, readable mid-run."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+class Server:
+    """``serve`` in a child process; ``endpoint`` is ``http://127.0.0.1:PORT``."""
+
+    def __init__(self, *, latency_ms: float, build_seconds: float = 0.0) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "bce_vpn_async.testing",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--latency-ms",
+            str(latency_ms),
+            "--build-seconds",
+            str(build_seconds),
+            "--configure-seconds",
+            "0",
+        ]
+        self.latency_ms = latency_ms
+        self.build_seconds = build_seconds
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        first = self.process.stdout.readline()
+        if not first.startswith("endpoint: "):
+            self.stop()
+            raise RuntimeError(f"the emulator did not start: {first!r}")
+        self.endpoint = first.removeprefix("endpoint: ").strip()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def cpu(self) -> float:
+        return process_cpu(self.pid)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class Meter:
+    """Wall time, this process's CPU time and the server's CPU time over a block."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self.server_pid = server_pid
+        self.wall = self.cpu = self.user = self.system = self.server_cpu = 0.0
+
+    @contextmanager
+    def measure(self) -> Iterator[Meter]:
+        server0 = process_cpu(self.server_pid) if self.server_pid else 0.0
+        usage0 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu0 = time.process_time()
+        wall0 = time.perf_counter()
+        try:
+            yield self
+        finally:
+            self.wall = time.perf_counter() - wall0
+            self.cpu = time.process_time() - cpu0
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            self.user = usage.ru_utime - usage0.ru_utime
+            self.system = usage.ru_stime - usage0.ru_stime
+            if self.server_pid:
+                self.server_cpu = process_cpu(self.server_pid) - server0
+
+
+def sdk_client(endpoint: str, middleware: Sequence[Any] = (), **config: Any) -> Any:
+    from bce_vpn_async import AsyncVpnClient, ClientConfig, Credentials
+
+    return AsyncVpnClient(
+        credentials=Credentials(AK, SK),
+        endpoint=endpoint,
+        config=ClientConfig(**config),
+        middleware=middleware,
+    )
+
+
+def official_client(endpoint: str) -> Any:
+    """The official SDK's client, as its guide configures it (its default retry policy)."""
+    from baidubce.auth.bce_credentials import BceCredentials
+    from baidubce.bce_client_configuration import BceClientConfiguration
+    from baidubce.services.vpn.vpn_client import VpnClient
+
+    config = BceClientConfiguration(credentials=BceCredentials(AK, SK), endpoint=endpoint)
+    return VpnClient(config)
+
+
+def run_worker(*args: str, timeout: float = 600) -> dict[str, Any]:
+    """Run ``worker.py`` with ``args`` in a fresh process; its last stdout line is JSON."""
+    command = [sys.executable, str(HERE / "worker.py"), *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"worker {args} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result

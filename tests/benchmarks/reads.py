@@ -1,0 +1,145 @@
+"""Concurrent reads: N ``get_vpn`` calls at concurrency C, one contender per process.
+
+Every async contender runs C coroutines that take calls from one shared count, so C calls
+are in flight until the last ones; the official SDK runs in C threads (``pool.map``) or
+through ``asyncio.to_thread`` under a semaphore of C. Before the measured block each
+contender makes C calls at concurrency C, so pooled clients have their connections open
+and every contender has imported and warmed what it needs.
+
+The raw contenders send the request this SDK sends (same URL, headers and signature, from
+``BceV1Signer``) and decode the JSON body: the least any httpx-based SDK has to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from common import AK, SK, Meter, official_client, peak_rss_mb, sdk_client
+
+CONTENDERS = (
+    "sdk",
+    "sdk-httpx",
+    "official-threads",
+    "official-to_thread",
+    "httpx-raw",
+    "httpx-aiohttp-raw",
+)
+
+
+async def _drive(call: Callable[[], Awaitable[Any]], n: int, c: int) -> None:
+    remaining = n
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await call()
+
+    await asyncio.gather(*(worker() for _ in range(min(c, n))))
+
+
+async def _measure_async(call: Callable[[], Awaitable[Any]], n: int, c: int, meter: Meter) -> None:
+    await _drive(call, c, c)
+    with meter.measure():
+        await _drive(call, n, c)
+
+
+async def _sdk(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, transport: str) -> None:
+    pool = max(100, c)
+    async with sdk_client(
+        endpoint, transport=transport, max_connections=pool, max_keepalive_connections=pool
+    ) as client:
+
+        async def call() -> None:
+            await client.get_vpn(vpn_id)
+
+        await _measure_async(call, n, c, meter)
+
+
+async def _raw(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, aiohttp: bool) -> None:
+    import httpx
+
+    from bce_vpn_async.config import DEFAULT_USER_AGENT
+    from bce_vpn_async.credentials import Credentials
+    from bce_vpn_async.signing import BceV1Signer
+
+    limits = httpx.Limits(max_connections=max(100, c), max_keepalive_connections=max(100, c))
+    transport: httpx.AsyncBaseTransport | None = None
+    if aiohttp:
+        from httpx_aiohttp import AiohttpTransport
+
+        transport = AiohttpTransport(limits=limits)
+    signer = BceV1Signer()
+    credentials = Credentials(AK, SK)
+    url = f"{endpoint}/v1/vpn/{vpn_id}"
+    headers = {
+        "Content-Type": "application/json;charset=utf-8",
+        "User-Agent": DEFAULT_USER_AGENT,
+        "Content-Length": "0",
+    }
+    async with httpx.AsyncClient(transport=transport, limits=limits, timeout=30.0) as http:
+
+        async def call() -> None:
+            request = httpx.Request("GET", url, headers=headers, content=b"")
+            signer.sign(request, credentials, time.time())
+            response = await http.send(request)
+            if response.status_code != 200:
+                raise RuntimeError(f"unexpected {response.status_code}: {response.text}")
+            json.loads(response.content)
+
+        await _measure_async(call, n, c, meter)
+
+
+def _official_threads(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter) -> None:
+    client = official_client(endpoint)
+    with ThreadPoolExecutor(max_workers=c) as pool:
+        list(pool.map(lambda _: client.get_vpn(vpn_id), range(c)))
+        with meter.measure():
+            list(pool.map(lambda _: client.get_vpn(vpn_id), range(n)))
+
+
+async def _official_to_thread(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter) -> None:
+    # The loop's default executor, as a user calling to_thread gets it:
+    # min(32, cpu_count + 4) threads, whatever C is.
+    client = official_client(endpoint)
+
+    async def call() -> None:
+        await asyncio.to_thread(client.get_vpn, vpn_id)
+
+    await _measure_async(call, n, c, meter)
+
+
+def run(
+    contender: str, endpoint: str, vpn_id: str, n: int, c: int, server_pid: int
+) -> dict[str, Any]:
+    meter = Meter(server_pid)
+    if contender == "sdk":
+        asyncio.run(_sdk(endpoint, vpn_id, n, c, meter, "aiohttp"))
+    elif contender == "sdk-httpx":
+        asyncio.run(_sdk(endpoint, vpn_id, n, c, meter, "httpx"))
+    elif contender == "httpx-raw":
+        asyncio.run(_raw(endpoint, vpn_id, n, c, meter, aiohttp=False))
+    elif contender == "httpx-aiohttp-raw":
+        asyncio.run(_raw(endpoint, vpn_id, n, c, meter, aiohttp=True))
+    elif contender == "official-threads":
+        _official_threads(endpoint, vpn_id, n, c, meter)
+    elif contender == "official-to_thread":
+        asyncio.run(_official_to_thread(endpoint, vpn_id, n, c, meter))
+    else:
+        raise ValueError(f"unknown contender {contender!r}")
+    return {
+        "contender": contender,
+        "n": n,
+        "c": c,
+        "wall": meter.wall,
+        "cpu": meter.cpu,
+        "user": meter.user,
+        "system": meter.system,
+        "server_cpu": meter.server_cpu,
+        "peak_rss_mb": peak_rss_mb(),
+    }

@@ -1,0 +1,337 @@
+"""BENCHMARKS.md and the calls-per-second plot, from one run's raw results."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import importlib.util
+import os
+import platform
+import statistics
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import bulk
+import reads
+from common import ROOT
+
+PACKAGES = (
+    "bce-vpn-async",
+    "httpx",
+    "httpx-aiohttp",
+    "aiohttp",
+    "attrs",
+    "cattrs",
+    "bce-python-sdk",
+    "uvicorn",
+    "httptools",
+    "uvloop",
+)
+LABELS = {
+    "sdk": "bce-vpn-async (aiohttp transport, default)",
+    "sdk-httpx": 'bce-vpn-async (transport="httpx")',
+    "official-threads": "official SDK, ThreadPoolExecutor(C)",
+    "official-to_thread": "official SDK, asyncio.to_thread",
+    "httpx-raw": "raw httpx, native pool",
+    "httpx-aiohttp-raw": "raw httpx over httpx_aiohttp",
+    "sdk-fixed-poll": "bce-vpn-async, the script's fixed-interval loop",
+    "sdk-50-tasks": "bce-vpn-async, 50 gateways at a time",
+}
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _machine() -> list[str]:
+    model = "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
+                break
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return [
+        f"- Date: {now}; commit `{commit or 'unknown'}`",
+        f"- Machine: {os.cpu_count()} CPUs ({model}), {memory} memory, "
+        f"{platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()} ({platform.python_implementation()})",
+        f"- Packages: {', '.join(versions)}",
+    ]
+
+
+def _server_stack() -> str:
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return f"uvicorn with {http} and {loop}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _reads_summary(results: list[dict[str, Any]]) -> dict[tuple[int, str], dict[str, float]]:
+    grouped: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for result in results:
+        grouped[result["c"], result["contender"]].append(result)
+    summary = {}
+    for key, runs in grouped.items():
+        n = runs[0]["n"]
+        wall = _median([r["wall"] for r in runs])
+        summary[key] = {
+            "n": n,
+            "rounds": len(runs),
+            "wall": wall,
+            "calls_per_s": n / wall,
+            "cpu_us": _median([r["cpu"] / n * 1e6 for r in runs]),
+            "user_us": _median([r["user"] / n * 1e6 for r in runs]),
+            "system_us": _median([r["system"] / n * 1e6 for r in runs]),
+            "server_us": _median([r["server_cpu"] / n * 1e6 for r in runs]),
+            "server_load": _median([r["server_cpu"] / r["wall"] for r in runs]),
+            "client_load": _median([r["cpu"] / r["wall"] for r in runs]),
+            "rss": _median([r["peak_rss_mb"] for r in runs]),
+        }
+    return summary
+
+
+def _bulk_summary(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result in results:
+        grouped[result["contender"]].append(result)
+    return {
+        contender: {
+            "wall": _median([r["wall"] for r in runs]),
+            "requests": _median([r["requests"] / r["gateways"] for r in runs]),
+            "late_median": _median([r["late_median"] for r in runs]),
+            "late_p95": _median([r["late_p95"] for r in runs]),
+            "late_max": _median([r["late_max"] for r in runs]),
+            "cpu": _median([r["cpu"] for r in runs]),
+            "server_cpu": _median([r["server_cpu"] for r in runs]),
+            "rounds": len(runs),
+        }
+        for contender, runs in grouped.items()
+    }
+
+
+def _reads_section(summary: dict[tuple[int, str], dict[str, float]], latency: float) -> list[str]:
+    lines: list[str] = []
+    for c in sorted({c for c, _ in summary}):
+        n = int(next(v["n"] for (cc, _), v in summary.items() if cc == c))
+        floor = n / c * latency
+        lines += ["", f"**C = {c}**, N = {n}, latency floor N/C x latency = {floor:.3f} s", ""]
+        rows = []
+        for contender in reads.CONTENDERS:
+            s = summary.get((c, contender))
+            if s is None:
+                continue
+            server = f"{s['server_load']:.2f} ({s['server_us']:.0f} µs/call)"
+            if s["server_load"] >= 0.9:
+                server += " **saturated**"
+            rows.append(
+                [
+                    LABELS[contender],
+                    f"{s['wall']:.3f}",
+                    f"{s['wall'] / floor:.2f}x",
+                    f"{s['calls_per_s']:.0f}",
+                    f"{s['cpu_us']:.0f} ({s['user_us']:.0f} + {s['system_us']:.0f})",
+                    f"{s['client_load']:.2f}",
+                    server,
+                    f"{s['rss']:.0f}",
+                ]
+            )
+        lines += _table(
+            [
+                "contender",
+                "wall s",
+                "/ floor",
+                "calls/s",
+                "client CPU µs/call (user + sys)",
+                "client cores",
+                "server cores",
+                "peak RSS MB",
+            ],
+            rows,
+        )
+    return lines
+
+
+def _plot(summary: dict[tuple[int, str], dict[str, float]], latency: float, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    figure, axes = plt.subplots(figsize=(9, 5.5), dpi=110)
+    levels = sorted({c for c, _ in summary})
+    for contender in reads.CONTENDERS:
+        points = [
+            (c, summary[c, contender]["calls_per_s"]) for c in levels if (c, contender) in summary
+        ]
+        if points:
+            xs, ys = zip(*points, strict=True)
+            axes.plot(xs, ys, marker="o", label=LABELS[contender])
+    axes.plot(
+        levels,
+        [c / latency for c in levels],
+        "k:",
+        label=f"latency bound C / {latency * 1000:g} ms",
+    )
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xticks(levels, [str(c) for c in levels])
+    axes.xaxis.set_minor_formatter(NullFormatter())
+    axes.yaxis.set_major_formatter(ScalarFormatter())
+    axes.yaxis.set_minor_formatter(NullFormatter())
+    axes.set_xlabel("concurrency C (calls in flight)")
+    axes.set_ylabel("get_vpn calls per second (median)")
+    axes.set_title("get_vpn against the served emulator on loopback, 2 cores")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
+def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot: Path) -> None:
+    from targets import evaluate, overhead_section
+
+    latency = args.latency_ms / 1000
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `nox -s bench` (`tests/benchmarks/run.py`); "
+        "every figure below comes from the run described here.",
+        "",
+    ]
+    lines += _machine()
+    lines += [
+        f"- Server: the emulator (`python -m bce_vpn_async.testing serve`) in its own process "
+        f"on 127.0.0.1, {_server_stack()}, {args.latency_ms:g} ms added latency, no faults. "
+        "It shares the 2 cores with the client.",
+        f"- Each figure is the median of {args.rounds} round(s); contenders alternate within a "
+        "round and their order rotates between rounds; every measurement runs in a fresh "
+        "process, after a warm-up of C calls (so pooled clients have their connections).",
+        f"- Whole run: {results.get('elapsed', 0):.0f} s.",
+    ]
+    reads_summary = _reads_summary(results.get("reads", []))
+    bulk_summary = _bulk_summary(results.get("bulk", []))
+    lines += ["", "## Targets", ""]
+    lines += evaluate(results, reads_summary, bulk_summary, latency)
+    if reads_summary:
+        lines += [
+            "",
+            "## Concurrent reads",
+            "",
+            f"N `get_vpn` calls of one gateway at concurrency C; N = {args.n} "
+            f"(N = {args.n_c1} at C = 1, to keep the run short). Pooled clients get "
+            "max(100, C) connections; `asyncio.to_thread` runs on the loop's default executor "
+            f"({min(32, (os.cpu_count() or 1) + 4)} threads here), as a user gets it. Client CPU "
+            "is `resource.getrusage` of the client process over the measured calls; server "
+            "cores are its utime + stime from `/proc/<pid>/stat` over the same span, divided "
+            "by the wall time (1.00 = one core busy). The raw contenders send the SDK's signed "
+            "request with `AsyncClient.send` and decode the JSON.",
+        ]
+        lines += _reads_section(reads_summary, latency)
+        lines += ["", f"![calls per second]({plot.name})"]
+        _plot(reads_summary, latency, plot)
+    if bulk_summary:
+        lines += ["", "## Bulk provisioning", ""]
+        poll = f"{args.official_poll:g} s"
+        lines += [
+            f"{args.gateways} gateways (3 per VPC) created, waited to `unconfigured` (the "
+            f"emulator builds for {args.build_seconds:g} s) and given a tunnel, with at most "
+            "50 requests in flight on each side:",
+            "",
+            "- bce-vpn-async: every gateway's task starts at once on one client whose pool "
+            "holds 50 connections; it waits with `wait_until_status` and its default settings "
+            "(poll at once, then after 2 s jittered down to 1.6-2 s, growing 1.5x to 15 s).",
+            "- the script's loop: the same client and tasks, waiting with the official "
+            f"script's loop below (`get_vpn`, then sleep {poll}).",
+            "- 50 gateways at a time: `wait_until_status` again, but a semaphore lets only 50 "
+            "gateways be in progress, the shape threads are forced into.",
+            f"- official SDK: 50 threads, one gateway per thread at a time, waiting with the "
+            f"loop a script would write: `get_vpn`, then `time.sleep({args.official_poll:g})`, "
+            "until `unconfigured`.",
+            "",
+            "Requests are counted on the client (every attempt). Lateness is how long after "
+            "its gateway turned `unconfigured` (its create answer, less the added latency, plus "
+            "the build time) a "
+            "waiter returned.",
+            "",
+        ]
+        rows = []
+        for contender in bulk.CONTENDERS:
+            s = bulk_summary.get(contender)
+            if s is not None:
+                rows.append(
+                    [
+                        LABELS[contender],
+                        f"{s['wall']:.2f}",
+                        f"{s['requests']:.2f}",
+                        f"{s['late_median']:.2f} / {s['late_p95']:.2f} / {s['late_max']:.2f}",
+                        f"{s['cpu']:.2f}",
+                        f"{s['server_cpu']:.2f}",
+                    ]
+                )
+        lines += _table(
+            [
+                "contender",
+                "wall s",
+                "requests per gateway",
+                "waiter lateness s (median / p95 / max)",
+                "client CPU s",
+                "server CPU s",
+            ],
+            rows,
+        )
+    if "overhead" in results:
+        lines += ["", "## Per-call overhead (no network)", ""]
+        lines += overhead_section(results["overhead"])
+    if "memory" in results:
+        m = results["memory"]
+        lines += [
+            "",
+            "## Memory",
+            "",
+            f"{m['n']} `get_vpn` calls started at once on one client (pool of {m['n']} "
+            f"connections) against the emulator answering after {m['latency_ms']:g} ms; "
+            f"all {m['most_in_flight']} were in flight together.",
+            "",
+        ]
+        lines += _table(
+            ["RSS before MB", "peak RSS (VmHWM) MB", "per call in flight KB", "wall s"],
+            [
+                [
+                    f"{m['rss_before_mb']:.0f}",
+                    f"{m['peak_rss_mb']:.0f}",
+                    f"{(m['peak_rss_mb'] - m['rss_before_mb']) * 1024 / m['n']:.1f}",
+                    f"{m['wall']:.1f}",
+                ]
+            ],
+        )
+    output.write_text("\n".join(lines) + "\n")

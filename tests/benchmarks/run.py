@@ -1,0 +1,178 @@
+"""The benchmark driver: ``python tests/benchmarks/run.py`` (or ``nox -s bench``).
+
+Serves the emulator in a process of its own on loopback, then runs every scenario with
+its contenders alternating (their order rotates each round), each measurement in a
+fresh process, for several rounds; writes medians to BENCHMARKS.md and a plot of calls
+per second against concurrency. Nothing here asserts a time: it measures and reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import bulk
+import reads
+import report
+from common import ROOT, Server, run_worker, sdk_client
+
+CONCURRENCY = (1, 10, 50, 200, 500)
+
+
+def _log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def _rotated(items: tuple[str, ...], by: int) -> list[str]:
+    by %= len(items)
+    return [*items[by:], *items[:by]]
+
+
+async def _one_gateway(endpoint: str) -> str:
+    from bce_vpn_async import Billing
+
+    async with sdk_client(endpoint) as client:
+        created = await client.create_vpn(
+            "vpc-reads", vpn_name="reads", billing=Billing(payment_timing="Postpaid")
+        )
+        return str(created.vpn_id)
+
+
+def _reads(args: argparse.Namespace) -> list[dict[str, Any]]:
+    results = []
+    with Server(latency_ms=args.latency_ms) as server:
+        vpn_id = asyncio.run(_one_gateway(server.endpoint))
+        for round_ in range(args.rounds):
+            for c in args.concurrency:
+                n = args.n_c1 if c == 1 else args.n
+                for contender in _rotated(reads.CONTENDERS, round_ + c):
+                    result = run_worker(
+                        "reads",
+                        "--contender",
+                        contender,
+                        "--endpoint",
+                        server.endpoint,
+                        "--vpn-id",
+                        vpn_id,
+                        "-n",
+                        str(n),
+                        "-c",
+                        str(c),
+                        "--server-pid",
+                        str(server.pid),
+                    )
+                    result["round"] = round_
+                    results.append(result)
+                    _log(
+                        f"reads round {round_ + 1} C={c:<3} {contender:<19} "
+                        f"{result['wall']:7.3f} s  {result['cpu'] / n * 1e6:6.0f} us/call  "
+                        f"server {result['server_cpu'] / result['wall']:.2f} cores"
+                    )
+    return results
+
+
+def _bulk(args: argparse.Namespace) -> list[dict[str, Any]]:
+    results = []
+    with Server(latency_ms=args.latency_ms, build_seconds=args.build_seconds) as server:
+        for round_ in range(args.rounds):
+            for contender in _rotated(bulk.CONTENDERS, round_):
+                result = run_worker(
+                    "bulk",
+                    "--contender",
+                    contender,
+                    "--endpoint",
+                    server.endpoint,
+                    "--gateways",
+                    str(args.gateways),
+                    "-c",
+                    "50",
+                    "--build-seconds",
+                    str(args.build_seconds),
+                    "--latency-ms",
+                    str(args.latency_ms),
+                    "--official-poll",
+                    str(args.official_poll),
+                    "--prefix",
+                    f"r{round_}-{contender}",
+                    "--server-pid",
+                    str(server.pid),
+                )
+                result["round"] = round_
+                results.append(result)
+                _log(
+                    f"bulk round {round_ + 1} {contender:<17} {result['wall']:6.2f} s  "
+                    f"{result['requests'] / result['gateways']:.2f} requests/gateway  "
+                    f"late median {result['late_median']:.2f} s"
+                )
+    return results
+
+
+def _memory(args: argparse.Namespace) -> dict[str, Any]:
+    with Server(latency_ms=args.memory_latency_ms) as server:
+        vpn_id = asyncio.run(_one_gateway(server.endpoint))
+        cpu = server.cpu()
+        result = run_worker(
+            "memory", "--endpoint", server.endpoint, "--vpn-id", vpn_id, "-n", str(args.in_flight)
+        )
+        result["server_cpu"] = server.cpu() - cpu
+        result["latency_ms"] = args.memory_latency_ms
+    _log(f"memory: {args.in_flight} in flight, peak RSS {result['peak_rss_mb']:.0f} MB")
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("-n", type=int, default=2000, help="calls per reads measurement")
+    parser.add_argument("--n-c1", type=int, default=200, help="calls at concurrency 1")
+    parser.add_argument(
+        "--concurrency", type=lambda text: tuple(int(c) for c in text.split(",")), default=None
+    )
+    parser.add_argument("--gateways", type=int, default=200)
+    parser.add_argument("--build-seconds", type=float, default=2.0)
+    parser.add_argument("--official-poll", type=float, default=2.0)
+    parser.add_argument("--in-flight", type=int, default=10_000)
+    parser.add_argument("--memory-latency-ms", type=float, default=1000.0)
+    parser.add_argument(
+        "--scenarios", default="overhead,reads,bulk,memory", help="comma-separated subset"
+    )
+    parser.add_argument("--quick", action="store_true", help="a smoke run: small and short")
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--plot", type=Path, default=ROOT / "benchmarks_calls_per_second.png")
+    parser.add_argument("--json", type=Path, default=None, help="also keep the raw results")
+    return parser
+
+
+def main(argv: list[str]) -> None:
+    args = _parser().parse_args(argv)
+    if args.quick:
+        args.rounds, args.n, args.n_c1, args.gateways, args.in_flight = 1, 300, 50, 30, 1000
+    if args.concurrency is None:
+        args.concurrency = (10, 50) if args.quick else CONCURRENCY
+    scenarios = set(args.scenarios.split(","))
+    started = time.perf_counter()
+    results: dict[str, Any] = {"settings": {k: str(v) for k, v in vars(args).items()}}
+    if "overhead" in scenarios:
+        _log("per-call overhead (no network)")
+        results["overhead"] = run_worker("overhead", *(["--quick"] if args.quick else []))
+    if "reads" in scenarios:
+        results["reads"] = _reads(args)
+    if "bulk" in scenarios:
+        results["bulk"] = _bulk(args)
+    if "memory" in scenarios:
+        results["memory"] = _memory(args)
+    results["elapsed"] = time.perf_counter() - started
+    if args.json is not None:
+        args.json.write_text(json.dumps(results, indent=1))
+    report.write(results, args, args.output, args.plot)
+    _log(f"done in {results['elapsed']:.0f} s: {args.output} and {args.plot}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
