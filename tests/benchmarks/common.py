@@ -36,6 +36,15 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
+def machine_busy() -> float:
+    """CPU seconds all processes spent busy, from the first line of /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = stat.readline().split()[1:]
+    # user nice system idle iowait irq softirq steal: everything but idle and iowait.
+    busy = sum(int(value) for index, value in enumerate(fields[:8]) if index not in (3, 4))
+    return busy / _TICKS
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident set (ru_maxrss is in KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -109,11 +118,12 @@ class Meter:
 
     def __init__(self, server_pid: int | None) -> None:
         self.server_pid = server_pid
-        self.wall = self.cpu = self.user = self.system = self.server_cpu = 0.0
+        self.wall = self.cpu = self.user = self.system = self.server_cpu = self.other = 0.0
 
     @contextmanager
     def measure(self) -> Iterator[Meter]:
         server0 = process_cpu(self.server_pid) if self.server_pid else 0.0
+        busy0 = machine_busy()
         usage0 = resource.getrusage(resource.RUSAGE_SELF)
         cpu0 = time.process_time()
         wall0 = time.perf_counter()
@@ -127,6 +137,8 @@ class Meter:
             self.system = usage.ru_stime - usage0.ru_stime
             if self.server_pid:
                 self.server_cpu = process_cpu(self.server_pid) - server0
+            # Whatever else ran meanwhile (another job on the machine) competes for the cores.
+            self.other = max(0.0, machine_busy() - busy0 - self.cpu - self.server_cpu)
 
 
 def sdk_client(endpoint: str, middleware: Sequence[Any] = (), **config: Any) -> Any:

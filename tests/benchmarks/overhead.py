@@ -265,7 +265,7 @@ def _signers(repeat: int, budget: float) -> dict[str, float]:
 
 
 def run(*, quick: bool = False) -> dict[str, Any]:
-    repeat, budget = (3, 0.05) if quick else (7, 0.2)
+    repeat, budget = (3, 0.05) if quick else (5, 0.1)
     data = asyncio.run(_bodies(1000))
     from stub import full_calls
 

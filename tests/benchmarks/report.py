@@ -113,6 +113,8 @@ def _reads_summary(results: list[dict[str, Any]]) -> dict[tuple[int, str], dict[
             "server_us": _median([r["server_cpu"] / n * 1e6 for r in runs]),
             "server_load": _median([r["server_cpu"] / r["wall"] for r in runs]),
             "client_load": _median([r["cpu"] / r["wall"] for r in runs]),
+            "other_load": max(r.get("other_cpu", 0.0) / r["wall"] for r in runs),
+            "retries": sum(r.get("retries", 0) for r in runs),
             "rss": _median([r["peak_rss_mb"] for r in runs]),
         }
     return summary
@@ -140,25 +142,29 @@ def _bulk_summary(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
 def _reads_section(summary: dict[tuple[int, str], dict[str, float]], latency: float) -> list[str]:
     lines: list[str] = []
     for c in sorted({c for c, _ in summary}):
-        n = int(next(v["n"] for (cc, _), v in summary.items() if cc == c))
-        floor = n / c * latency
-        lines += ["", f"**C = {c}**, N = {n}, latency floor N/C x latency = {floor:.3f} s", ""]
+        lines += ["", f"**C = {c}**", ""]
         rows = []
         for contender in reads.CONTENDERS:
             s = summary.get((c, contender))
             if s is None:
                 continue
+            floor = s["n"] / c * latency
             server = f"{s['server_load']:.2f} ({s['server_us']:.0f} µs/call)"
             if s["server_load"] >= 0.9:
                 server += " **saturated**"
+            client = f"{s['client_load']:.2f}"
+            if s["client_load"] >= 0.9:
+                client += " **saturated**"
             rows.append(
                 [
-                    LABELS[contender],
+                    LABELS[contender] + (f" ({s['retries']:.0f} retries)" if s["retries"] else ""),
+                    f"{s['n']:.0f}",
                     f"{s['wall']:.3f}",
+                    f"{floor:.3f}",
                     f"{s['wall'] / floor:.2f}x",
                     f"{s['calls_per_s']:.0f}",
                     f"{s['cpu_us']:.0f} ({s['user_us']:.0f} + {s['system_us']:.0f})",
-                    f"{s['client_load']:.2f}",
+                    client,
                     server,
                     f"{s['rss']:.0f}",
                 ]
@@ -166,8 +172,10 @@ def _reads_section(summary: dict[tuple[int, str], dict[str, float]], latency: fl
         lines += _table(
             [
                 "contender",
+                "N",
                 "wall s",
-                "/ floor",
+                "floor s",
+                "wall / floor",
                 "calls/s",
                 "client CPU µs/call (user + sys)",
                 "client cores",
@@ -243,18 +251,23 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
     lines += ["", "## Targets", ""]
     lines += evaluate(results, reads_summary, bulk_summary, latency)
     if reads_summary:
+        other = max(v["other_load"] for v in reads_summary.values())
         lines += [
             "",
             "## Concurrent reads",
             "",
-            f"N `get_vpn` calls of one gateway at concurrency C; N = {args.n} "
-            f"(N = {args.n_c1} at C = 1, to keep the run short). Pooled clients get "
+            f"N `get_vpn` calls of one gateway at concurrency C; N = {args.n}, except "
+            f"N = {args.n_c1} at C = 1, and N = {args.n_slow} for httpx's own pool at "
+            "C >= 50 and for `asyncio.to_thread` at C >= 10 (both are slow for reasons the "
+            "table shows, and the whole run has to stay short); the floor is N / C x latency "
+            "for each row. Pooled clients get "
             "max(100, C) connections; `asyncio.to_thread` runs on the loop's default executor "
             f"({min(32, (os.cpu_count() or 1) + 4)} threads here), as a user gets it. Client CPU "
             "is `resource.getrusage` of the client process over the measured calls; server "
             "cores are its utime + stime from `/proc/<pid>/stat` over the same span, divided "
             "by the wall time (1.00 = one core busy). The raw contenders send the SDK's signed "
-            "request with `AsyncClient.send` and decode the JSON.",
+            "request with `AsyncClient.send` and decode the JSON. Other processes on the "
+            f"machine used at most {other:.2f} cores during any measured block.",
         ]
         lines += _reads_section(reads_summary, latency)
         lines += ["", f"![calls per second]({plot.name})"]
