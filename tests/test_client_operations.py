@@ -207,6 +207,17 @@ def _case(
     return pytest.param(call, method, path, query, body, response, check, write, id=name)
 
 
+def _returns(cls: type, **fields: Any) -> Callable[[Any], None]:
+    """A check that the result is a ``cls`` with these field values."""
+
+    def check(result: Any) -> None:
+        assert isinstance(result, cls)
+        for name, value in fields.items():
+            assert getattr(result, name) == value
+
+    return check
+
+
 def _is_empty_result(result: Any) -> None:
     assert isinstance(result, OperationResult)
     assert result.metadata.request_id == "req-1"
@@ -277,10 +288,7 @@ CASES = [
             "deleteProtect": False,
         },
         {"vpnId": "vpn-ku4cxya6nisq"},
-        lambda r: (
-            (isinstance(r, CreateVpnResult) and r.vpn_id == "vpn-ku4cxya6nisq")
-            or pytest.fail(repr(r))
-        ),
+        _returns(CreateVpnResult, vpn_id="vpn-ku4cxya6nisq"),
     ),
     _case(
         "create_vpn (SSL, prepaid)",
@@ -302,7 +310,7 @@ CASES = [
             "billing": {"paymentTiming": "Prepaid", "reservation": {"reservationLength": 12}},
         },
         {"vpnId": "vpn-ku4cxya6nisq"},
-        lambda r: r.vpn_id == "vpn-ku4cxya6nisq" or pytest.fail(repr(r)),
+        _returns(CreateVpnResult, vpn_id="vpn-ku4cxya6nisq"),
     ),
     _case(
         "list_vpns",
@@ -384,10 +392,7 @@ CASES = [
         {},
         TUNNEL_WIRE,
         {"vpnConnId": "vpnconn-ku4cxya6nisq"},
-        lambda r: (
-            (isinstance(r, CreateVpnConnResult) and r.vpn_conn_id == "vpnconn-ku4cxya6nisq")
-            or pytest.fail(repr(r))
-        ),
+        _returns(CreateVpnConnResult, vpn_conn_id="vpnconn-ku4cxya6nisq"),
     ),
     _case(
         "create_vpn_conn (customer gateway)",
@@ -402,7 +407,7 @@ CASES = [
             "cgwId": "cgw-76e47745e608",
         },
         {"vpnConnId": "vpnconn-ku4cxya6nisq"},
-        lambda r: r.vpn_conn_id == "vpnconn-ku4cxya6nisq" or pytest.fail(repr(r)),
+        _returns(CreateVpnConnResult, vpn_conn_id="vpnconn-ku4cxya6nisq"),
     ),
     _case(
         "get_vpn_conn",
@@ -453,13 +458,7 @@ CASES = [
             "interfaceType": "tap",
         },
         {"sslVpnServerId": "sslvpn-5b2hq4nm40tt"},
-        lambda r: (
-            (
-                isinstance(r, CreateSslVpnServerResult)
-                and r.ssl_vpn_server_id == "sslvpn-5b2hq4nm40tt"
-            )
-            or pytest.fail(repr(r))
-        ),
+        _returns(CreateSslVpnServerResult, ssl_vpn_server_id="sslvpn-5b2hq4nm40tt"),
     ),
     _case(
         "get_vpn_sslservice",
@@ -513,9 +512,9 @@ CASES = [
             ]
         },
         {"sslVpnUserIds": ["vpn-ssl-user-xynkefqf3n5x", "vpn-ssl-user-abcdefabcdef"]},
-        lambda r: (
-            (isinstance(r, CreateSslVpnUsersResult) and len(r.ssl_vpn_user_ids) == 2)
-            or pytest.fail(repr(r))
+        _returns(
+            CreateSslVpnUsersResult,
+            ssl_vpn_user_ids=("vpn-ssl-user-xynkefqf3n5x", "vpn-ssl-user-abcdefabcdef"),
         ),
     ),
     _case(
