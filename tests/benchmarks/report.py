@@ -37,6 +37,7 @@ LABELS = {
     "official-to_thread": "official SDK, asyncio.to_thread",
     "httpx-raw": "raw httpx, native pool",
     "httpx-aiohttp-raw": "raw httpx over httpx_aiohttp",
+    "sdk-poll-2.5": "bce-vpn-async, wait_until_status(poll_interval=2.5)",
     "sdk-fixed-poll": "bce-vpn-async, the script's fixed-interval loop",
     "sdk-50-tasks": "bce-vpn-async, 50 gateways at a time",
 }
@@ -283,6 +284,8 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
             "- bce-vpn-async: every gateway's task starts at once on one client whose pool "
             "holds 50 connections; it waits with `wait_until_status` and its default settings "
             "(poll at once, then after 2 s jittered down to 1.6-2 s, growing 1.5x to 15 s).",
+            "- poll_interval=2.5: the same, but its first re-poll falls 2.0-2.5 s after the "
+            "first poll, never before the build can have ended.",
             "- the script's loop: the same client and tasks, waiting with the official "
             f"script's loop below (`get_vpn`, then sleep {poll}).",
             "- 50 gateways at a time: `wait_until_status` again, but a semaphore lets only 50 "
