@@ -160,6 +160,8 @@ class SslOperations(ClientCore):
                 validation.ssl_password(f"sslusers[{index}].password", user.password)
                 if user.description is not None:
                     validation.description(f"sslusers[{index}].description", user.description)
+                if user.client_name is not None:
+                    validation.description(f"sslusers[{index}].client_name", user.client_name)
             users.append(unstructure(user))
         return await self._call(
             "create_vpn_sslusers",
@@ -205,24 +207,25 @@ class SslOperations(ClientCore):
         *,
         password: str | None = None,
         description: str | None = None,
+        client_name: str | None = None,
         client_token: str | None = None,
     ) -> OperationResult:
-        """Change a user's password or description; the user name cannot change."""
+        """Change a user's password, description or client name; the user name cannot
+        change."""
         self._check_id("vpn_id", vpn_id)
         self._check_id("ssluser_id", ssluser_id)
         token = self._token(client_token)
-        if password is None and description is None:
-            raise BceValidationError("password", "give password or description (or both)")
+        fields = (("password", password), ("description", description), ("clientName", client_name))
+        body = {key: value for key, value in fields if value is not None}
+        if not body:
+            raise BceValidationError("password", "give password, description or client_name")
         if self._validate:
             if password is not None:
                 validation.ssl_password("password", password)
             if description is not None:
                 validation.description("description", description)
-        body = {
-            key: value
-            for key, value in (("password", password), ("description", description))
-            if value is not None
-        }
+            if client_name is not None:
+                validation.description("client_name", client_name)
         return await self._call(
             "update_vpn_ssl_user",
             "PUT",

@@ -499,7 +499,7 @@ CASES = [
             "vpn-1",
             sslusers=[
                 SslVpnUserSpec("alice", CLIENT_OPS_PASSWORD_ALICE, description="ops"),
-                SslVpnUserSpec("bob", CLIENT_OPS_PASSWORD_BOB),
+                SslVpnUserSpec("bob", CLIENT_OPS_PASSWORD_BOB, client_name="bob-laptop"),
             ],
         ),
         "POST",
@@ -508,7 +508,11 @@ CASES = [
         {
             "sslVpnUsers": [
                 {"userName": "alice", "password": CLIENT_OPS_PASSWORD_ALICE, "description": "ops"},
-                {"userName": "bob", "password": CLIENT_OPS_PASSWORD_BOB},
+                {
+                    "userName": "bob",
+                    "password": CLIENT_OPS_PASSWORD_BOB,
+                    "clientName": "bob-laptop",
+                },
             ]
         },
         {"sslVpnUserIds": ["vpn-ssl-user-xynkefqf3n5x", "vpn-ssl-user-abcdefabcdef"]},
@@ -537,6 +541,16 @@ CASES = [
         "/v1/vpn/vpn-1/sslVpnUser/vpn-ssl-user-xynkefqf3n5x",
         {},
         {"password": CLIENT_OPS_PASSWORD_NEW, "description": "d"},
+        None,
+        _is_empty_result,
+    ),
+    _case(
+        "update_vpn_ssl_user (client name only)",
+        lambda c: c.update_vpn_ssl_user("vpn-1", "vpn-ssl-user-xynkefqf3n5x", client_name="pc-2"),
+        "PUT",
+        "/v1/vpn/vpn-1/sslVpnUser/vpn-ssl-user-xynkefqf3n5x",
+        {},
+        {"clientName": "pc-2"},
         None,
         _is_empty_result,
     ),

@@ -44,11 +44,13 @@ class SslVpnUser:
 
 @frozen
 class SslVpnUserSpec:
-    """A user to create with ``create_vpn_sslusers``."""
+    """A user to create with ``create_vpn_sslusers``. ``client_name`` is the API's newer
+    optional label for the user's client."""
 
     user_name: str
     password: str = field(repr=False)
     description: str | None = None
+    client_name: str | None = None
 
 
 @frozen(kw_only=True)
