@@ -22,6 +22,8 @@ from urllib.parse import unquote_to_bytes
 
 from attrs import field, frozen
 
+from ._signer_memory import Second, SignerMemory
+
 if TYPE_CHECKING:
     import httpx
 
@@ -277,39 +279,7 @@ class AuthorizationHeader:
 # -- the signer ----------------------------------------------------------------------------------
 
 
-_TWO_DIGITS: Final = tuple(f"{n:02d}" for n in range(60))
 _DATE_NAME: Final = DATE_HEADER.encode("ascii")
-
-
-class _Second:
-    """What one signer needs for one second: the timestamp, the x-bce-date line, and per
-    access key, the authorization prefix and an HMAC already keyed by the signing key."""
-
-    __slots__ = ("date_line", "epoch", "keys", "stamp", "stamp_bytes")
-
-    def __init__(self, epoch: int, stamp: str, date_line: bytes) -> None:
-        self.epoch = epoch
-        self.stamp = stamp
-        self.stamp_bytes = stamp.encode("ascii")
-        self.date_line = date_line
-        # (access key id, secret) -> (the Authorization header up to the signature, HMAC)
-        self.keys: dict[tuple[str, str], tuple[str, hmac.HMAC]] = {}
-
-
-class _SignerState:
-    """What a signer remembers between calls; never part of its value or repr."""
-
-    __slots__ = ("day", "lines", "second", "secrets")
-
-    def __init__(self) -> None:
-        self.second = _Second(-1, "", b"")
-        # Day number -> "YYYY-MM-DDT": the date part of a timestamp changes once a day.
-        self.day: tuple[int, str] = (-1, "")
-        # Secret -> an HMAC keyed by it, copied to derive each second's signing key.
-        self.secrets: dict[str, hmac.HMAC] = {}
-        # (raw name, raw value) -> canonical line, b"" when not signed. Calls repeat the same
-        # few headers, and encoding a value byte by byte is the dearest step of signing.
-        self.lines: dict[tuple[bytes, bytes], bytes] = {}
 
 
 def _check_expiration(_: object, __: object, value: int) -> None:
@@ -342,7 +312,8 @@ class BceV1Signer:
     headers_to_sign: tuple[str, ...] | None = field(default=None, validator=_check_headers_to_sign)
     _slot: str = field(init=False, repr=False, eq=False)
     _names: frozenset[bytes] | None = field(init=False, repr=False, eq=False)
-    _state: _SignerState = field(init=False, repr=False, eq=False, factory=_SignerState)
+    _date_signed: bool = field(init=False, repr=False, eq=False)
+    _state: SignerMemory = field(init=False, repr=False, eq=False, factory=SignerMemory)
 
     @_slot.default
     def _default_slot(self) -> str:
@@ -354,24 +325,11 @@ class BceV1Signer:
         names = self.headers_to_sign
         return None if names is None else _normalise_names(names)
 
-    def _second(self, epoch: int) -> _Second:
-        """A new second: its timestamp, built from the day's date and the time of day."""
-        state = self._state
-        day, seconds = divmod(epoch, 86400)
-        if state.day[0] != day:
-            t = time.gmtime(day * 86400)
-            state.day = (day, f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}T")
-        hours, seconds = divmod(seconds, 3600)
-        minutes, seconds = divmod(seconds, 60)
-        stamp = f"{state.day[1]}{_TWO_DIGITS[hours]}:{_TWO_DIGITS[minutes]}:{_TWO_DIGITS[seconds]}Z"
-        # Only ":" in a timestamp needs encoding; the line is built here, not looked up.
-        signed = self._names is None or _DATE_NAME in self._names
-        date_line = _DATE_NAME + b":" + stamp.replace(":", "%3A").encode() if signed else b""
-        second = _Second(epoch, stamp, date_line)
-        state.second = second
-        return second
+    @_date_signed.default
+    def _default_date_signed(self) -> bool:
+        return self._names is None or _DATE_NAME in self._names
 
-    def _key(self, second: _Second, credentials: Credentials) -> tuple[str, hmac.HMAC]:
+    def _key(self, second: Second, credentials: Credentials) -> tuple[str, hmac.HMAC]:
         """The Authorization prefix and keyed HMAC of one access key for one second."""
         secret = credentials.secret_access_key
         secrets = self._state.secrets
@@ -398,7 +356,7 @@ class BceV1Signer:
         epoch = math.floor(timestamp)
         second = self._state.second
         if second.epoch != epoch:
-            second = self._second(epoch)
+            second = self._state.new_second(epoch, date_signed=self._date_signed)
         headers = request.headers
         headers[DATE_HEADER] = second.stamp
         token = credentials.session_token
