@@ -193,6 +193,7 @@ def run(
         "wall": meter.wall,
         "cpu": meter.cpu,
         "server_cpu": meter.server_cpu,
+        "other_cpu": meter.other,
         "requests": counter.count,
         "late_median": statistics.median(ordered),
         "late_p95": ordered[int(0.95 * (len(ordered) - 1))],

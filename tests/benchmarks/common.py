@@ -165,8 +165,17 @@ def official_client(endpoint: str) -> Any:
 def run_worker(*args: str, timeout: float = 600) -> dict[str, Any]:
     """Run ``worker.py`` with ``args`` in a fresh process; its last stdout line is JSON."""
     command = [sys.executable, str(HERE / "worker.py"), *args]
+    busy = machine_busy()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"worker {args} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
+    # Busy CPU on the machine besides the worker (the server's share included, if any).
+    result["beside_worker_cores"] = max(0.0, machine_busy() - busy - worker_cpu) / (
+        time.perf_counter() - started
+    )
     return result

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import time
 from typing import Any
 
-from common import sdk_client, vm_hwm_mb
+from common import Meter, sdk_client, vm_hwm_mb
 
 
 def _vm_rss_mb() -> float:
@@ -24,7 +23,7 @@ def _vm_rss_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-async def _run(endpoint: str, vpn_id: str, n: int) -> dict[str, Any]:
+async def _run(endpoint: str, vpn_id: str, n: int, server_pid: int) -> dict[str, Any]:
     async with sdk_client(
         endpoint, max_connections=n, max_keepalive_connections=n, timeout=120.0
     ) as client:
@@ -42,17 +41,20 @@ async def _run(endpoint: str, vpn_id: str, n: int) -> dict[str, Any]:
             finally:
                 in_flight -= 1
 
-        started = time.perf_counter()
-        await asyncio.gather(*(call() for _ in range(n)))
-        wall = time.perf_counter() - started
+        meter = Meter(server_pid)
+        with meter.measure():
+            await asyncio.gather(*(call() for _ in range(n)))
     return {
         "n": n,
         "rss_before_mb": before,
         "peak_rss_mb": vm_hwm_mb(),
         "most_in_flight": most,
-        "wall": wall,
+        "wall": meter.wall,
+        "cpu": meter.cpu,
+        "server_cpu": meter.server_cpu,
+        "other_cpu": meter.other,
     }
 
 
-def run(endpoint: str, vpn_id: str, n: int) -> dict[str, Any]:
-    return asyncio.run(_run(endpoint, vpn_id, n))
+def run(endpoint: str, vpn_id: str, n: int, server_pid: int) -> dict[str, Any]:
+    return asyncio.run(_run(endpoint, vpn_id, n, server_pid))

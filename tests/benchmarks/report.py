@@ -83,6 +83,26 @@ def _machine() -> list[str]:
     ]
 
 
+def _other_load(results: dict[str, Any]) -> str:
+    """How busy other processes kept the cores while this run measured."""
+    loads = [
+        r.get("other_cpu", 0.0) / r["wall"]
+        for key in ("reads", "bulk", "memory")
+        for r in results.get(key, [])
+        if r.get("wall")
+    ]
+    overhead = results.get("overhead", {}).get("beside_worker_cores")
+    text = ""
+    if loads:
+        text = (
+            f"Other processes used at most {max(loads):.2f} cores (median "
+            f"{_median(loads):.2f}) during the measured blocks"
+        )
+    if overhead is not None:
+        text += f"; {overhead:.2f} cores during the microbenchmarks"
+    return text + "." if text else ""
+
+
 def _server_stack() -> str:
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
@@ -103,18 +123,19 @@ def _reads_summary(results: list[dict[str, Any]]) -> dict[tuple[int, str], dict[
     for key, runs in grouped.items():
         n = runs[0]["n"]
         wall = _median([r["wall"] for r in runs])
+        middle = sorted(runs, key=lambda r: r["cpu"])[(len(runs) - 1) // 2]
         summary[key] = {
             "n": n,
             "rounds": len(runs),
             "wall": wall,
             "calls_per_s": n / wall,
-            "cpu_us": _median([r["cpu"] / n * 1e6 for r in runs]),
-            "user_us": _median([r["user"] / n * 1e6 for r in runs]),
-            "system_us": _median([r["system"] / n * 1e6 for r in runs]),
+            "cpu_us": middle["cpu"] / n * 1e6,
+            # The user/system split of that same run, so the two add up to its total.
+            "user_us": middle["user"] / n * 1e6,
+            "system_us": middle["system"] / n * 1e6,
             "server_us": _median([r["server_cpu"] / n * 1e6 for r in runs]),
             "server_load": _median([r["server_cpu"] / r["wall"] for r in runs]),
             "client_load": _median([r["cpu"] / r["wall"] for r in runs]),
-            "other_load": max(r.get("other_cpu", 0.0) / r["wall"] for r in runs),
             "retries": sum(r.get("retries", 0) for r in runs),
             "rss": _median([r["peak_rss_mb"] for r in runs]),
         }
@@ -245,14 +266,13 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
         f"- Each figure is the median of {args.rounds} round(s); contenders alternate within a "
         "round and their order rotates between rounds; every measurement runs in a fresh "
         "process, after a warm-up of C calls (so pooled clients have their connections).",
-        f"- Whole run: {results.get('elapsed', 0):.0f} s.",
+        f"- Whole run: {results.get('elapsed', 0):.0f} s. {_other_load(results)}",
     ]
     reads_summary = _reads_summary(results.get("reads", []))
     bulk_summary = _bulk_summary(results.get("bulk", []))
     lines += ["", "## Targets", ""]
     lines += evaluate(results, reads_summary, bulk_summary, latency)
     if reads_summary:
-        other = max(v["other_load"] for v in reads_summary.values())
         lines += [
             "",
             "## Concurrent reads",
@@ -267,8 +287,8 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
             "is `resource.getrusage` of the client process over the measured calls; server "
             "cores are its utime + stime from `/proc/<pid>/stat` over the same span, divided "
             "by the wall time (1.00 = one core busy). The raw contenders send the SDK's signed "
-            "request with `AsyncClient.send` and decode the JSON. Other processes on the "
-            f"machine used at most {other:.2f} cores during any measured block.",
+            "request with `AsyncClient.send` and decode the JSON. Client CPU is the run with "
+            "the median CPU time, split into user and system time.",
         ]
         lines += _reads_section(reads_summary, latency)
         lines += ["", f"![calls per second]({plot.name})"]
@@ -328,26 +348,38 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
     if "overhead" in results:
         lines += ["", "## Per-call overhead (no network)", ""]
         lines += overhead_section(results["overhead"])
-    if "memory" in results:
-        m = results["memory"]
+    if results.get("memory"):
+        runs = results["memory"]
+        m = runs[0]
         lines += [
             "",
             "## Memory",
             "",
             f"{m['n']} `get_vpn` calls started at once on one client (pool of {m['n']} "
             f"connections) against the emulator answering after {m['latency_ms']:g} ms; "
-            f"all {m['most_in_flight']} were in flight together.",
+            f"in every round all {min(r['most_in_flight'] for r in runs)} were in flight "
+            "together. One row per round.",
             "",
         ]
         lines += _table(
-            ["RSS before MB", "peak RSS (VmHWM) MB", "per call in flight KB", "wall s"],
+            [
+                "RSS before MB",
+                "peak RSS (VmHWM) MB",
+                "per call in flight KB",
+                "wall s",
+                "client CPU s",
+                "server CPU s",
+            ],
             [
                 [
-                    f"{m['rss_before_mb']:.0f}",
-                    f"{m['peak_rss_mb']:.0f}",
-                    f"{(m['peak_rss_mb'] - m['rss_before_mb']) * 1024 / m['n']:.1f}",
-                    f"{m['wall']:.1f}",
+                    f"{r['rss_before_mb']:.0f}",
+                    f"{r['peak_rss_mb']:.0f}",
+                    f"{(r['peak_rss_mb'] - r['rss_before_mb']) * 1024 / r['n']:.1f}",
+                    f"{r['wall']:.1f}",
+                    f"{r['cpu']:.1f}",
+                    f"{r['server_cpu']:.1f}",
                 ]
+                for r in runs
             ],
         )
     output.write_text("\n".join(lines) + "\n")

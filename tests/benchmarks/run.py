@@ -125,17 +125,29 @@ def _bulk(args: argparse.Namespace) -> list[dict[str, Any]]:
     return results
 
 
-def _memory(args: argparse.Namespace) -> dict[str, Any]:
+def _memory(args: argparse.Namespace) -> list[dict[str, Any]]:
+    results = []
     with Server(latency_ms=args.memory_latency_ms) as server:
         vpn_id = asyncio.run(_one_gateway(server.endpoint))
-        cpu = server.cpu()
-        result = run_worker(
-            "memory", "--endpoint", server.endpoint, "--vpn-id", vpn_id, "-n", str(args.in_flight)
-        )
-        result["server_cpu"] = server.cpu() - cpu
-        result["latency_ms"] = args.memory_latency_ms
-    _log(f"memory: {args.in_flight} in flight, peak RSS {result['peak_rss_mb']:.0f} MB")
-    return result
+        for round_ in range(args.rounds):
+            result = run_worker(
+                "memory",
+                "--endpoint",
+                server.endpoint,
+                "--vpn-id",
+                vpn_id,
+                "-n",
+                str(args.in_flight),
+                "--server-pid",
+                str(server.pid),
+            )
+            result["latency_ms"] = args.memory_latency_ms
+            results.append(result)
+            _log(
+                f"memory round {round_ + 1}: {args.in_flight} in flight, "
+                f"peak RSS {result['peak_rss_mb']:.0f} MB"
+            )
+    return results
 
 
 def _parser() -> argparse.ArgumentParser:

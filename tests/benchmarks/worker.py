@@ -39,6 +39,7 @@ def main(argv: list[str]) -> None:
     memory.add_argument("--endpoint", required=True)
     memory.add_argument("--vpn-id", required=True)
     memory.add_argument("-n", type=int, required=True)
+    memory.add_argument("--server-pid", type=int, required=True)
     overhead = commands.add_parser("overhead")
     overhead.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
@@ -66,7 +67,7 @@ def main(argv: list[str]) -> None:
     elif args.scenario == "memory":
         import memory as module
 
-        result = module.run(args.endpoint, args.vpn_id, args.n)
+        result = module.run(args.endpoint, args.vpn_id, args.n, args.server_pid)
     else:
         import overhead as module
 
