@@ -248,7 +248,7 @@ def _plot(summary: dict[tuple[int, str], dict[str, float]], latency: float, path
 
 
 def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot: Path) -> None:
-    from targets import evaluate, overhead_section
+    from targets import evaluate, limits, overhead_section
 
     latency = args.latency_ms / 1000
     lines = [
@@ -291,6 +291,7 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
             "the median CPU time, split into user and system time.",
         ]
         lines += _reads_section(reads_summary, latency)
+        lines += ["", *limits(reads_summary)]
         lines += ["", f"![calls per second]({plot.name})"]
         _plot(reads_summary, latency, plot)
     if bulk_summary:

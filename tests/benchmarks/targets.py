@@ -33,7 +33,7 @@ def evaluate(
                 f"{sdk50['wall']:.3f} s / {floor:.3f} s = {ratio:.2f}x",
                 "<= 1.15x",
                 ratio <= 1.15,
-                f"server at {sdk50['server_load']:.2f} cores",
+                f"client {sdk50['client_load']:.2f}, server {sdk50['server_load']:.2f} cores",
             )
         )
     if sdk50 is not None and official50 is not None:
@@ -218,3 +218,26 @@ def overhead_section(overhead: dict[str, Any]) -> list[str]:
         ],
     )
     return lines
+
+
+def limits(summary: dict[tuple[int, str], dict[str, float]]) -> list[str]:
+    """Which side held bce-vpn-async back at each concurrency, from its own rows."""
+    parts = []
+    for c in sorted({c for c, _ in summary}):
+        s = summary.get((c, "sdk"))
+        if s is None:
+            continue
+        client, server = s["client_load"], s["server_load"]
+        if client >= 0.9:
+            limit = "the client's one event loop (a core of its own, full)"
+        elif server >= 0.9:
+            limit = "the server process (a core, full)"
+        else:
+            limit = "neither side full, mostly the latency"
+        parts.append(f"C = {c}: client {client:.2f} + server {server:.2f} cores, limit: {limit}")
+    return [
+        "Where the limit is, for bce-vpn-async (cores busy while it ran; the machine has "
+        "2): " + "; ".join(parts) + ". Once client and server together keep both cores "
+        "busy, a second server process would only take CPU from the client, so the "
+        "emulator runs as one.",
+    ]
