@@ -53,10 +53,15 @@ def decide(status: str | None, targets: Collection[str], failures: Collection[st
 
 def poll_delay(attempt: int, initial: float, maximum: float, rng: random.Random) -> float:
     """The wait before poll ``attempt + 1``: grows by half each time from ``initial`` up to
-    ``maximum``, then jittered down by up to a fifth so many waiters started together
-    spread out instead of polling in lockstep."""
+    ``maximum``, jittered by a fifth either way so that many waiters started together
+    spread out instead of polling in lockstep.
+
+    The jitter never goes below ``initial`` nor above ``maximum``: ``poll_interval`` is a
+    promise to the service (no faster than this), and polling just before the interval
+    ends would often find a change not yet done, and wait a whole interval more.
+    """
     base = min(maximum, initial * 1.5**attempt)
-    return base * rng.uniform(0.8, 1.0)
+    return rng.uniform(max(initial, 0.8 * base), min(maximum, 1.2 * base))
 
 
 def normalise_targets(status: str | Collection[str]) -> frozenset[str]:

@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -37,9 +39,24 @@ def test_a_failure_status_fails_and_anything_else_continues() -> None:
 def test_poll_delays_grow_from_the_interval_to_the_cap_with_jitter() -> None:
     rng = random.Random(7)
     delays = [poll_delay(attempt, 2.0, 15.0, rng) for attempt in range(12)]
-    assert 1.6 <= delays[0] <= 2.0
+    assert 2.0 <= delays[0] <= 2.4
     assert all(0.8 * 15.0 <= d <= 15.0 for d in delays[6:])
     assert delays[3] > delays[0]
+
+
+@settings(max_examples=300)
+@given(
+    attempt=st.integers(0, 40),
+    initial=st.floats(0.01, 30),
+    spread=st.floats(1, 20),
+    seed=st.integers(0, 2**32),
+)
+def test_a_poll_delay_is_never_below_the_interval_nor_above_the_cap(
+    attempt: int, initial: float, spread: float, seed: int
+) -> None:
+    maximum = initial * spread
+    delay = poll_delay(attempt, initial, maximum, random.Random(seed))
+    assert initial <= delay <= maximum
 
 
 class StatusSequence:
@@ -115,9 +132,9 @@ async def test_time_running_out_raises_with_the_last_vpn(
         await wait(client, answers, timeout=60)
     assert info.value.last.status == "building"
     assert sum(clock.sleeps) == pytest.approx(60)
-    # Waits growing by half from 2 s (jittered down at most a fifth: 1.6, 2.4, 3.6, 5.4,
-    # 8.1, then 12+) fit at most ten polls in a minute, where a fixed 2 s would make thirty.
-    assert answers.calls <= 10
+    # Waits growing by half from 2 s (at least 2, 2.4, 3.6, 5.4, 8.1, then 12) fit at
+    # most nine polls in a minute, where a fixed 2 s would make thirty.
+    assert answers.calls <= 9
 
 
 async def test_the_default_waiter_polls_a_three_minute_build_a_few_dozen_times_at_most(

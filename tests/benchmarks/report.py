@@ -304,9 +304,9 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
             "",
             "- bce-vpn-async: every gateway's task starts at once on one client whose pool "
             "holds 50 connections; it waits with `wait_until_status` and its default settings "
-            "(poll at once, then after 2 s jittered down to 1.6-2 s, growing 1.5x to 15 s).",
-            "- poll_interval=2.5: the same, but its first re-poll falls 2.0-2.5 s after the "
-            "first poll, never before the build can have ended.",
+            "(poll at once, then after 2.0-2.4 s, growing 1.5x to 15 s, never below 2 s).",
+            "- poll_interval=2.5: the same, but its first re-poll falls 2.5-3.0 s after the "
+            "first poll.",
             "- the script's loop: the same client and tasks, waiting with the official "
             f"script's loop below (`get_vpn`, then sleep {poll}).",
             "- 50 gateways at a time: `wait_until_status` again, but a semaphore lets only 50 "
