@@ -12,7 +12,6 @@ Requests are written camelCase, ``None`` left out.
 
 from __future__ import annotations
 
-import math
 import re
 import typing
 from collections.abc import Callable, Mapping
@@ -25,13 +24,28 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from bce_vpn_async import models
+from bce_vpn_async._wire_checks import (
+    LIFETIME,
+    NOTHING,
+    Hook,
+    Invalid,
+    bool_hook,
+    got,
+    int_hook,
+    is_blank,
+    keep,
+    model_hook,
+    str_hook,
+    string_item,
+    to_int,
+    tuple_hook,
+)
 from bce_vpn_async.errors import BceValidationError
 from bce_vpn_async.models import Billing, IkeConfig, IpsecConfig, ResponseMetadata, Vpn
 
 __all__ = ["MalformedResponse", "structure", "unstructure"]
 
 T = TypeVar("T")
-Hook = Callable[[Any, Any], Any]
 Normaliser = Callable[[Any], dict[str, Any]]
 
 # Private: hooks registered here never leak into cattrs' global converter.
@@ -49,15 +63,6 @@ class MalformedResponse(ValueError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
-
-
-class _Invalid(Exception):
-    """Raised inside the hooks; the path grows as it travels up to ``structure``."""
-
-    def __init__(self, path: list[str | int], reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(reason)
 
 
 # --- Wire names -------------------------------------------------------------------------------
@@ -101,133 +106,6 @@ def _wire_name(cls: type, name: str) -> str:
     return _WIRE_EXCEPTIONS.get((cls, name)) or _camel(name)
 
 
-# --- Leaf checks -------------------------------------------------------------------------------
-# Each hook is a closure over its field's wire name, so an error knows where it happened
-# without any bookkeeping on the success path.
-
-_JSON_KIND: Final = dict(
-    zip(
-        (dict, list, str, int, float, bool, NoneType),
-        ["object", "list", "string", "integer", "number", "boolean", "null"],
-        strict=True,
-    )
-)
-_INTEGER = re.compile(r"\s*[+-]?[0-9]{1,19}\s*", re.ASCII)
-_LIFETIME = re.compile(r"\s*([0-9]{1,19})\s*[sS]?\s*", re.ASCII)
-_NOTHING: Final[Any] = object()  # "no default": a null is an error
-
-
-def _got(value: object) -> str:
-    return f" (got {_JSON_KIND.get(type(value), 'another type')})"
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value)
-
-
-def _str_hook(wire: str, optional: bool) -> Hook:
-    def structure_str(value: Any, _: Any) -> Any:
-        if isinstance(value, str) or (value is None and optional):
-            return value
-        raise _Invalid([wire], "expected a string" + _got(value))
-
-    return structure_str
-
-
-def _to_int(value: Any, pattern: re.Pattern[str]) -> int | None:
-    """The integer a value stands for, or None if it stands for none."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value.is_integer() else None
-    if isinstance(value, str):
-        match = pattern.fullmatch(value)
-        if match is not None:
-            return int(match.group(match.lastindex or 0))
-    return None
-
-
-def _int_hook(wire: str, absent: Any, lifetime: bool) -> Hook:
-    pattern, expected = (
-        (_LIFETIME, 'expected a lifetime in seconds (28800, "28800" or "28800s")')
-        if lifetime
-        else (_INTEGER, "expected an integer")
-    )
-
-    def structure_int(value: Any, _: Any) -> Any:
-        if value.__class__ is int:
-            return value
-        if absent is not _NOTHING and _is_blank(value):
-            return absent
-        number = _to_int(value, pattern)
-        if number is None:
-            raise _Invalid([wire], expected + _got(value))
-        return number
-
-    return structure_int
-
-
-_BOOL_WORDS: Final[Mapping[str, bool]] = {"true": True, "false": False}
-
-
-def _bool_hook(wire: str, absent: Any) -> Hook:
-    def structure_bool(value: Any, _: Any) -> Any:
-        if value is True or value is False:
-            return value
-        if absent is not _NOTHING and _is_blank(value):
-            return absent
-        if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
-            return _BOOL_WORDS[value.strip().lower()]
-        raise _Invalid([wire], "expected a boolean" + _got(value))
-
-    return structure_bool
-
-
-def _tuple_hook(wire: str, absent: Any, item_hook: Hook) -> Hook:
-    def structure_items(value: Any, _: Any) -> Any:
-        if value.__class__ is list or value.__class__ is tuple:
-            done: list[Any] = []
-            append = done.append
-            try:
-                for item in value:
-                    append(item_hook(item, None))
-            except _Invalid as error:
-                # len(done) is the index of the item that failed.
-                error.path[:0] = [wire, len(done)]
-                raise
-            return tuple(done)
-        if _is_blank(value):
-            return () if absent is _NOTHING else absent
-        raise _Invalid([wire], "expected a list" + _got(value))
-
-    return structure_items
-
-
-def _string_item(value: Any, _: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    raise _Invalid([], "expected a string" + _got(value))
-
-
-def _model_hook(wire: str, absent: Any, inner: Hook) -> Hook:
-    def structure_model(value: Any, _: Any) -> Any:
-        if absent is not _NOTHING and _is_blank(value):
-            return absent
-        try:
-            return inner(value, None)
-        except _Invalid as error:
-            error.path.insert(0, wire)
-            raise
-
-    return structure_model
-
-
-def _keep(value: Any, _: Any) -> Any:
-    return value
-
-
 # --- Per-model structuring --------------------------------------------------------------------
 
 
@@ -249,20 +127,20 @@ def _field_hook(cls: type, attribute: attrs.Attribute[Any], tp: Any, wire: str) 
     if attribute.default is not attrs.NOTHING:
         absent = attribute.default
     else:
-        absent = None if optional else _NOTHING
+        absent = None if optional else NOTHING
     if inner is str:
-        return _str_hook(wire, optional)
+        return str_hook(wire, optional)
     if inner is bool:
-        return _bool_hook(wire, absent)
+        return bool_hook(wire, absent)
     if inner is int:
-        return _int_hook(wire, absent, lifetime=(cls, attribute.name) in _LIFETIMES)
+        return int_hook(wire, absent, lifetime=(cls, attribute.name) in _LIFETIMES)
     if typing.get_origin(inner) is tuple:
         item, ellipsis = typing.get_args(inner)
         if ellipsis is not Ellipsis:
             raise TypeError(f"{cls.__name__}.{attribute.name}: only tuple[X, ...] is supported")
-        return _tuple_hook(wire, absent, _string_item if item is str else _structurer(item))
+        return tuple_hook(wire, absent, string_item if item is str else _structurer(item))
     if attrs.has(inner):
-        return _model_hook(wire, absent, _structurer(inner))
+        return model_hook(wire, absent, _structurer(inner))
     raise TypeError(f"{cls.__name__}.{attribute.name}: no structuring rule for {tp!r}")
 
 
@@ -282,7 +160,7 @@ def _normaliser(keys: dict[str, str]) -> Normaliser:
 
     def normalise(data: Any) -> dict[str, Any]:
         if data.__class__ is not dict and not isinstance(data, Mapping):
-            raise _Invalid([], "expected an object" + _got(data))
+            raise Invalid([], "expected an object" + got(data))
         out: dict[str, Any] = {}
         for key, value in data.items():
             name = get(key)
@@ -308,10 +186,10 @@ def _payment_timing_fallback(norm: dict[str, Any], _: Normaliser) -> None:
 def _flatten_reservation(norm: dict[str, Any], normalise: Normaliser) -> None:
     # Billing's wire form nests two of its fields in "reservation".
     reservation = norm.pop(_RESERVATION, None)
-    if not _is_blank(reservation):
+    if not is_blank(reservation):
         try:
             inner = normalise(reservation)
-        except _Invalid as error:
+        except Invalid as error:
             error.path.insert(0, "reservation")
             raise
         for name, value in inner.items():
@@ -337,7 +215,7 @@ def _structurer(cls: type) -> Hook:
             wires[name] = "reservation." + _camel(name)
     overrides: dict[str, Any] = {
         a.name: override(
-            struct_hook=_keep
+            struct_hook=keep
             if a.name == _METADATA
             else _field_hook(cls, a, hints[a.name], wires[a.name])
         )
@@ -358,7 +236,7 @@ def _structurer(cls: type) -> Hook:
         except KeyError as error:
             # Only a required field read by the generated function can be missing here.
             missing = error.args[0] if error.args else ""
-            raise _Invalid([wires.get(missing, str(missing))], "missing required field") from None
+            raise Invalid([wires.get(missing, str(missing))], "missing required field") from None
 
     def structure_nested(data: Any, _: Any) -> Any:
         return build(normalise(data))
@@ -382,7 +260,7 @@ def _lifetime_out(field_path: str) -> Callable[[Any], Any]:
     def unstructure_lifetime(value: Any) -> Any:
         if value is None or value.__class__ is int:
             return value
-        number = _to_int(value, _LIFETIME)
+        number = to_int(value, LIFETIME)
         if number is None:
             raise BceValidationError(field_path, "must be a whole number of seconds")
         return number
@@ -480,7 +358,7 @@ def structure(data: object, cls: type[T], metadata: ResponseMetadata | None = No
         raise TypeError(f"{cls!r} is not a model of bce_vpn_async")
     try:
         result: T = top(data, metadata)
-    except _Invalid as error:
+    except Invalid as error:
         raise MalformedResponse(_render(error.path, cls), error.reason) from None
     return result
 
