@@ -33,9 +33,10 @@ DEFAULT_USER_AGENT = (
 )
 
 
-def _positive(instance: object, attribute: object, value: float | None) -> None:
-    if value is not None and value <= 0:
-        raise ValueError(f"{getattr(attribute, 'name', 'value')} must be positive")
+def _timeout(instance: object, attribute: object, value: float | httpx.Timeout) -> None:
+    # `not value > 0` also refuses NaN, which every comparison answers False.
+    if not isinstance(value, httpx.Timeout) and (isinstance(value, bool) or not value > 0):
+        raise ValueError("timeout must be a positive number of seconds or an httpx.Timeout")
 
 
 @frozen(kw_only=True)
@@ -57,7 +58,7 @@ class ClientConfig:
     """
 
     retry: RetryPolicy | None = field(factory=RetryPolicy)
-    timeout: float | httpx.Timeout = field(default=30.0)
+    timeout: float | httpx.Timeout = field(default=30.0, validator=_timeout)
     max_connections: int = field(default=100, validator=validators.ge(1))
     max_keepalive_connections: int = field(default=100, validator=validators.ge(0))
     transport: Literal["aiohttp", "httpx"] = field(
@@ -71,7 +72,6 @@ class ClientConfig:
     def httpx_timeout(self) -> httpx.Timeout:
         if isinstance(self.timeout, httpx.Timeout):
             return self.timeout
-        _positive(self, "timeout", self.timeout)
         return httpx.Timeout(self.timeout)
 
     def httpx_limits(self) -> httpx.Limits:
