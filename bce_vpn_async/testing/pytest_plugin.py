@@ -43,20 +43,6 @@ def vpn_emulator() -> VpnEmulator:
     return VpnEmulator(clock=FakeClock(), build_seconds=0.5, configure_seconds=0.1)
 
 
-async def _client_for(emulator: VpnEmulator) -> AsyncIterator[AsyncVpnClient]:
-    config = ClientConfig(clock=emulator.clock)
-    async with (
-        httpx.AsyncClient(transport=emulator.transport()) as http_client,
-        AsyncVpnClient(
-            credentials=emulator.credentials,
-            endpoint=EMULATOR_ENDPOINT,
-            config=config,
-            http_client=http_client,
-        ) as client,
-    ):
-        yield client
-
-
 try:
     import pytest_asyncio
 except ImportError:  # pragma: no cover - the fixture needs pytest-asyncio; the others do not
@@ -66,7 +52,15 @@ else:
     @pytest_asyncio.fixture
     async def vpn_client(vpn_emulator: VpnEmulator) -> AsyncIterator[AsyncVpnClient]:
         """An ``AsyncVpnClient`` talking to ``vpn_emulator`` in-process, on its clock."""
-        async for client in _client_for(vpn_emulator):
+        async with (
+            httpx.AsyncClient(transport=vpn_emulator.transport()) as http_client,
+            AsyncVpnClient(
+                credentials=vpn_emulator.credentials,
+                endpoint=EMULATOR_ENDPOINT,
+                config=ClientConfig(clock=vpn_emulator.clock),
+                http_client=http_client,
+            ) as client,
+        ):
             yield client
 
 
