@@ -15,7 +15,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -23,6 +23,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from . import validation
+from ._operations import Operation
 from ._requests import RequestFactory
 from .config import ClientConfig, resolve_endpoint
 from .converter import MalformedResponse, structure
@@ -223,6 +224,60 @@ class ClientCore:
             return new_client_token()
         return validation.client_token(client_token)
 
+    def _request_parts(
+        self, operation: Operation[Any], arguments: Mapping[str, Any]
+    ) -> tuple[str, list[tuple[str, str]], dict[str, Any] | None]:
+        """Check ``arguments`` against ``operation`` and lay them out on the wire: the path,
+        the query (flag and ``clientToken`` included) and the JSON body (None for none).
+
+        Every need is checked before any rule, and rules only under ``validate``; nothing
+        is sent until all have passed.
+        """
+        given = [(param, arguments[param.name]) for param in operation.params]
+        for param, value in given:
+            if value is None:
+                if param.required:
+                    raise BceValidationError(param.name, "is required")
+            elif param.need is not None:
+                param.need(param.name, value)
+        for combined in operation.needs:
+            combined(arguments)
+        query: list[tuple[str, str]] = []
+        if operation.flag is not None:
+            query.append((operation.flag, ""))
+        # A write always carries a token (a fresh one unless given); a read only when given.
+        token = arguments["client_token"] if operation.takes_token else None
+        if operation.write or token is not None:
+            query.append(("clientToken", self._token(token)))
+        if self._validate:
+            for param, value in given:
+                if value is not None and param.rule is not None:
+                    param.rule(param.name, value)
+            for combined in operation.rules:
+                combined(arguments)
+        ids: dict[str, str] = {}
+        body: dict[str, Any] | None = None
+        for param, value in given:
+            if param.where == "body":
+                if body is None:
+                    body = {}
+                if value is not None:
+                    encoded = value if param.encode is None else param.encode(value)
+                    if encoded is not None:
+                        body[param.wire] = encoded
+            elif value is None:
+                continue
+            elif param.where == "path":
+                ids[param.wire] = value
+            else:
+                query.append((param.wire, value))
+        return operation.path.format_map(ids), query, body
+
+    async def _invoke(self, operation: Operation[T], arguments: Mapping[str, Any]) -> T:
+        """Make one call of ``operation`` with the method's ``arguments`` (its ``locals()``)."""
+        path, query, body = self._request_parts(operation, arguments)
+        return await self._call(operation, path, query, body)
+
     def _build(
         self,
         operation: str,
@@ -246,16 +301,14 @@ class ClientCore:
 
     async def _call(
         self,
-        operation: str,
-        method: str,
+        operation: Operation[T],
         path: str,
-        result: type[T],
-        *,
-        query: Sequence[tuple[str, str]] = (),
-        body: dict[str, Any] | None = None,
+        query: Sequence[tuple[str, str]],
+        body: dict[str, Any] | None,
     ) -> T:
         self._open()
-        request = self._build(operation, method, path, query, body)
+        name = operation.name
+        request = self._build(name, operation.method, path, query, body)
         response = await self._pipeline(request)
         if not 200 <= response.status_code < 300:
             raise error_from_response(response)
@@ -270,37 +323,34 @@ class ClientCore:
         except (ValueError, RecursionError) as exc:
             # ValueError includes UnicodeDecodeError; RecursionError is deeply nested JSON.
             raise BceResponseError(
-                f"{operation}: the response body is not valid JSON ({len(content)} bytes)",
+                f"{name}: the response body is not valid JSON ({len(content)} bytes)",
                 status_code=response.status_code,
                 request_id=metadata.request_id,
             ) from exc
         try:
-            return structure(data, result, metadata)
+            return structure(data, operation.result, metadata)
         except MalformedResponse as exc:
             raise BceResponseError(
-                f"{operation}: {exc}",
+                f"{name}: {exc}",
                 status_code=response.status_code,
                 request_id=metadata.request_id,
             ) from exc
 
     def _paginate(
-        self,
-        operation: str,
-        path: str,
-        page: type[PageT],
-        items: Callable[[PageT], Sequence[ItemT]],
-        query: Sequence[tuple[str, str]],
-        *,
-        marker: str | None,
-        max_keys: int | None,
-        max_items: int | None,
-    ) -> AsyncPaginator[PageT, ItemT]:
+        self, operation: Operation[PageT], arguments: Mapping[str, Any]
+    ) -> AsyncPaginator[PageT, Any]:
         """A paginator over a marker listing; its arguments are checked now, not when
         it is first awaited."""
+        path, query, _ = self._request_parts(operation, arguments)
+        marker, max_keys, max_items = (
+            arguments["marker"],
+            arguments["max_keys"],
+            arguments["max_items"],
+        )
         if marker is not None:
-            self._check_id("marker", marker)
+            validation.resource_id("marker", marker)
         if max_keys is not None:
-            query = [*query, ("maxKeys", str(validation.max_keys(max_keys)))]
+            query.append(("maxKeys", str(validation.max_keys(max_keys))))
         if max_items is not None and (
             isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
         ):
@@ -308,13 +358,14 @@ class ClientCore:
 
         async def fetch(page_marker: str | None) -> PageT:
             sent = query if page_marker is None else [*query, ("marker", page_marker)]
-            return await self._call(operation, "GET", path, page, query=sent)
+            return await self._call(operation, path, sent, None)
 
-        return AsyncPaginator(fetch, items, marker=marker, max_items=max_items)
+        return AsyncPaginator(fetch, _items, marker=marker, max_items=max_items)
 
-    def _check_id(self, field: str, value: object) -> str:
-        # Always on, even with validate=False: an id becomes part of the URL path.
-        return validation.resource_id(field, value)
+
+def _items(page: Any) -> Sequence[Any]:
+    items: Sequence[Any] = page.items
+    return items
 
 
 def _closed_under_call() -> BceClientError:
