@@ -1,9 +1,9 @@
 """The emulator's state and the service's rules: pure, synchronous, on an injectable clock.
 
-An operation is a function ``(backend, call) -> JSON body | None`` (``None`` for the
-operations that answer with an empty 200) that raises ``ServiceError`` to refuse.
-Gateway operations are ``Backend`` methods; tunnels and SSL-VPN are in ``_tunnels`` and
-``_ssl``; ``_routes`` maps the wire onto them. Signatures, idempotency and faults are the
+An operation's handler is a function ``(backend, call) -> JSON body | None`` (``None`` for
+the operations that answer with an empty 200) that raises ``ServiceError`` to refuse; the
+handlers are in ``_gateways``, ``_tunnels`` and ``_ssl``, and ``_routes`` maps the wire
+onto them from the SDK's table of operations. Signatures, idempotency and faults are the
 wire's (``_app``).
 
 Choices where the spec is silent (spec 5, 6; all documented in the package docstring):
@@ -25,13 +25,12 @@ from attrs import frozen
 from bce_vpn_async import validation
 from bce_vpn_async._clock import Clock
 
-from ._inputs import Body, apply_rule
-from ._state import Gateway, Json, ServiceError, gateway_view
+from ._inputs import apply_rule
+from ._state import Gateway, Json, ServiceError
 
-__all__ = ["Backend", "Call", "Operation", "max_keys", "paginate"]
+__all__ = ["MONTH_SECONDS", "Backend", "Call", "Handler", "max_keys", "paginate"]
 
 MONTH_SECONDS = 30 * 86400
-DEFAULT_MAX_CONNECTION = 5
 _ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SETTLED = frozenset({"active", "unconfigured"})
 
@@ -48,7 +47,7 @@ class Call:
     body: object
 
 
-Operation = Callable[["Backend", Call], "Json | None"]
+Handler = Callable[["Backend", Call], "Json | None"]
 
 
 class Backend:
@@ -72,7 +71,7 @@ class Backend:
         self._ids = random.Random(f"{seed}:ids")
         self._taken: set[str] = set()
 
-    # -- helpers shared with _tunnels and _ssl ---------------------------------------------
+    # -- helpers shared by the handlers ----------------------------------------------------
 
     def now(self) -> float:
         return self.clock.time()
@@ -103,164 +102,10 @@ class Backend:
     def start_configuring(self, gateway: Gateway) -> None:
         gateway.busy_until = self.now() + self.configure_seconds
 
-    # -- gateways --------------------------------------------------------------------------
-
-    def create_vpn(self, call: Call) -> Json:
-        body = Body(call.body)
-        vpc_id = body.need("vpcId", validation.resource_id)
-        name = body.need("vpnName", validation.resource_name)
-        subnet_id = body.rule("subnetId", validation.resource_id)
-        vpn_type = body.choice("type", validation.VPN_TYPES) or "IPSec"
-        description = body.rule("description", validation.description) or ""
-        eip = body.rule("eip", validation.ip_address) or ""
-        billing = body.need_child("billing")
-        payment = billing.need_choice("paymentTiming", validation.PAYMENT_TIMINGS)
-        months = _reservation_months(billing)
-        max_connection = body.integer("maxConnection")
-        if max_connection is not None:
-            if vpn_type != "SSL":
-                raise ServiceError.bad_request("maxConnection: only an SSL gateway takes one")
-            max_connection = apply_rule(validation.max_connection, max_connection)
-        elif vpn_type == "SSL":
-            max_connection = DEFAULT_MAX_CONNECTION
-        tags = _tags(body)
-        delete_protect = body.flag("deleteProtect") or False
-        resource_group_id = body.text("resourceGroupId")
-
-        owned = [g for g in self.gateways.values() if g.access_key_id == call.access_key_id]
-        if sum(g.vpc_id == vpc_id for g in owned) >= self.max_vpns_per_vpc:
-            raise ServiceError(
-                413,
-                "LimitExceeded",
-                f"A VPC holds at most {self.max_vpns_per_vpc} VPN gateways.",
-            )
-        if eip:
-            self._require_free_eip(call.access_key_id, eip)
-        now = self.now()
-        gateway = Gateway(
-            vpn_id=self.new_id("vpn-"),
-            access_key_id=call.access_key_id,
-            vpc_id=vpc_id,
-            name=name,
-            vpn_type=vpn_type,
-            payment_timing=payment,
-            created_at=now,
-            ready_at=now + self.build_seconds,
-            description=description,
-            subnet_id=subnet_id,
-            eip=eip,
-            billing_method=billing.text("billingMethod"),
-            expires_at=now + months * MONTH_SECONDS if payment == "Prepaid" else None,
-            max_connection=max_connection,
-            tags=tags,
-            delete_protect=delete_protect,
-            resource_group_id=resource_group_id,
-        )
-        self.gateways[gateway.vpn_id] = gateway
-        return {"vpnId": gateway.vpn_id}
-
-    def list_vpns(self, call: Call) -> Json:
-        vpc_id = call.query.get("vpcId")
-        if not vpc_id:
-            raise ServiceError.bad_request("vpcId: is required")
-        apply_rule(validation.resource_id, "vpcId", vpc_id)
-        vpn_type = call.query.get("type")
-        if vpn_type:
-            apply_rule(validation.choice, "type", vpn_type, validation.VPN_TYPES)
-        eip = call.query.get("eip")
-        found = [
-            g
-            for g in self.gateways.values()
-            if g.access_key_id == call.access_key_id
-            and g.vpc_id == vpc_id
-            and (not vpn_type or g.vpn_type == vpn_type)
-            and (not eip or g.eip == eip)
-        ]
-        now = self.now()
-        return paginate(
-            found, lambda g: g.vpn_id, call.query, "vpns", lambda g: gateway_view(g, now)
-        )
-
-    def get_vpn(self, call: Call) -> Json:
-        return gateway_view(self.gateway(call), self.now())
-
-    def update_vpn(self, call: Call) -> None:
-        gateway = self.gateway(call)
-        body = Body(call.body)
-        name = body.rule("vpnName", validation.resource_name)
-        description = body.rule("description", validation.description)
-        if name is not None:
-            gateway.name = name
-        if description is not None:
-            gateway.description = description
-
-    def delete_vpn(self, call: Call) -> None:
-        gateway = self.gateway(call)
-        self.require_idle(gateway)
-        if gateway.delete_protect:
-            raise ServiceError.denied(
-                f"The VPN gateway {gateway.vpn_id} has delete protection on; turn it off first."
-            )
-        if gateway.payment_timing != "Postpaid":
-            raise ServiceError.denied("Only a postpaid VPN gateway can be released.")
-        if gateway.tunnels:
-            raise ServiceError.denied("Delete the gateway's IPSec tunnels before releasing it.")
-        if gateway.ssl_server is not None:
-            raise ServiceError.denied("Delete the gateway's SSL-VPN service before releasing it.")
-        # A bound EIP is unbound on release and becomes available again (seed guide).
-        del self.gateways[gateway.vpn_id]
-
-    def bind_eip(self, call: Call) -> None:
-        gateway = self.gateway(call)
-        eip = Body(call.body).need("eip", validation.ip_address)
-        self.require_idle(gateway)
-        if gateway.eip:
-            raise ServiceError.denied(f"The VPN gateway {gateway.vpn_id} already has an EIP.")
-        self._require_free_eip(call.access_key_id, eip)
-        gateway.eip = eip
-        self.start_configuring(gateway)
-
-    def unbind_eip(self, call: Call) -> None:
-        gateway = self.gateway(call)
-        self.require_idle(gateway)
-        if not gateway.eip:
-            raise ServiceError.denied(f"The VPN gateway {gateway.vpn_id} has no EIP to unbind.")
-        gateway.eip = ""
-        self.start_configuring(gateway)
-
-    def renew_vpn(self, call: Call) -> None:
-        gateway = self.gateway(call)
-        months = _reservation_months(Body(call.body).need_child("billing"))
-        if gateway.payment_timing != "Prepaid" or gateway.expires_at is None:
-            raise ServiceError.denied("Only a prepaid VPN gateway can be renewed.")
-        gateway.expires_at = max(gateway.expires_at, self.now()) + months * MONTH_SECONDS
-
-    def update_vpn_delete_protect(self, call: Call) -> None:
-        gateway = self.gateway(call)
-        gateway.delete_protect = Body(call.body).need_flag("deleteProtect")
-
-    def _require_free_eip(self, access_key_id: str, eip: str) -> None:
+    def require_free_eip(self, access_key_id: str, eip: str) -> None:
         for other in self.gateways.values():
             if other.access_key_id == access_key_id and other.eip == eip:
                 raise ServiceError.denied(f"The EIP {eip} is bound to {other.vpn_id}.")
-
-
-def _reservation_months(billing: Body) -> int:
-    reservation = billing.child("reservation")
-    if reservation is None:
-        return 1
-    reservation.choice("reservationTimeUnit", validation.RESERVATION_TIME_UNITS)
-    length = reservation.integer("reservationLength")
-    return 1 if length is None else apply_rule(validation.reservation_length, length)
-
-
-def _tags(body: Body) -> list[Json]:
-    tags = []
-    for tag in body.children("tags") or ():
-        key = tag.text("tagKey", required=True)
-        value = tag.text("tagValue") or ""
-        tags.append({"tagKey": key, "tagValue": value})
-    return tags
 
 
 def max_keys(query: Mapping[str, str]) -> int:

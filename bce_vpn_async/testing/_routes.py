@@ -1,8 +1,11 @@
-"""The wire's map: (method, path, action flag) to an operation (spec section 2).
+"""The wire's map: (method, path, action flag) to an operation and its handler.
 
-Operation names are the SDK's method names, so faults and the request log speak the
-same language as the client. The gateway's PUT is four operations told apart by a
-valueless query flag (``?bind`` or ``?bind=``).
+Routes come from the SDK's own table of operations (``bce_vpn_async._operations``), so
+the emulator answers exactly the paths, methods and flags the client sends, under the
+client's method names (faults and the request log speak the same language). The
+gateway's PUT is four operations told apart by a valueless query flag (``?bind`` or
+``?bind=``). Only the state rules are the emulator's own: one handler per operation,
+named after it, in ``_gateways``, ``_tunnels`` or ``_ssl``.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from collections.abc import Mapping
 
 from attrs import frozen
 
-from . import _ssl, _tunnels
-from ._backend import Backend, Operation
+from bce_vpn_async._operations import OPERATIONS
+
+from . import _gateways, _ssl, _tunnels
+from ._backend import Handler
 from ._state import ServiceError
 
 __all__ = ["OPERATION_NAMES", "READ_OPERATIONS", "Match", "Route", "match"]
@@ -23,69 +28,51 @@ class Route:
     method: str
     pattern: tuple[str, ...]
     operation: str
-    handler: Operation
+    handler: Handler
     flag: str | None = None
 
 
 @frozen
 class Match:
     operation: str
-    handler: Operation
+    handler: Handler
     path_ids: Mapping[str, str]
 
 
-_VPN = ("vpn", "{vpnId}")
+def _handler(name: str) -> Handler:
+    modules = (_gateways, _tunnels, _ssl)
+    found = [getattr(module, name) for module in modules if hasattr(module, name)]
+    if len(found) != 1:
+        raise RuntimeError(f"the emulator needs one handler for {name}, found {len(found)}")
+    handler: Handler = found[0]
+    return handler
 
-ROUTES = (
-    Route("POST", ("vpn",), "create_vpn", Backend.create_vpn),
-    Route("GET", ("vpn",), "list_vpns", Backend.list_vpns),
-    # Literal segments first: /vpn/vpnconn/{id} is a tunnel path, not gateway "vpnconn".
-    Route("GET", ("vpn", "vpnconn", "{vpnId}"), "get_vpn_conn", _tunnels.get_vpn_conn),
-    Route("PUT", ("vpn", "vpnconn", "{vpnConnId}"), "update_vpn_conn", _tunnels.update_vpn_conn),
-    Route("DELETE", ("vpn", "vpnconn", "{vpnConnId}"), "delete_vpn_conn", _tunnels.delete_vpn_conn),
-    Route("GET", _VPN, "get_vpn", Backend.get_vpn),
-    Route("DELETE", _VPN, "delete_vpn", Backend.delete_vpn),
-    Route("PUT", _VPN, "update_vpn", Backend.update_vpn, "modifyAttribute"),
-    Route("PUT", _VPN, "bind_eip", Backend.bind_eip, "bind"),
-    Route("PUT", _VPN, "unbind_eip", Backend.unbind_eip, "unbind"),
-    Route("PUT", _VPN, "renew_vpn", Backend.renew_vpn, "purchaseReserved"),
-    Route("POST", (*_VPN, "vpnconn"), "create_vpn_conn", _tunnels.create_vpn_conn),
-    Route("POST", (*_VPN, "sslVpnServer"), "create_vpn_sslservice", _ssl.create_vpn_sslservice),
-    Route("GET", (*_VPN, "sslVpnServer"), "get_vpn_sslservice", _ssl.get_vpn_sslservice),
-    Route(
-        "PUT",
-        (*_VPN, "sslVpnServer", "{sslVpnServerId}"),
-        "update_vpn_sslservice",
-        _ssl.update_vpn_sslservice,
-    ),
-    Route(
-        "DELETE",
-        (*_VPN, "sslVpnServer", "{sslVpnServerId}"),
-        "delete_vpn_sslservice",
-        _ssl.delete_vpn_sslservice,
-    ),
-    Route("POST", (*_VPN, "sslVpnUser"), "create_vpn_sslusers", _ssl.create_vpn_sslusers),
-    Route("GET", (*_VPN, "sslVpnUser"), "get_vpn_ssl_user", _ssl.get_vpn_ssl_user),
-    Route(
-        "PUT", (*_VPN, "sslVpnUser", "{userId}"), "update_vpn_ssl_user", _ssl.update_vpn_ssl_user
-    ),
-    Route(
-        "DELETE",
-        (*_VPN, "sslVpnUser", "{userId}"),
-        "delete_vpn_ssl_user",
-        _ssl.delete_vpn_ssl_user,
-    ),
-    Route(
-        "PUT",
-        (*_VPN, "deleteProtect"),
-        "update_vpn_delete_protect",
-        Backend.update_vpn_delete_protect,
-    ),
+
+def _route_order(route: Route) -> tuple[bool, ...]:
+    # Literal segments before placeholders: /vpn/vpnconn/{id} is a tunnel path, not the
+    # gateway "vpnconn".
+    return tuple(part.startswith("{") for part in route.pattern)
+
+
+ROUTES = tuple(
+    sorted(
+        (
+            Route(
+                operation.method,
+                tuple(operation.path.strip("/").split("/")),
+                operation.name,
+                _handler(operation.name),
+                operation.flag,
+            )
+            for operation in OPERATIONS
+        ),
+        key=_route_order,
+    )
 )
 
-OPERATION_NAMES = frozenset(route.operation for route in ROUTES)
+OPERATION_NAMES = frozenset(operation.name for operation in OPERATIONS)
 # Reads never replay a clientToken (the official SDK sends one on some GETs anyway).
-READ_OPERATIONS = frozenset(route.operation for route in ROUTES if route.method == "GET")
+READ_OPERATIONS = frozenset(operation.name for operation in OPERATIONS if not operation.write)
 
 
 def _bind(pattern: tuple[str, ...], segments: list[str]) -> dict[str, str] | None:

@@ -1,0 +1,184 @@
+"""VPN gateways (spec 3.1-3.8, 3.14): create, list, get, update, release, EIP, renewal,
+release protection. Every handler is ``(backend, call) -> JSON body | None``, as in
+``_tunnels`` and ``_ssl``."""
+
+from __future__ import annotations
+
+from bce_vpn_async import validation
+
+from ._backend import MONTH_SECONDS, Backend, Call, paginate
+from ._inputs import Body, apply_rule
+from ._state import Gateway, Json, ServiceError, gateway_view
+
+__all__ = [
+    "bind_eip",
+    "create_vpn",
+    "delete_vpn",
+    "get_vpn",
+    "list_vpns",
+    "renew_vpn",
+    "unbind_eip",
+    "update_vpn",
+    "update_vpn_delete_protect",
+]
+
+DEFAULT_MAX_CONNECTION = 5
+
+
+def create_vpn(backend: Backend, call: Call) -> Json:
+    body = Body(call.body)
+    vpc_id = body.need("vpcId", validation.resource_id)
+    name = body.need("vpnName", validation.resource_name)
+    subnet_id = body.rule("subnetId", validation.resource_id)
+    vpn_type = body.choice("type", validation.VPN_TYPES) or "IPSec"
+    description = body.rule("description", validation.description) or ""
+    eip = body.rule("eip", validation.ip_address) or ""
+    billing = body.need_child("billing")
+    payment = billing.need_choice("paymentTiming", validation.PAYMENT_TIMINGS)
+    months = _reservation_months(billing)
+    max_connection = body.integer("maxConnection")
+    if max_connection is not None:
+        if vpn_type != "SSL":
+            raise ServiceError.bad_request("maxConnection: only an SSL gateway takes one")
+        max_connection = apply_rule(validation.max_connection, max_connection)
+    elif vpn_type == "SSL":
+        max_connection = DEFAULT_MAX_CONNECTION
+    tags = _tags(body)
+    delete_protect = body.flag("deleteProtect") or False
+    resource_group_id = body.text("resourceGroupId")
+
+    owned = [g for g in backend.gateways.values() if g.access_key_id == call.access_key_id]
+    if sum(g.vpc_id == vpc_id for g in owned) >= backend.max_vpns_per_vpc:
+        raise ServiceError(
+            413,
+            "LimitExceeded",
+            f"A VPC holds at most {backend.max_vpns_per_vpc} VPN gateways.",
+        )
+    if eip:
+        backend.require_free_eip(call.access_key_id, eip)
+    now = backend.now()
+    gateway = Gateway(
+        vpn_id=backend.new_id("vpn-"),
+        access_key_id=call.access_key_id,
+        vpc_id=vpc_id,
+        name=name,
+        vpn_type=vpn_type,
+        payment_timing=payment,
+        created_at=now,
+        ready_at=now + backend.build_seconds,
+        description=description,
+        subnet_id=subnet_id,
+        eip=eip,
+        billing_method=billing.text("billingMethod"),
+        expires_at=now + months * MONTH_SECONDS if payment == "Prepaid" else None,
+        max_connection=max_connection,
+        tags=tags,
+        delete_protect=delete_protect,
+        resource_group_id=resource_group_id,
+    )
+    backend.gateways[gateway.vpn_id] = gateway
+    return {"vpnId": gateway.vpn_id}
+
+
+def list_vpns(backend: Backend, call: Call) -> Json:
+    vpc_id = call.query.get("vpcId")
+    if not vpc_id:
+        raise ServiceError.bad_request("vpcId: is required")
+    apply_rule(validation.resource_id, "vpcId", vpc_id)
+    vpn_type = call.query.get("type")
+    if vpn_type:
+        apply_rule(validation.choice, "type", vpn_type, validation.VPN_TYPES)
+    eip = call.query.get("eip")
+    found = [
+        g
+        for g in backend.gateways.values()
+        if g.access_key_id == call.access_key_id
+        and g.vpc_id == vpc_id
+        and (not vpn_type or g.vpn_type == vpn_type)
+        and (not eip or g.eip == eip)
+    ]
+    now = backend.now()
+    return paginate(found, lambda g: g.vpn_id, call.query, "vpns", lambda g: gateway_view(g, now))
+
+
+def get_vpn(backend: Backend, call: Call) -> Json:
+    return gateway_view(backend.gateway(call), backend.now())
+
+
+def update_vpn(backend: Backend, call: Call) -> None:
+    gateway = backend.gateway(call)
+    body = Body(call.body)
+    name = body.rule("vpnName", validation.resource_name)
+    description = body.rule("description", validation.description)
+    if name is not None:
+        gateway.name = name
+    if description is not None:
+        gateway.description = description
+
+
+def delete_vpn(backend: Backend, call: Call) -> None:
+    gateway = backend.gateway(call)
+    backend.require_idle(gateway)
+    if gateway.delete_protect:
+        raise ServiceError.denied(
+            f"The VPN gateway {gateway.vpn_id} has delete protection on; turn it off first."
+        )
+    if gateway.payment_timing != "Postpaid":
+        raise ServiceError.denied("Only a postpaid VPN gateway can be released.")
+    if gateway.tunnels:
+        raise ServiceError.denied("Delete the gateway's IPSec tunnels before releasing it.")
+    if gateway.ssl_server is not None:
+        raise ServiceError.denied("Delete the gateway's SSL-VPN service before releasing it.")
+    # A bound EIP is unbound on release and becomes available again (seed guide).
+    del backend.gateways[gateway.vpn_id]
+
+
+def bind_eip(backend: Backend, call: Call) -> None:
+    gateway = backend.gateway(call)
+    eip = Body(call.body).need("eip", validation.ip_address)
+    backend.require_idle(gateway)
+    if gateway.eip:
+        raise ServiceError.denied(f"The VPN gateway {gateway.vpn_id} already has an EIP.")
+    backend.require_free_eip(call.access_key_id, eip)
+    gateway.eip = eip
+    backend.start_configuring(gateway)
+
+
+def unbind_eip(backend: Backend, call: Call) -> None:
+    gateway = backend.gateway(call)
+    backend.require_idle(gateway)
+    if not gateway.eip:
+        raise ServiceError.denied(f"The VPN gateway {gateway.vpn_id} has no EIP to unbind.")
+    gateway.eip = ""
+    backend.start_configuring(gateway)
+
+
+def renew_vpn(backend: Backend, call: Call) -> None:
+    gateway = backend.gateway(call)
+    months = _reservation_months(Body(call.body).need_child("billing"))
+    if gateway.payment_timing != "Prepaid" or gateway.expires_at is None:
+        raise ServiceError.denied("Only a prepaid VPN gateway can be renewed.")
+    gateway.expires_at = max(gateway.expires_at, backend.now()) + months * MONTH_SECONDS
+
+
+def update_vpn_delete_protect(backend: Backend, call: Call) -> None:
+    gateway = backend.gateway(call)
+    gateway.delete_protect = Body(call.body).need_flag("deleteProtect")
+
+
+def _reservation_months(billing: Body) -> int:
+    reservation = billing.child("reservation")
+    if reservation is None:
+        return 1
+    reservation.choice("reservationTimeUnit", validation.RESERVATION_TIME_UNITS)
+    length = reservation.integer("reservationLength")
+    return 1 if length is None else apply_rule(validation.reservation_length, length)
+
+
+def _tags(body: Body) -> list[Json]:
+    tags = []
+    for tag in body.children("tags") or ():
+        key = tag.text("tagKey", required=True)
+        value = tag.text("tagValue") or ""
+        tags.append({"tagKey": key, "tagValue": value})
+    return tags
