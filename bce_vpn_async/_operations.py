@@ -77,6 +77,8 @@ class Param:
     """The API's documented rule; skipped under ``ClientConfig(validate=False)``."""
     encode: Callable[[Any], Any] | None = None
     """Python value -> JSON value (models to wire dicts); the value as given when None."""
+    positional: bool = False
+    """Taken by position: the ids a call is about (the path's, and the VPC's)."""
 
 
 @frozen
@@ -268,7 +270,7 @@ def _ssl_users_need(field: str, users: object) -> None:
 
 def _path(name: str, wire: str) -> Param:
     # Ids are always checked, whatever `validate` says: they become part of the URL path.
-    return Param(name, wire, "path", required=True, need=validation.resource_id)
+    return Param(name, wire, "path", required=True, need=validation.resource_id, positional=True)
 
 
 _VPN_ID = _path("vpn_id", "vpnId")
@@ -332,7 +334,9 @@ CREATE_VPN = Operation(
     "/vpn",
     CreateVpnResult,
     (
-        Param("vpc_id", "vpcId", "body", required=True, need=validation.resource_id),
+        Param(
+            "vpc_id", "vpcId", "body", required=True, need=validation.resource_id, positional=True
+        ),
         Param("vpn_name", "vpnName", "body", required=True, rule=validation.resource_name),
         Param(
             "billing",
@@ -381,7 +385,9 @@ LIST_VPNS = Operation(
     "/vpn",
     VpnPage,
     (
-        Param("vpc_id", "vpcId", "query", required=True, need=validation.resource_id),
+        Param(
+            "vpc_id", "vpcId", "query", required=True, need=validation.resource_id, positional=True
+        ),
         Param("eip", "eip", "query", rule=validation.ip_address),
         Param(
             "vpn_type",

@@ -45,19 +45,6 @@ def test_validation_errors_are_also_value_errors() -> None:
     assert issubclass(BceValidationError, ValueError)
 
 
-def test_the_client_has_the_21_operations_of_the_official_sdk() -> None:
-    names = [
-        "create_vpn", "list_vpns", "get_vpn", "bind_eip", "unbind_eip", "update_vpn",
-        "delete_vpn", "renew_vpn", "create_vpn_conn", "get_vpn_conn", "update_vpn_conn",
-        "delete_vpn_conn", "create_vpn_sslservice", "get_vpn_sslservice",
-        "update_vpn_sslservice", "delete_vpn_sslservice", "create_vpn_sslusers",
-        "get_vpn_ssl_user", "update_vpn_ssl_user", "delete_vpn_ssl_user",
-        "update_vpn_delete_protect",
-    ]  # fmt: skip
-    for name in names:
-        assert callable(getattr(AsyncVpnClient, name)), name
-
-
 def test_a_region_resolves_to_its_https_endpoint() -> None:
     client = AsyncVpnClient(credentials=Credentials("ak", "sk"), region="gz")
     assert client.endpoint == "https://bcc.gz.baidubce.com"
