@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping
 from types import NoneType
 from typing import Any, Final
 
+from .validation import lifetime_seconds
+
 __all__ = [
-    "LIFETIME",
     "NOTHING",
     "Hook",
     "Invalid",
@@ -52,7 +53,6 @@ _JSON_KIND: Final = dict(
     )
 )
 _INTEGER = re.compile(r"\s*[+-]?[0-9]{1,19}\s*", re.ASCII)
-LIFETIME = re.compile(r"\s*([0-9]{1,19})\s*[sS]?\s*", re.ASCII)
 NOTHING: Final[Any] = object()  # "no default": a null is an error
 
 
@@ -73,7 +73,7 @@ def str_hook(wire: str, optional: bool) -> Hook:
     return structure_str
 
 
-def to_int(value: Any, pattern: re.Pattern[str]) -> int | None:
+def to_int(value: Any) -> int | None:
     """The integer a value stands for, or None if it stands for none."""
     if isinstance(value, bool):
         return None
@@ -81,18 +81,16 @@ def to_int(value: Any, pattern: re.Pattern[str]) -> int | None:
         return int(value)
     if isinstance(value, float):
         return int(value) if math.isfinite(value) and value.is_integer() else None
-    if isinstance(value, str):
-        match = pattern.fullmatch(value)
-        if match is not None:
-            return int(match.group(match.lastindex or 0))
+    if isinstance(value, str) and _INTEGER.fullmatch(value):
+        return int(value)
     return None
 
 
 def int_hook(wire: str, absent: Any, lifetime: bool) -> Hook:
-    pattern, expected = (
-        (LIFETIME, 'expected a lifetime in seconds (28800, "28800" or "28800s")')
+    expected = (
+        'expected a lifetime in seconds (28800, "28800" or "28800s")'
         if lifetime
-        else (_INTEGER, "expected an integer")
+        else "expected an integer"
     )
 
     def structure_int(value: Any, _: Any) -> Any:
@@ -100,7 +98,7 @@ def int_hook(wire: str, absent: Any, lifetime: bool) -> Hook:
             return value
         if absent is not NOTHING and is_blank(value):
             return absent
-        number = to_int(value, pattern)
+        number = lifetime_seconds(value) if lifetime else to_int(value)
         if number is None:
             raise Invalid([wire], expected + got(value))
         return number

@@ -25,7 +25,6 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from bce_vpn_async import models
 from bce_vpn_async._wire_checks import (
-    LIFETIME,
     NOTHING,
     Hook,
     Invalid,
@@ -37,11 +36,11 @@ from bce_vpn_async._wire_checks import (
     model_hook,
     str_hook,
     string_item,
-    to_int,
     tuple_hook,
 )
 from bce_vpn_async.errors import BceValidationError
 from bce_vpn_async.models import Billing, IkeConfig, IpsecConfig, ResponseMetadata, Vpn
+from bce_vpn_async.validation import lifetime_seconds
 
 __all__ = ["MalformedResponse", "structure", "unstructure"]
 
@@ -260,7 +259,7 @@ def _lifetime_out(field_path: str) -> Callable[[Any], Any]:
     def unstructure_lifetime(value: Any) -> Any:
         if value is None or value.__class__ is int:
             return value
-        number = to_int(value, LIFETIME)
+        number = lifetime_seconds(value)
         if number is None:
             raise BceValidationError(field_path, "must be a whole number of seconds")
         return number

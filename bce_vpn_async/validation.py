@@ -19,6 +19,7 @@ HTTP stack.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Collection
 
@@ -42,6 +43,7 @@ __all__ = [
     "description",
     "ip_address",
     "lifetime",
+    "lifetime_seconds",
     "lifetimes",
     "max_connection",
     "max_keys",
@@ -112,7 +114,7 @@ _CIDR_RULE = "must be an IPv4 network in CIDR form, such as 192.168.0.0/24"
 _CIDR_HOST_BITS = "must have no host bits set (give the network address, such as 192.168.0.0/24)"
 
 # Bounded so that a huge digit string cannot cost a big-integer conversion.
-_LIFETIME_TEXT = re.compile(r"([0-9]{1,9})s?")
+_LIFETIME_TEXT = re.compile(r"\s*([0-9]{1,19})\s*[sS]?\s*", re.ASCII)
 _LIFETIME_FORM = "must be whole seconds: an int, a numeric string or a string such as '28800s'"
 _LIFETIME_RANGE = "must be a multiple of 3600 seconds, from 3600 to 86400"
 
@@ -272,6 +274,24 @@ def choice(field: str, value: object, allowed: Collection[str]) -> str:
     return value
 
 
+def lifetime_seconds(value: object) -> int | None:
+    """The whole seconds a lifetime stands for, or None if it stands for none.
+
+    The one reader of every form a lifetime takes: an int (requests), a numeric string or
+    one with a unit (``"28800s"``, as responses give it), an integral float.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and value.is_integer() else None
+    if isinstance(value, str):
+        match = _LIFETIME_TEXT.fullmatch(value)
+        return None if match is None else int(match.group(1))
+    return None
+
+
 def lifetime(field: str, value: object) -> int:
     """An IKE or IPSec lifetime in seconds.
 
@@ -280,13 +300,9 @@ def lifetime(field: str, value: object) -> int:
     rule and the 86400 ceiling are the seed guide's (spec 0a); a zero or negative lifetime
     is meaningless, so the floor is one step of 3600.
     """
-    if isinstance(value, str):
-        match = _LIFETIME_TEXT.fullmatch(value)
-        if match is None:
-            raise BceValidationError(field, _LIFETIME_FORM)
-        seconds = int(match.group(1))
-    else:
-        seconds = _integer(field, value, _LIFETIME_FORM)
+    seconds = lifetime_seconds(value) if isinstance(value, int | str) else None
+    if seconds is None:
+        raise BceValidationError(field, _LIFETIME_FORM)
     if seconds % 3600 or not 3600 <= seconds <= 86400:
         raise BceValidationError(field, _LIFETIME_RANGE)
     return seconds

@@ -10,7 +10,6 @@ ignored. Messages name the wire field and the rule, never the value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -22,8 +21,6 @@ from ._state import ServiceError
 __all__ = ["Body", "apply_rule", "lenient_lifetime"]
 
 T = TypeVar("T")
-
-_SECONDS = re.compile(r"([0-9]{1,9})s?")
 
 
 def apply_rule(rule: Callable[..., T], *args: object) -> T:
@@ -38,12 +35,9 @@ def apply_rule(rule: Callable[..., T], *args: object) -> T:
 
 def lenient_lifetime(field: str, value: object) -> int:
     """A lifetime when the guide's rules are relaxed: any positive whole number of seconds."""
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    if isinstance(value, str):
-        match = _SECONDS.fullmatch(value)
-        if match is not None and int(match.group(1)) > 0:
-            return int(match.group(1))
+    seconds = validation.lifetime_seconds(value) if isinstance(value, int | str) else None
+    if seconds is not None and seconds > 0:
+        return seconds
     raise ServiceError.bad_request(f"{field}: must be a positive whole number of seconds")
 
 
