@@ -34,6 +34,7 @@ from .errors import (
     BceResponseError,
     BceValidationError,
     error_from_response,
+    unreadable_response,
 )
 from .models import ResponseMetadata
 from .pagination import AsyncPaginator, Page
@@ -322,19 +323,13 @@ class ClientCore:
             data = json.loads(content) if content.strip() else {}
         except (ValueError, RecursionError) as exc:
             # ValueError includes UnicodeDecodeError; RecursionError is deeply nested JSON.
-            raise BceResponseError(
-                f"{name}: the response body is not valid JSON ({len(content)} bytes)",
-                status_code=response.status_code,
-                request_id=metadata.request_id,
+            raise unreadable_response(
+                response, f"{name}: the response body is not valid JSON ({len(content)} bytes)"
             ) from exc
         try:
             return structure(data, operation.result, metadata)
         except MalformedResponse as exc:
-            raise BceResponseError(
-                f"{name}: {exc}",
-                status_code=response.status_code,
-                request_id=metadata.request_id,
-            ) from exc
+            raise unreadable_response(response, f"{name}: {exc}") from exc
 
     def _paginate(
         self, operation: Operation[PageT], arguments: Mapping[str, Any]

@@ -30,7 +30,7 @@ __all__ = [
     "WaiterFailedError",
     "WaiterTimeoutError",
     "error_from_response",
-    "raise_for_response",
+    "unreadable_response",
 ]
 
 REQUEST_ID_HEADER = "x-bce-request-id"
@@ -163,8 +163,28 @@ def error_from_response(response: httpx.Response) -> BceServerError:
 
     A BCE error body gives the code and message. An empty body, an HTML page from a
     proxy or a body that is not the BCE shape still gives a typed error that keeps the
-    status and the request id, with the HTTP reason as its message.
+    status and the request id, with the HTTP reason as its message. The body is parsed
+    once per response: the retry decision and the error raised share the result.
     """
+    known = response.extensions.get(_PARSED)
+    if isinstance(known, BceServerError):
+        return known
+    error = _parse_error(response)
+    response.extensions[_PARSED] = error
+    return error
+
+
+_PARSED = "bce_error"
+
+
+def unreadable_response(response: httpx.Response, reason: str) -> BceResponseError:
+    """The error for a response the SDK cannot read, keeping its status and request id."""
+    return BceResponseError(
+        reason, status_code=response.status_code, request_id=_request_id(response)
+    )
+
+
+def _parse_error(response: httpx.Response) -> BceServerError:
     request_id = _request_id(response)
     status = response.status_code
     reason = response.reason_phrase or "HTTP error"
@@ -196,9 +216,3 @@ def error_from_response(response: httpx.Response) -> BceServerError:
     if request_id is None and isinstance(body_request_id, str):
         request_id = body_request_id
     return _class_for(status, code)(message, status_code=status, code=code, request_id=request_id)
-
-
-def raise_for_response(response: httpx.Response) -> None:
-    """Raise the typed error for a non-2xx response; do nothing for a 2xx one."""
-    if not 200 <= response.status_code < 300:
-        raise error_from_response(response)

@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias
 import httpx
 from attrs import define
 
+from .errors import REQUEST_ID_HEADER
+from .signing import SECURITY_TOKEN_HEADER
+
 if TYPE_CHECKING:
     from ._clock import Clock
     from .credentials import CredentialsProvider
@@ -33,11 +36,9 @@ __all__ = [
 
 Handler: TypeAlias = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
-REQUEST_ID_HEADER = "x-bce-request-id"
-
 # Headers a signer writes. A request that comes round again (a retry) still carries the
 # previous attempt's; they are dropped so the new signature cannot mix old and new.
-_SIGNATURE_HEADERS = ("authorization", "x-bce-date", "x-bce-security-token")
+_SIGNATURE_HEADERS = ("authorization", "x-bce-date", SECURITY_TOKEN_HEADER)
 
 
 class Middleware(Protocol):

@@ -11,6 +11,7 @@ __all__ = [
     "EMPTY_METADATA",
     "Billing",
     "OperationResult",
+    "PageFields",
     "ResponseMetadata",
     "Tag",
 ]
@@ -48,6 +49,21 @@ class Billing:
     billing_method: str | None = None
     reservation_length: int | None = None
     reservation_time_unit: str | None = None
+
+
+@frozen(kw_only=True)
+class PageFields:
+    """What every page of a marker listing says besides its items (spec 3.2, 3.14).
+
+    ``marker`` is where the page started; ``next_marker`` (None on the last page) is where
+    the next one starts.
+    """
+
+    marker: str | None = None
+    next_marker: str | None = None
+    is_truncated: bool = False
+    max_keys: int | None = None
+    metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)
 
 
 @frozen(kw_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from bce_vpn_async.models.common import EMPTY_METADATA, ResponseMetadata, Tag
+from bce_vpn_async.models.common import EMPTY_METADATA, PageFields, ResponseMetadata, Tag
 from bce_vpn_async.models.ssl import SslVpnServer
 from bce_vpn_async.models.tunnels import VpnConn
 
@@ -41,19 +41,14 @@ class Vpn:
 
 
 @frozen(kw_only=True)
-class VpnPage:
+class VpnPage(PageFields):
     """One page of ``list_vpns``; ``next_marker`` is None on the last page."""
 
     vpns: tuple[Vpn, ...] = ()
-    marker: str | None = None
-    next_marker: str | None = None
-    is_truncated: bool = False
-    max_keys: int | None = None
-    metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)
 
     @property
     def items(self) -> tuple[Vpn, ...]:
-        """The page's gateways under the name every page shares (see ``Page``)."""
+        """The page's gateways under the name every page shares."""
         return self.vpns
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from bce_vpn_async.models.common import EMPTY_METADATA, ResponseMetadata
+from bce_vpn_async.models.common import EMPTY_METADATA, PageFields, ResponseMetadata
 
 __all__ = [
     "CreateSslVpnServerResult",
@@ -54,19 +54,14 @@ class SslVpnUserSpec:
 
 
 @frozen(kw_only=True)
-class SslVpnUserPage:
+class SslVpnUserPage(PageFields):
     """One page of ``get_vpn_ssl_user``."""
 
     ssl_vpn_users: tuple[SslVpnUser, ...] = ()
-    marker: str | None = None
-    next_marker: str | None = None
-    is_truncated: bool = False
-    max_keys: int | None = None
-    metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)
 
     @property
     def items(self) -> tuple[SslVpnUser, ...]:
-        """The page's users under the name every page shares (see ``Page``)."""
+        """The page's users under the name every page shares."""
         return self.ssl_vpn_users
 
 

@@ -14,14 +14,18 @@ import hmac
 from collections.abc import Mapping, Sequence
 
 from bce_vpn_async.credentials import Credentials
-from bce_vpn_async.signing import AuthorizationHeader, compute_signature, parse_timestamp
+from bce_vpn_async.signing import (
+    SECURITY_TOKEN_HEADER,
+    AuthorizationHeader,
+    compute_signature,
+    parse_timestamp,
+)
 
 from ._state import ServiceError
 
 __all__ = ["DEFAULT_SKEW_SECONDS", "verify"]
 
 DEFAULT_SKEW_SECONDS = 900.0
-SECURITY_TOKEN_HEADER = "x-bce-security-token"
 
 
 def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
