@@ -2,7 +2,8 @@
 
 A middleware is an async callable ``(request, call_next) -> response``. The chain is
 plain data: the client builds ``Pipeline([RetryMiddleware, *user middleware,
-SigningMiddleware], send)`` once, and each call runs it from the outside in. Because
+LoggingMiddleware, SigningMiddleware], send)`` once, and each call runs it from the
+outside in. Because
 retry sits outside signing, every attempt is signed afresh (a new ``x-bce-date``, the
 current credentials), and user middleware sees every attempt.
 """

@@ -54,8 +54,8 @@ TRANSIENT_CODES = frozenset(
     }
 )
 
-# A server asking for more than a minute is better answered with its error at once:
-# the caller can decide to wait, a hidden sleep cannot be interrupted by them.
+# The longest Retry-After obeyed: a longer one is cut to this (and, like every delay, to
+# what the total deadline leaves), so one answer cannot park a call for an hour.
 MAX_RETRY_AFTER = 60.0
 
 
