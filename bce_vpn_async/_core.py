@@ -120,10 +120,12 @@ class ClientCore:
 
     @property
     def config(self) -> ClientConfig:
+        """The configuration this client was made with."""
         return self._config
 
     @property
     def endpoint(self) -> str:
+        """The base URL calls go to (scheme and host)."""
         return self._base_url
 
     async def __aenter__(self) -> Self:

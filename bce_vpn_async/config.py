@@ -70,11 +70,13 @@ class ClientConfig:
     clock: Clock = field(factory=SystemClock)
 
     def httpx_timeout(self) -> httpx.Timeout:
+        """``timeout`` as httpx takes it (one value for every phase, or the given Timeout)."""
         if isinstance(self.timeout, httpx.Timeout):
             return self.timeout
         return httpx.Timeout(self.timeout)
 
     def httpx_limits(self) -> httpx.Limits:
+        """The connection pool's bounds as httpx takes them."""
         return httpx.Limits(
             max_connections=self.max_connections,
             max_keepalive_connections=self.max_keepalive_connections,

@@ -53,6 +53,8 @@ class AsyncPaginator(Generic[PageT, ItemT]):
         return self._fetch(self._marker).__await__()
 
     async def pages(self) -> AsyncIterator[PageT]:
+        """Every page, from the first marker, until the listing is complete or
+        ``max_items`` items were seen."""
         marker = self._marker
         seen: set[str] = set()
         remaining = self._max_items

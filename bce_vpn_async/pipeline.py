@@ -43,6 +43,14 @@ _SIGNATURE_HEADERS = ("authorization", "x-bce-date", SECURITY_TOKEN_HEADER)
 
 
 class Middleware(Protocol):
+    """One step of the chain: ``await middleware(request, call_next)`` returns the response.
+
+    It sees each attempt (it sits inside the retry middleware), may change the request
+    before ``await call_next(request)`` and read the response after; raising a ``BceError``
+    fails the attempt. The request is signed after every middleware, so a header added
+    here is signed too.
+    """
+
     async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response: ...
 
 

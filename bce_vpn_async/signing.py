@@ -63,6 +63,8 @@ _LINE_CACHE_SIZE: Final = 512
 
 @runtime_checkable
 class Signer(Protocol):
+    """What signs each attempt: ``BceV1Signer`` by default, or a caller's own."""
+
     def sign(self, request: httpx.Request, credentials: Credentials, timestamp: float) -> None:
         """Set ``x-bce-date``, ``x-bce-security-token`` (with a session token) and
         ``Authorization`` on ``request``; ``timestamp`` is clock-corrected epoch seconds."""
@@ -353,6 +355,8 @@ class BceV1Signer:
         return entry
 
     def sign(self, request: httpx.Request, credentials: Credentials, timestamp: float) -> None:
+        """Sign ``request`` as bce-auth-v1 says (spec section 7): ``x-bce-date``, the session
+        token if any, and ``Authorization`` with the default signed headers."""
         epoch = math.floor(timestamp)
         second = self._state.second
         if second.epoch != epoch:

@@ -54,5 +54,7 @@ class VpnPage(PageFields):
 
 @frozen(kw_only=True)
 class CreateVpnResult:
+    """The new gateway's id (``create_vpn``); it starts ``building``."""
+
     vpn_id: str
     metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)

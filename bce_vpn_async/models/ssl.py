@@ -67,6 +67,8 @@ class SslVpnUserPage(PageFields):
 
 @frozen(kw_only=True)
 class CreateSslVpnServerResult:
+    """The new SSL-VPN service's id (``create_vpn_sslservice``)."""
+
     ssl_vpn_server_id: str
     metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)
 

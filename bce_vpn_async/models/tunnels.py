@@ -72,5 +72,7 @@ class VpnConnList:
 
 @frozen(kw_only=True)
 class CreateVpnConnResult:
+    """The new tunnel's id (``create_vpn_conn``)."""
+
     vpn_conn_id: str
     metadata: ResponseMetadata = field(default=EMPTY_METADATA, eq=False, repr=False)
