@@ -47,8 +47,8 @@ class Middleware(Protocol):
 
     It sees each attempt (it sits inside the retry middleware), may change the request
     before ``await call_next(request)`` and read the response after; raising a ``BceError``
-    fails the attempt. The request is signed after every middleware, so a header added
-    here is signed too.
+    fails the attempt. The signer runs after every middleware, so it sees what they added
+    (and signs it where bce-auth-v1's default rule says: host, content and x-bce-* headers).
     """
 
     async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response: ...
