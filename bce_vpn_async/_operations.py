@@ -197,24 +197,40 @@ def _tags_out(tags: Sequence[Tag]) -> list[dict[str, Any]] | None:
     return [unstructure(tag) for tag in tags] or None
 
 
-def _ike_rules(field: str, ike: IkeConfig) -> None:
-    validation.choice(f"{field}.ike_version", ike.ike_version, validation.IKE_VERSIONS)
-    validation.choice(f"{field}.ike_mode", ike.ike_mode, validation.IKE_MODES)
-    validation.choice(f"{field}.ike_enc_alg", ike.ike_enc_alg, validation.ENC_ALGS)
-    validation.choice(f"{field}.ike_pfs", ike.ike_pfs, validation.PFS_GROUPS)
-    if ike.ike_auth_alg is not None:
-        validation.choice(f"{field}.ike_auth_alg", ike.ike_auth_alg, validation.AUTH_ALGS)
-    if ike.ike_lifetime is not None:
-        validation.lifetime(f"{field}.ike_lifetime", ike.ike_lifetime)
+def _phase_rules(choices: Mapping[str, tuple[frozenset[str], bool]], lifetime: str) -> Check:
+    """The rules of an IKE or IPSec config: each enumerated field (``True`` if required)
+    among its documented values, and the lifetime in range."""
+
+    def rules(field: str, config: object) -> None:
+        for name, (allowed, required) in choices.items():
+            value = getattr(config, name)
+            if required or value is not None:
+                validation.choice(f"{field}.{name}", value, allowed)
+        value = getattr(config, lifetime)
+        if value is not None:
+            validation.lifetime(f"{field}.{lifetime}", value)
+
+    return rules
 
 
-def _ipsec_rules(field: str, ipsec: IpsecConfig) -> None:
-    validation.choice(f"{field}.ipsec_enc_alg", ipsec.ipsec_enc_alg, validation.ENC_ALGS)
-    validation.choice(f"{field}.ipsec_auth_alg", ipsec.ipsec_auth_alg, validation.AUTH_ALGS)
-    if ipsec.ipsec_pfs is not None:
-        validation.choice(f"{field}.ipsec_pfs", ipsec.ipsec_pfs, validation.PFS_GROUPS)
-    if ipsec.ipsec_lifetime is not None:
-        validation.lifetime(f"{field}.ipsec_lifetime", ipsec.ipsec_lifetime)
+_ike_rules = _phase_rules(
+    {
+        "ike_version": (validation.IKE_VERSIONS, True),
+        "ike_mode": (validation.IKE_MODES, True),
+        "ike_enc_alg": (validation.ENC_ALGS, True),
+        "ike_pfs": (validation.PFS_GROUPS, True),
+        "ike_auth_alg": (validation.AUTH_ALGS, False),
+    },
+    "ike_lifetime",
+)
+_ipsec_rules = _phase_rules(
+    {
+        "ipsec_enc_alg": (validation.ENC_ALGS, True),
+        "ipsec_auth_alg": (validation.AUTH_ALGS, True),
+        "ipsec_pfs": (validation.PFS_GROUPS, False),
+    },
+    "ipsec_lifetime",
+)
 
 
 def _ssl_user_rules(field: str, users: Sequence[SslVpnUserSpec]) -> None:
