@@ -8,7 +8,7 @@ from bce_vpn_async import validation
 
 from ._backend import MONTH_SECONDS, Backend, Call, paginate
 from ._inputs import Body, apply_rule
-from ._state import Gateway, Json, ServiceError, gateway_view
+from ._state import Gateway, Json, ServiceError, gateway_view, set_given
 
 __all__ = [
     "bind_eip",
@@ -110,10 +110,7 @@ def update_vpn(backend: Backend, call: Call) -> None:
     body = Body(call.body)
     name = body.rule("vpnName", validation.resource_name)
     description = body.rule("description", validation.description)
-    if name is not None:
-        gateway.name = name
-    if description is not None:
-        gateway.description = description
+    set_given(gateway, name=name, description=description)
 
 
 def delete_vpn(backend: Backend, call: Call) -> None:

@@ -11,7 +11,16 @@ from bce_vpn_async import validation
 
 from ._backend import Backend, Call, paginate
 from ._inputs import Body, apply_rule
-from ._state import Gateway, Json, ServiceError, SslServer, SslUser, ssl_server_view, user_view
+from ._state import (
+    Gateway,
+    Json,
+    ServiceError,
+    SslServer,
+    SslUser,
+    set_given,
+    ssl_server_view,
+    user_view,
+)
 
 __all__ = [
     "create_vpn_sslservice",
@@ -96,14 +105,13 @@ def update_vpn_sslservice(backend: Backend, call: Call) -> None:
             "interfaceType: cannot be changed (clients declare it in their configuration)"
         )
     backend.require_idle(gateway)
-    if name is not None:
-        server.name = name
-    if local_subnets is not None:
-        server.local_subnets = local_subnets
-    if remote_subnet is not None:
-        server.remote_subnet = remote_subnet
-    if client_dns is not None:
-        server.client_dns = client_dns
+    set_given(
+        server,
+        name=name,
+        local_subnets=local_subnets,
+        remote_subnet=remote_subnet,
+        client_dns=client_dns,
+    )
     backend.start_configuring(gateway)
 
 
@@ -168,12 +176,7 @@ def update_vpn_ssl_user(backend: Backend, call: Call) -> None:
     description = body.rule("description", validation.description)
     client_name = body.text("clientName")
     backend.require_idle(gateway)
-    if password is not None:
-        user.password = password
-    if description is not None:
-        user.description = description
-    if client_name is not None:
-        user.client_name = client_name
+    set_given(user, password=password, description=description, client_name=client_name)
 
 
 def delete_vpn_ssl_user(backend: Backend, call: Call) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "Tunnel",
     "gateway_view",
     "iso_time",
+    "set_given",
     "ssl_server_view",
     "tunnel_view",
     "user_view",
@@ -64,6 +65,14 @@ class ServiceError(Exception):
     @classmethod
     def denied(cls, message: str) -> ServiceError:
         return cls(409, "OperationDenied", message)
+
+
+def set_given(record: object, **changes: object) -> None:
+    """Set each field of ``record`` named in ``changes`` whose value was given (not None):
+    an update changes what it names and keeps the rest."""
+    for name, value in changes.items():
+        if value is not None:
+            setattr(record, name, value)
 
 
 def iso_time(epoch: float) -> str:
