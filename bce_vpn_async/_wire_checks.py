@@ -9,13 +9,12 @@ the value.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from types import NoneType
 from typing import Any, Final
 
-from .validation import lifetime_seconds
+from .validation import lifetime_seconds, whole_number
 
 __all__ = [
     "NOTHING",
@@ -75,15 +74,7 @@ def str_hook(wire: str, optional: bool) -> Hook:
 
 def to_int(value: Any) -> int | None:
     """The integer a value stands for, or None if it stands for none."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value.is_integer() else None
-    if isinstance(value, str) and _INTEGER.fullmatch(value):
-        return int(value)
-    return None
+    return whole_number(value, _INTEGER)
 
 
 def int_hook(wire: str, absent: Any, lifetime: bool) -> Hook:

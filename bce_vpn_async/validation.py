@@ -54,6 +54,7 @@ __all__ = [
     "ssl_password",
     "tag_key",
     "tag_value",
+    "whole_number",
 ]
 
 IKE_VERSIONS = frozenset({"v1", "v2"})
@@ -274,12 +275,9 @@ def choice(field: str, value: object, allowed: Collection[str]) -> str:
     return value
 
 
-def lifetime_seconds(value: object) -> int | None:
-    """The whole seconds a lifetime stands for, or None if it stands for none.
-
-    The one reader of every form a lifetime takes: an int (requests), a numeric string or
-    one with a unit (``"28800s"``, as responses give it), an integral float.
-    """
+def whole_number(value: object, text: re.Pattern[str]) -> int | None:
+    """The integer ``value`` stands for, or None: an int (not a bool), an integral float, or
+    a string ``text`` matches in full (its first group, if it has one, holds the digits)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -287,9 +285,18 @@ def lifetime_seconds(value: object) -> int | None:
     if isinstance(value, float):
         return int(value) if math.isfinite(value) and value.is_integer() else None
     if isinstance(value, str):
-        match = _LIFETIME_TEXT.fullmatch(value)
-        return None if match is None else int(match.group(1))
+        match = text.fullmatch(value)
+        return None if match is None else int(match.group(match.lastindex or 0))
     return None
+
+
+def lifetime_seconds(value: object) -> int | None:
+    """The whole seconds a lifetime stands for, or None if it stands for none.
+
+    The one reader of every form a lifetime takes: an int (requests), a numeric string or
+    one with a unit (``"28800s"``, as responses give it), an integral float.
+    """
+    return whole_number(value, _LIFETIME_TEXT)
 
 
 def lifetime(field: str, value: object) -> int:
