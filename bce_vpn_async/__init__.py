@@ -1,5 +1,7 @@
 """bce-vpn-async: an asyncio-native SDK for the Baidu AI Cloud (BCE) VPN API."""
 
+from ._budget import RetryBudget
+from ._ratelimit import RateLimit
 from ._version import __version__
 from .client import AsyncVpnClient
 from .config import REGIONS, ClientConfig
@@ -76,7 +78,9 @@ __all__ = [
     "LoggingMiddleware",
     "Middleware",
     "OperationResult",
+    "RateLimit",
     "ResponseMetadata",
+    "RetryBudget",
     "RetryPolicy",
     "Signer",
     "SslVpnServer",

@@ -24,6 +24,7 @@ import httpx
 
 from . import validation
 from ._operations import Operation
+from ._ratelimit import RateLimitMiddleware
 from ._requests import RequestFactory
 from .config import ClientConfig, resolve_endpoint
 from .converter import MalformedResponse, structure
@@ -103,6 +104,8 @@ class ClientCore:
         chain: list[Middleware] = []
         if config.retry is not None:
             chain.append(RetryMiddleware(config.retry, self._clock, skew))
+        if config.rate_limit is not None:
+            chain.append(RateLimitMiddleware(config.rate_limit, self._clock))
         chain.extend(middleware)
         chain.append(LoggingMiddleware())
         chain.append(SigningMiddleware(signer, provider, self._clock, skew))
@@ -115,6 +118,11 @@ class ClientCore:
         )
         self._state = _State.UNOPENED
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Per call, not per attempt: a call waiting out a backoff keeps its place, so
+        # the bound is on work in progress, not only on requests on the wire.
+        self._gate = (
+            None if config.max_concurrency is None else asyncio.Semaphore(config.max_concurrency)
+        )
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -312,7 +320,11 @@ class ClientCore:
         self._open()
         name = operation.name
         request = self._build(name, operation.method, path, query, body)
-        response = await self._pipeline(request)
+        if self._gate is None:
+            response = await self._pipeline(request)
+        else:
+            async with self._gate:
+                response = await self._pipeline(request)
         if not 200 <= response.status_code < 300:
             raise error_from_response(response)
         metadata = ResponseMetadata(

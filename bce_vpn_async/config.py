@@ -9,6 +9,7 @@ import httpx
 from attrs import field, frozen, validators
 
 from ._clock import Clock, SystemClock
+from ._ratelimit import RateLimit
 from ._version import __version__
 from .errors import BceValidationError
 from .retry import RetryPolicy
@@ -39,11 +40,27 @@ def _timeout(instance: object, attribute: object, value: float | httpx.Timeout) 
         raise ValueError("timeout must be a positive number of seconds or an httpx.Timeout")
 
 
+def _max_concurrency(instance: object, attribute: object, value: int | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("max_concurrency must be an int or None")
+    if value < 1:
+        raise ValueError("max_concurrency must be >= 1 or None")
+
+
 @frozen(kw_only=True)
 class ClientConfig:
     """How a client talks to the service. An immutable value: change it with ``attrs.evolve``.
 
-    - ``retry``: the retry policy, or ``None`` for a single attempt per call.
+    - ``retry``: the retry policy, or ``None`` for a single attempt per call. Its
+      ``budget`` (a ``RetryBudget``) keeps retries to a share of recent successful calls.
+    - ``rate_limit``: client-side pacing (a ``RateLimit``: by default adaptive, learning
+      the service's rate from its throttling answers), or ``None`` for none.
+    - ``max_concurrency``: at most this many calls in flight on the client (a call holds
+      its place through its retries); the others wait their turn before they start, and
+      their ``total_timeout`` starts when they do. ``None`` (default): no bound beyond the
+      connection pool's.
     - ``timeout``: seconds for each phase of one attempt (connect, read, write, pool wait),
       or an ``httpx.Timeout``. The retry policy's ``total_timeout`` bounds the whole call.
     - ``max_connections`` / ``max_keepalive_connections``: the connection pool. One client
@@ -58,6 +75,10 @@ class ClientConfig:
     """
 
     retry: RetryPolicy | None = field(factory=RetryPolicy)
+    rate_limit: RateLimit | None = field(
+        factory=RateLimit, validator=validators.optional(validators.instance_of(RateLimit))
+    )
+    max_concurrency: int | None = field(default=None, validator=_max_concurrency)
     timeout: float | httpx.Timeout = field(default=30.0, validator=_timeout)
     max_connections: int = field(default=100, validator=validators.ge(1))
     max_keepalive_connections: int = field(default=100, validator=validators.ge(0))

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from attrs import Attribute, field, frozen, validators
 
+from ._budget import RetryBudget, RetryTokens
+from ._ratelimit import THROTTLING_CODES, is_throttling
 from .errors import BceTimeoutError, BceTransportError, error_from_response
 
 if TYPE_CHECKING:
@@ -43,15 +45,7 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Error codes that mean "try again later" whatever the status they come with: the
 # documented server-side failures, and the throttling codes BCE services use.
 TRANSIENT_CODES = frozenset(
-    {
-        "InternalError",
-        "ServiceInternalError",
-        "ServiceUnavailable",
-        "RequestLimitExceeded",
-        "TooManyRequests",
-        "Throttling",
-        "SlowDown",
-    }
+    {"InternalError", "ServiceInternalError", "ServiceUnavailable", *THROTTLING_CODES}
 )
 
 # The longest Retry-After obeyed: a longer one is cut to this (and, like every delay, to
@@ -81,13 +75,18 @@ class RetryPolicy:
     """How hard to try: attempts (counting the first), backoff bounds, and a total deadline.
 
     The total timeout also bounds the attempt in flight. A ``Retry-After`` from the
-    service replaces the computed delay, even above ``max_delay``.
+    service replaces the computed delay, even above ``max_delay``. ``budget`` limits the
+    client's retries to a share of its recent successful calls (``RetryBudget``), or None
+    for no limit beyond ``max_attempts``.
     """
 
     max_attempts: int = field(default=4, validator=[validators.instance_of(int), validators.ge(1)])
     initial_delay: float = field(default=0.5, validator=[_number, _non_negative_finite])
     max_delay: float = field(default=20.0, validator=[_number, _non_negative_finite])
     total_timeout: float | None = field(default=60.0, validator=_positive_or_none)
+    budget: RetryBudget | None = field(
+        factory=RetryBudget, validator=validators.optional(validators.instance_of(RetryBudget))
+    )
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """The delay after failed attempt number ``attempt`` (1-based): full jitter."""
@@ -175,6 +174,7 @@ class RetryMiddleware:
     When the attempts or the time run out on an error response, that response is
     returned (the client turns it into a typed error); when they run out on a
     transport error, ``BceTransportError`` or ``BceTimeoutError`` is raised from it.
+    The same happens at once when the retry budget is spent.
     """
 
     def __init__(
@@ -188,6 +188,10 @@ class RetryMiddleware:
         self._clock = clock
         self._skew = skew
         self._rng = rng if rng is not None else random.Random()
+        # One balance for the whole client: every task's calls earn into it.
+        self._tokens = (
+            None if policy.budget is None else RetryTokens(policy.budget, clock.monotonic())
+        )
 
     def __repr__(self) -> str:
         return f"RetryMiddleware({self.policy!r})"
@@ -224,14 +228,18 @@ class RetryMiddleware:
             except httpx.TransportError as exc:
                 if attempt < policy.max_attempts and classify(exc) is Decision.RETRY:
                     delay = policy.backoff(attempt, self._rng)
-                    if not _passes(deadline, delay, clock):
+                    if not _passes(deadline, delay, clock) and self._may_retry(request, None):
                         _log_retry(request, attempt, type(exc).__name__, delay)
                         await clock.sleep(delay)
                         continue
                 raise _gave_up(request, attempt, exc) from exc
 
             decision = classify(response)
-            if decision is Decision.STOP or attempt >= policy.max_attempts:
+            if decision is Decision.STOP:
+                if self._tokens is not None:
+                    self._tokens.earn(clock.monotonic())
+                return response
+            if attempt >= policy.max_attempts:
                 return response
             if decision is Decision.RESYNC_CLOCK:
                 if resynced:
@@ -243,11 +251,26 @@ class RetryMiddleware:
                 continue
 
             delay = self._delay(response, attempt)
-            if _passes(deadline, delay, clock):
+            if _passes(deadline, delay, clock) or not self._may_retry(request, response):
                 return response
             await response.aclose()
             _log_retry(request, attempt, str(response.status_code), delay)
             await clock.sleep(delay)
+
+    def _may_retry(self, request: httpx.Request, response: httpx.Response | None) -> bool:
+        """Whether the budget allows one more retry (and takes its token if so)."""
+        tokens = self._tokens
+        # A throttle is the rate limiter's business (and its Retry-After says when to come
+        # back); the budget is for a service that is failing, not one asking to slow down.
+        if tokens is None or (response is not None and is_throttling(response)):
+            return True
+        if tokens.spend(self._clock.monotonic()):
+            return True
+        _logger.debug(
+            "%s: the retry budget is spent; not retrying",
+            request.extensions.get("bce_operation", request.method),
+        )
+        return False
 
     def _delay(self, response: httpx.Response, attempt: int) -> float:
         asked = parse_retry_after(

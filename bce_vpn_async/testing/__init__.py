@@ -39,6 +39,14 @@ What it emulates (spec sections 2-7) and the choices made where the spec is sile
   ``expiredTime`` as ISO 8601 UTC (``2023-11-14T22:13:20Z``); ``eip`` is ``""`` when none.
 - Signatures: ``bce-auth-v1`` in both signed-header modes; ``RequestExpired`` once
   ``timestamp + expiration`` has passed or when the timestamp is more than 900 s ahead.
+- Rate limit (``VpnEmulator(rate_limit=N)``, ``serve --rate-limit N``; off by default): a
+  token bucket per account of ``N`` tokens (one second's burst) refilled at ``N`` per
+  second, taken by every correctly signed request, checked after the signature and before
+  anything is applied (a throttled write changes nothing and leaves its ``clientToken``
+  unused). Past it: 429 ``RequestLimitExceeded`` with ``Retry-After`` in whole seconds
+  until a token is back (at least 1). The spec documents no throttling code for VPC/VPN
+  (section 6); ``RequestLimitExceeded`` is the one it suggests, and the ``throttle`` fault
+  answers the same. Requests refused before the signature is checked are not counted.
 - ``clientToken`` replay for 24 h; marker pagination (sorted by id, marker inclusive,
   ``maxKeys`` 1-1000, larger values capped); faults deterministic under ``seed``.
 """

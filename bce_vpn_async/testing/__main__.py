@@ -4,7 +4,7 @@
 
     python -m bce_vpn_async.testing serve --port 8080 \\
         --access-key-id AK --secret-access-key SK --build-seconds 0.5 \\
-        [--latency-ms 20] [--fault-rate 0.1 --seed 1]
+        [--latency-ms 20] [--fault-rate 0.1 --seed 1] [--rate-limit 100]
 
 The first line printed is ``endpoint: http://HOST:PORT`` (``--port 0`` picks a free port,
 and the line tells which); then the credentials it accepts. A secret given on the command
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import sys
 from collections.abc import Sequence
 
@@ -25,6 +26,16 @@ from bce_vpn_async.testing._emulator import (
     VpnEmulator,
 )
 from bce_vpn_async.testing._server import endpoint_of, listening_socket, uvicorn_server
+
+
+def _rate(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a number of requests per second") from None
+    if not (math.isfinite(rate) and rate > 0):
+        raise argparse.ArgumentTypeError("a number of requests per second, > 0")
+    return rate
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
         "--fault-rate", type=float, default=0.0, help="share of requests meeting a 'mix' fault"
     )
     serve.add_argument("--seed", type=int, default=0)
+    serve.add_argument(
+        "--rate-limit",
+        type=_rate,
+        default=None,
+        help="requests per second per account; past it, 429 with Retry-After",
+    )
     serve.add_argument("--relaxed", action="store_true", help="relax the guide's lifetime rules")
     serve.add_argument("--log-level", default="warning")
     return parser
@@ -74,7 +91,10 @@ def _emulator(args: argparse.Namespace) -> tuple[VpnEmulator, list[str]]:
         accounts={credentials.access_key_id: credentials},
         strict_validation=not args.relaxed,
         latency=args.latency_ms / 1000.0,
+        rate_limit=args.rate_limit,
     )
+    if args.rate_limit is not None:
+        lines.append(f"rate limit: {args.rate_limit:g} requests per second per account")
     if args.fault_rate > 0:
         emulator.faults.add("mix", rate=args.fault_rate)
         lines.append(f"faults: {args.fault_rate:g} of requests (seed {args.seed})")

@@ -38,6 +38,7 @@ from ._inputs import apply_rule
 from ._log import LoggedRequest, RequestLog, redact, visible_headers
 from ._routes import READ_OPERATIONS, Match, match
 from ._state import ServiceError
+from ._throttle import AccountBuckets
 
 __all__ = ["Answer", "AsgiApp", "ConnectionDropped", "WireApp", "WireRequest"]
 
@@ -132,6 +133,7 @@ class WireApp:
         latency: Callable[[], float],
         skew_seconds: float,
         token_retention: float,
+        rate_limit: float | None = None,
     ) -> None:
         self.backend = backend
         self.accounts = accounts
@@ -142,6 +144,7 @@ class WireApp:
         self._retention = token_retention
         self._request_ids = random.Random(f"{seed}:requests")
         self._kept: dict[tuple[str, str, str], _Kept] = {}
+        self.buckets = None if rate_limit is None else AccountBuckets(rate_limit)
 
     @property
     def clock(self) -> Clock:
@@ -212,6 +215,12 @@ class WireApp:
                 now=self.clock.time(),
                 skew_seconds=self._skew,
             )
+            if self.buckets is not None:
+                # Before anything is applied or a clientToken is remembered: a throttled
+                # write changes nothing and can be sent again with the same token.
+                wait = self.buckets.take(account, self.clock.monotonic())
+                if wait is not None:
+                    return account, self._throttled(wait, request_id)
             if isinstance(route, ServiceError):
                 raise route
             body = _parse_body(request.body)
@@ -290,11 +299,14 @@ class WireApp:
         return self._answer(status, body, request_id)
 
     def _fault_answer(self, fault: Fault, request_id: str) -> Answer:
+        if fault.kind == "throttle":
+            return self._throttled(fault.retry_after, request_id)
         code, message = _FAULT_ERRORS[fault.status]
-        answer = self._error(fault.status, code, message, request_id)
-        if fault.kind != "throttle":
-            return answer
-        after = fault.retry_after
+        return self._error(fault.status, code, message, request_id)
+
+    def _throttled(self, after: float, request_id: str) -> Answer:
+        code, message = _FAULT_ERRORS[429]
+        answer = self._error(429, code, message, request_id)
         text = str(int(after)) if after == int(after) else f"{after:g}"
         return evolve(answer, headers=(*answer.headers, ("retry-after", text)))
 

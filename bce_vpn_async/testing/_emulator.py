@@ -17,6 +17,7 @@ from ._faults import FaultPlan
 from ._log import RequestLog
 from ._routes import OPERATION_NAMES
 from ._state import gateway_view, ssl_server_view, tunnel_view, user_view
+from ._throttle import AccountBuckets
 from ._transport import EmulatorTransport
 
 __all__ = ["TEST_ACCESS_KEY_ID", "TEST_SECRET_ACCESS_KEY", "StateView", "VpnEmulator"]
@@ -100,7 +101,10 @@ class VpnEmulator:
     relaxes the seed guide's lifetime rules (any positive lifetime, in any order);
     ``latency`` seconds added to every answer; ``max_vpns_per_vpc`` (3);
     ``skew_seconds`` how far ahead of the clock a signature may be dated (900);
-    ``token_retention`` how long a clientToken is remembered (86400).
+    ``token_retention`` how long a clientToken is remembered (86400); ``rate_limit``
+    requests per second per account (a token bucket with a burst of one second, on
+    ``clock``; past it a 429 ``RequestLimitExceeded`` with ``Retry-After``), None for no
+    limit. ``rate_limit`` can be changed later (``emulator.rate_limit = 20``).
     """
 
     def __init__(
@@ -116,6 +120,7 @@ class VpnEmulator:
         max_vpns_per_vpc: int = 3,
         skew_seconds: float = DEFAULT_SKEW_SECONDS,
         token_retention: float = 86400.0,
+        rate_limit: float | None = None,
     ) -> None:
         if accounts is None:
             accounts = {TEST_ACCESS_KEY_ID: TEST_SECRET_ACCESS_KEY}
@@ -144,7 +149,19 @@ class VpnEmulator:
             latency=lambda: self.latency,
             skew_seconds=skew_seconds,
             token_retention=token_retention,
+            rate_limit=rate_limit,
         )
+
+    @property
+    def rate_limit(self) -> float | None:
+        """Requests per second per account, or None for no limit."""
+        buckets = self._app.buckets
+        return None if buckets is None else buckets.rate
+
+    @rate_limit.setter
+    def rate_limit(self, value: float | None) -> None:
+        # New, full buckets: a limit changed mid-test starts from its burst.
+        self._app.buckets = None if value is None else AccountBuckets(value)
 
     @property
     def accounts(self) -> Mapping[str, Credentials]:

@@ -85,6 +85,8 @@ class EmulatorServer:
     ``server.credentials`` are the ones it accepts; ``server.emulator`` is there for
     assertions (state, request log) and faults. The emulator should run on the real clock
     (the default): a client on another machine or process cannot share a ``FakeClock``.
+    ``EmulatorServer(VpnEmulator(rate_limit=100))`` serves a rate-limited emulator (as
+    ``serve --rate-limit 100`` does).
     """
 
     def __init__(

@@ -1,0 +1,238 @@
+"""Client-side rate limiting: a pure core that learns the service's rate, and its middleware.
+
+The anchor is botocore's adaptive retry mode: a token bucket whose rate follows a CUBIC
+curve (cut by a factor on a throttle, then regrown along ``C * (t - K)^3 + w_max``, fast
+at first, flat near the rate that was throttled, probing beyond it). What differs:
+
+- It is asyncio-native and lock-free. One event loop runs every task of a client, so the
+  core's synchronous methods are atomic; nothing waits on a lock or a condition.
+- Pacing is a reservation schedule (GCRA, the "virtual scheduling" form of a token bucket):
+  each attempt takes the next slot and sleeps until it, so waiters leave in order and no
+  wake-up storm re-checks a bucket.
+- One throttle event is one cut. The 100 throttled answers to a burst of 100 requests cut
+  the rate once, not 0.7^100 times: a throttle counts only for a request sent after the
+  last cut (``epoch``).
+- The rate cut to is a fraction of what the service accepted (non-throttled answers in the
+  last second), not of what was sent: a burst that is mostly refused says little about
+  the send rate the service can take.
+- While nothing has throttled, and again once the curve has grown to twice the rate that
+  was throttled without a new throttle, the limiter is inactive: an attempt reads one
+  attribute and goes. A fixed ``max_rate`` keeps it active.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from attrs import Attribute, field, frozen, validators
+
+from .errors import error_from_response
+
+if TYPE_CHECKING:
+    from ._clock import Clock
+    from .pipeline import Handler
+
+__all__ = ["THROTTLING_CODES", "AdaptiveRate", "RateLimit", "RateLimitMiddleware", "is_throttling"]
+
+# The throttling codes BCE services use (the VPN reference documents none: spec section 6).
+THROTTLING_CODES = frozenset({"RequestLimitExceeded", "TooManyRequests", "Throttling", "SlowDown"})
+
+# Seconds of the current rate that may go at once: requests arriving together are not
+# spaced by microseconds (each a timer), yet no burst can refill a service's bucket.
+_BURST_SECONDS = 0.1
+# The window over which the accepted rate is measured.
+_WINDOW = 1.0
+
+
+def _positive_finite_or_none(instance: object, attribute: Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{attribute.name} must be a number or None")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{attribute.name} must be a finite number > 0 or None")
+
+
+def _positive_finite(instance: object, attribute: Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{attribute.name} must be a number")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{attribute.name} must be a finite number > 0")
+
+
+def _fraction(instance: object, attribute: Attribute[float], value: float) -> None:
+    _positive_finite(instance, attribute, value)
+    if not value < 1:
+        raise ValueError(f"{attribute.name} must be between 0 and 1 (exclusive)")
+
+
+@frozen(kw_only=True)
+class RateLimit:
+    """How a client paces its requests (``ClientConfig(rate_limit=...)``; None turns it off).
+
+    - ``max_rate``: a fixed ceiling in requests per second for the whole client (every
+      attempt counts), or None for none.
+    - ``adaptive``: learn the service's rate from its throttling answers (429, or a
+      throttling code such as ``RequestLimitExceeded``), pace just under it, and regrow
+      when throttling stops.
+    - ``decrease``: the factor the rate is cut by on a throttle (CUBIC's beta, 0.7).
+    - ``growth``: how fast the rate regrows after a cut (CUBIC's C, in requests per
+      second per second cubed, 0.4; with 0.4 a rate of 50/s is regained in 3.4 s).
+    - ``min_rate``: the adaptive rate never goes below this (requests per second).
+    """
+
+    max_rate: float | None = field(default=None, validator=_positive_finite_or_none)
+    adaptive: bool = field(default=True, validator=validators.instance_of(bool))
+    decrease: float = field(default=0.7, validator=_fraction)
+    growth: float = field(default=0.4, validator=_positive_finite)
+    min_rate: float = field(default=0.5, validator=_positive_finite)
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_rate is None and not self.adaptive:
+            raise ValueError("a RateLimit needs a max_rate or adaptive=True; use None for none")
+
+
+def is_throttling(response: httpx.Response) -> bool:
+    """Whether an answer says "too many requests": a 429, or a throttling error code."""
+    status = response.status_code
+    if status == 429:
+        return True
+    if status < 400:
+        return False
+    try:
+        return error_from_response(response).code in THROTTLING_CODES
+    except (httpx.ResponseNotRead, RecursionError):
+        return False
+
+
+class AdaptiveRate:
+    """The limiter's state, driven by the caller's ``now`` (monotonic seconds).
+
+    ``active`` and ``epoch`` are plain attributes read on every attempt.
+    """
+
+    def __init__(self, limit: RateLimit) -> None:
+        self.limit = limit
+        self.active = limit.max_rate is not None
+        self.epoch = 0
+        # CUBIC: the rate throttled at, the time to regain it, and when the cut was.
+        self._w_max = 0.0
+        self._k = 0.0
+        self._cut_at: float | None = None
+        # GCRA: the theoretical time of the next slot.
+        self._next_slot = -math.inf
+        # Accepted answers in the current and previous window (a sliding-window count).
+        self._window = 0
+        self._current = 0
+        self._previous = 0
+
+    def rate(self, now: float) -> float:
+        """The rate allowed now, requests per second (``inf`` when not limited)."""
+        limit = self.limit
+        rate = math.inf
+        if self._cut_at is not None:
+            elapsed = now - self._cut_at
+            rate = max(limit.min_rate, limit.growth * (elapsed - self._k) ** 3 + self._w_max)
+        if limit.max_rate is not None:
+            rate = min(rate, limit.max_rate)
+        return rate
+
+    def reserve(self, now: float) -> float:
+        """Take the next slot; the seconds to wait before sending (0 to send at once)."""
+        rate = self.rate(now)
+        if self._cut_at is not None and rate >= 2.0 * self._w_max:
+            # Grown well past the rate that was throttled with no new throttle: the
+            # service takes more now, so stop pacing until it throttles again.
+            self._cut_at = None
+            self.active = self.limit.max_rate is not None
+            rate = self.rate(now)
+        if rate == math.inf:
+            return 0.0
+        slot = max(self._next_slot, now - _BURST_SECONDS)
+        self._next_slot = slot + 1.0 / rate
+        return max(0.0, slot - now)
+
+    def refund(self, now: float) -> None:
+        """Give back a slot taken by an attempt that was cancelled while it waited."""
+        rate = self.rate(now)
+        if rate != math.inf:
+            self._next_slot = max(now - _BURST_SECONDS, self._next_slot - 1.0 / rate)
+
+    def on_accepted(self, now: float) -> None:
+        """An answer that was not a throttle: count it towards the accepted rate."""
+        window = int(now // _WINDOW)
+        if window != self._window:
+            self._roll(window)
+        self._current += 1
+
+    def accepted_rate(self, now: float) -> float:
+        """Answers per second the service accepted over the last window."""
+        window = int(now // _WINDOW)
+        if window != self._window:
+            self._roll(window)
+        through = now / _WINDOW - window
+        return (self._previous * (1.0 - through) + self._current) / _WINDOW
+
+    def on_throttle(self, now: float, epoch: int) -> bool:
+        """A throttle for a request sent in ``epoch``; whether it cut the rate."""
+        limit = self.limit
+        if not limit.adaptive or epoch != self.epoch:
+            return False
+        accepted = self.accepted_rate(now)
+        current = self.rate(now) if self._cut_at is not None else math.inf
+        if limit.max_rate is not None:
+            current = min(current, limit.max_rate)
+        w_max = max(limit.min_rate, min(current, accepted))
+        self._w_max = w_max
+        # K: the time the curve takes to climb back from decrease * w_max to w_max.
+        self._k = (w_max * (1.0 - limit.decrease) / limit.growth) ** (1.0 / 3.0)
+        self._cut_at = now
+        self.epoch += 1
+        self.active = True
+        # The service's bucket is empty now: no burst, the next request waits a slot.
+        self._next_slot = max(self._next_slot, now + 1.0 / self.rate(now))
+        return True
+
+    def _roll(self, window: int) -> None:
+        self._previous = self._current if window == self._window + 1 else 0
+        self._current = 0
+        self._window = window
+
+    def __repr__(self) -> str:
+        return f"AdaptiveRate(active={self.active}, epoch={self.epoch}, w_max={self._w_max:g})"
+
+
+class RateLimitMiddleware:
+    """Paces every attempt through one ``AdaptiveRate`` shared by all tasks of a client.
+
+    It sits inside the retry middleware, so retries are paced too, and outside signing, so
+    a request is signed when it leaves, not when it started waiting.
+    """
+
+    def __init__(self, limit: RateLimit, clock: Clock) -> None:
+        self.limiter = AdaptiveRate(limit)
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"RateLimitMiddleware({self.limiter.limit!r})"
+
+    async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
+        limiter = self.limiter
+        clock = self._clock
+        if limiter.active:
+            delay = limiter.reserve(clock.monotonic())
+            if delay > 0:
+                try:
+                    await clock.sleep(delay)
+                except BaseException:
+                    limiter.refund(clock.monotonic())
+                    raise
+        epoch = limiter.epoch
+        response = await call_next(request)
+        if is_throttling(response):
+            limiter.on_throttle(clock.monotonic(), epoch)
+        else:
+            limiter.on_accepted(clock.monotonic())
+        return response
