@@ -58,11 +58,14 @@ def soak(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """The benchmarks against the official SDK (tests/benchmarks/run.py, about 12 minutes):
-    writes BENCHMARKS.md and benchmarks_calls_per_second.png. The served emulator gets
-    httptools and uvloop, as uvicorn[standard] would, so the server on the shared two cores
-    is as fast as uvicorn makes it; every client runs on the stock asyncio loop.
-    ``nox -s bench -- --quick`` is a one-minute smoke run."""
+    """The benchmarks against the official SDK (tests/benchmarks/run.py): writes its report
+    (BENCHMARKS.md, benchmarks_calls_per_second.png and benchmarks.json with the raw
+    figures) under build/bench/. ``nox -s bench -- --record`` writes the tracked
+    BENCHMARKS.md and plot at the repository root instead (the README's figures come from
+    that recorded run); ``nox -s bench -- --quick`` is a short smoke run of every scenario.
+    The served emulator gets httptools and uvloop, as uvicorn[standard] would, so the server
+    on the shared two cores is as fast as uvicorn makes it; every client runs on the stock
+    asyncio loop."""
     _install(session, "test")
     session.install("matplotlib", "httptools", "uvloop")
     session.run("python", "tests/benchmarks/run.py", *session.posargs)

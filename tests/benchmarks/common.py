@@ -25,6 +25,8 @@ AK = TEST_ACCESS_KEY_ID
 SK = TEST_SECRET_ACCESS_KEY
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+# Where an unrecorded run's report goes (build/ is not tracked).
+BUILD = ROOT / "build" / "bench"
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 

@@ -2,8 +2,13 @@
 
 Serves the emulator in a process of its own on loopback, then runs every scenario with
 its contenders alternating (their order rotates each round), each measurement in a
-fresh process, for several rounds; writes medians to BENCHMARKS.md and a plot of calls
-per second against concurrency. Nothing here asserts a time: it measures and reports.
+fresh process, for several rounds; writes medians to a report (markdown), a plot of calls
+per second against concurrency and the raw figures (JSON). Nothing here asserts a time:
+it measures and reports.
+
+The report goes under ``build/bench/`` (untracked), so a run never rewrites a checkout's
+tracked files; ``--record`` writes the tracked BENCHMARKS.md and its plot at the root
+instead (the raw JSON stays under ``build/bench/``).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any
 import bulk
 import reads
 import report
-from common import ROOT, Server, run_worker, sdk_client
+from common import BUILD, ROOT, Server, run_worker, sdk_client
 
 CONCURRENCY = (1, 10, 50, 200, 500)
 
@@ -171,14 +176,35 @@ def _parser() -> argparse.ArgumentParser:
         "--scenarios", default="overhead,reads,bulk,memory", help="comma-separated subset"
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run: small and short")
-    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
-    parser.add_argument("--plot", type=Path, default=ROOT / "benchmarks_calls_per_second.png")
-    parser.add_argument("--json", type=Path, default=None, help="also keep the raw results")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="write the tracked BENCHMARKS.md and plot at the repository root",
+    )
+    parser.add_argument("--output", type=Path, default=None, help="the markdown report")
+    parser.add_argument("--plot", type=Path, default=None, help="the calls-per-second plot")
+    parser.add_argument("--json", type=Path, default=None, help="the raw results")
     return parser
+
+
+def _destinations(args: argparse.Namespace) -> None:
+    """Where the report, plot and raw JSON go: build/bench/ unless recording."""
+    home = ROOT if args.record else BUILD
+    if args.output is None:
+        args.output = home / "BENCHMARKS.md"
+    if args.plot is None:
+        args.plot = home / "benchmarks_calls_per_second.png"
+    if args.json is None:
+        args.json = BUILD / "benchmarks.json"
+    for path in (args.output, args.plot, args.json):
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def main(argv: list[str]) -> None:
     args = _parser().parse_args(argv)
+    if args.quick and args.record:
+        raise SystemExit("--record keeps full runs only; a --quick run reports under build/bench/")
+    _destinations(args)
     if args.quick:
         args.rounds, args.n, args.n_c1, args.gateways, args.in_flight = 1, 300, 50, 30, 1000
         args.n_slow = 150
@@ -197,10 +223,9 @@ def main(argv: list[str]) -> None:
     if "memory" in scenarios:
         results["memory"] = _memory(args)
     results["elapsed"] = time.perf_counter() - started
-    if args.json is not None:
-        args.json.write_text(json.dumps(results, indent=1))
+    args.json.write_text(json.dumps(results, indent=1))
     report.write(results, args, args.output, args.plot)
-    _log(f"done in {results['elapsed']:.0f} s: {args.output} and {args.plot}")
+    _log(f"done in {results['elapsed']:.0f} s: {args.output}, {args.plot} and {args.json}")
 
 
 if __name__ == "__main__":
