@@ -25,38 +25,17 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from common import Meter, official_client, peak_rss_mb, sdk_client
+from counting import CountingMiddleware, Requests, count_official
 
 CONTENDERS = ("sdk", "sdk-poll-2.5", "sdk-fixed-poll", "sdk-50-tasks", "official-threads")
 GATEWAYS_PER_VPC = 3
 PSK = "Secret12!x"
 LOCAL, REMOTE, PEER = ["192.168.0.0/20"], ["192.168.100.0/24"], "10.107.245.188"
-
-
-class _Counter:
-    def __init__(self) -> None:
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def add(self) -> None:
-        with self._lock:
-            self.count += 1
-
-
-class _Counting:
-    """A middleware counting every attempt the SDK sends (retries included)."""
-
-    def __init__(self, counter: _Counter) -> None:
-        self._counter = counter
-
-    async def __call__(self, request: Any, call_next: Any) -> Any:
-        self._counter.add()
-        return await call_next(request)
 
 
 def _vpc(prefix: str, index: int) -> str:
@@ -73,16 +52,16 @@ async def _sdk(
     limit_tasks: bool,
     fixed_poll: float | None,
     waiter: dict[str, float],
-) -> tuple[list[float], _Counter]:
+) -> tuple[list[float], Requests]:
     from bce_vpn_async import Billing, IkeConfig, IpsecConfig
 
-    counter = _Counter()
+    counter = Requests()
     ike = IkeConfig("v1", "main", "aes", "group2", ike_auth_alg="sha1", ike_lifetime=28800)
     ipsec = IpsecConfig("aes", "sha1", ipsec_pfs="group2", ipsec_lifetime=28800)
     lateness: list[float] = []
     gate = asyncio.Semaphore(c if limit_tasks else gateways)
     client = sdk_client(
-        endpoint, [_Counting(counter)], max_connections=c, max_keepalive_connections=c
+        endpoint, [CountingMiddleware(counter)], max_connections=c, max_keepalive_connections=c
     )
     async with client:
 
@@ -118,18 +97,11 @@ async def _sdk(
 
 def _official(
     endpoint: str, gateways: int, c: int, build: float, prefix: str, poll: float
-) -> tuple[list[float], _Counter]:
-    from baidubce.http import bce_http_client
+) -> tuple[list[float], Requests]:
     from baidubce.services.vpn import vpn_model
 
-    counter = _Counter()
-    send = bce_http_client._send_http_request
-
-    def counting_send(*args: Any, **kwargs: Any) -> Any:
-        counter.add()
-        return send(*args, **kwargs)
-
-    bce_http_client._send_http_request = counting_send
+    counter = Requests()
+    count_official(counter)
     client = official_client(endpoint)
     ike = vpn_model.IkeConfig("v1", "main", "aes", "sha1", "group2", 28800)
     ipsec = vpn_model.IpsecConfig("aes", "sha1", "group2", 28800)

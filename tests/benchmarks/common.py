@@ -64,12 +64,24 @@ def vm_hwm_mb() -> float:
 class Server:
     """``serve`` in a child process; ``endpoint`` is ``http://127.0.0.1:PORT``."""
 
-    def __init__(self, *, latency_ms: float, build_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        *,
+        latency_ms: float,
+        build_seconds: float = 0.0,
+        rate_limit: float | None = None,
+        error_status: int | None = None,
+    ) -> None:
+        # ``serve`` has no option for a fault rule; an outage is served by a launcher that
+        # takes the same options and adds one (outage_server.py).
+        launcher = (
+            ["-m", "bce_vpn_async.testing", "serve"]
+            if error_status is None
+            else [str(HERE / "outage_server.py"), str(error_status)]
+        )
         command = [
             sys.executable,
-            "-m",
-            "bce_vpn_async.testing",
-            "serve",
+            *launcher,
             "--host",
             "127.0.0.1",
             "--port",
@@ -80,6 +92,7 @@ class Server:
             str(build_seconds),
             "--configure-seconds",
             "0",
+            *([] if rate_limit is None else ["--rate-limit", str(rate_limit)]),
         ]
         self.latency_ms = latency_ms
         self.build_seconds = build_seconds

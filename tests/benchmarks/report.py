@@ -39,7 +39,13 @@ LABELS = {
     "httpx-aiohttp-raw": "raw httpx over httpx_aiohttp",
     "sdk-poll-2.5": "bce-vpn-async, wait_until_status(poll_interval=2.5)",
     "sdk-fixed-poll": "bce-vpn-async, the script's fixed-interval loop",
-    "sdk-50-tasks": "bce-vpn-async, 50 gateways at a time",
+    "sdk-50-tasks": "bce-vpn-async, 50 gateways at a time (50 in progress, as 50 threads)",
+    "sdk-max-concurrency-50": "bce-vpn-async, ClientConfig(max_concurrency=50)",
+    "aiohttp-raw": "raw aiohttp.ClientSession",
+    "asyncio-floor": "raw asyncio streams (the floor)",
+    "sdk-no-rate-limit": "bce-vpn-async, ClientConfig(rate_limit=None)",
+    "sdk-no-budget": "bce-vpn-async, RetryPolicy(budget=None)",
+    "official": "official SDK (baidubce)",
 }
 
 
@@ -166,11 +172,14 @@ def _reads_section(summary: dict[tuple[int, str], dict[str, float]], latency: fl
     for c in sorted({c for c, _ in summary}):
         lines += ["", f"**C = {c}**", ""]
         rows = []
+        aiohttp, lean = summary.get((c, "aiohttp-raw")), summary.get((c, "asyncio-floor"))
         for contender in reads.CONTENDERS:
             s = summary.get((c, contender))
             if s is None:
                 continue
             floor = s["n"] / c * latency
+            vs_aiohttp = f"{s['cpu_us'] / aiohttp['cpu_us']:.2f}x" if aiohttp else "n/a"
+            vs_floor = f"{s['cpu_us'] / lean['cpu_us']:.2f}x" if lean else "n/a"
             server = f"{s['server_load']:.2f} ({s['server_us']:.0f} µs/call)"
             if s["server_load"] >= 0.9:
                 server += " **saturated**"
@@ -186,6 +195,8 @@ def _reads_section(summary: dict[tuple[int, str], dict[str, float]], latency: fl
                     f"{s['wall'] / floor:.2f}x",
                     f"{s['calls_per_s']:.0f}",
                     f"{s['cpu_us']:.0f} ({s['user_us']:.0f} + {s['system_us']:.0f})",
+                    vs_aiohttp,
+                    vs_floor,
                     client,
                     server,
                     f"{s['rss']:.0f}",
@@ -200,6 +211,8 @@ def _reads_section(summary: dict[tuple[int, str], dict[str, float]], latency: fl
                 "wall / floor",
                 "calls/s",
                 "client CPU µs/call (user + sys)",
+                "CPU/call vs raw aiohttp",
+                "vs floor",
                 "client cores",
                 "server cores",
                 "peak RSS MB",
@@ -287,8 +300,13 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
             "is `resource.getrusage` of the client process over the measured calls; server "
             "cores are its utime + stime from `/proc/<pid>/stat` over the same span, divided "
             "by the wall time (1.00 = one core busy). The raw contenders send the SDK's signed "
-            "request with `AsyncClient.send` and decode the JSON. Client CPU is the run with "
-            "the median CPU time, split into user and system time.",
+            "request and decode the JSON: through httpx's `AsyncClient.send`, through "
+            "`aiohttp.ClientSession.get`, and on asyncio streams (the floor: one keep-alive "
+            "HTTP/1.1 connection per worker, the answer read by its Content-Length); the "
+            "ratio columns divide a row's client CPU per call by raw aiohttp's and by the "
+            "floor's at the same C. From C = 1000 on, N is at least 2 x C and only the "
+            "contenders near the latency bound run, with the official SDK in threads. Client "
+            "CPU is the run with the median CPU time, split into user and system time.",
         ]
         lines += _reads_section(reads_summary, latency)
         lines += ["", *limits(reads_summary)]

@@ -16,17 +16,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import bulk
+import outage
 import reads
 import report
-from common import BUILD, ROOT, Server, run_worker, sdk_client
+import throttled
+from common import AK, BUILD, HERE, ROOT, SK, Server, run_worker, sdk_client
 
-CONCURRENCY = (1, 10, 50, 200, 500)
+CONCURRENCY = (1, 10, 50, 200, 500, 1000, 5000)
+SCENARIOS = ("overhead", "reads", "bulk", "throttled", "outage", "coldstart", "memory")
+COLD_CONTENDERS = ("sdk", "official")
 
 
 def _log(text: str) -> None:
@@ -51,9 +57,12 @@ async def _one_gateway(endpoint: str) -> str:
 def _calls(args: argparse.Namespace, contender: str, c: int) -> int:
     """N for one reads measurement: fewer where a contender is slow for a reason the table
     already shows (httpx's own pool at C >= 50, the to_thread executor's 6 threads), so
-    the whole run stays within its time."""
+    the whole run stays within its time; from C = 1000 on, two calls per worker at least."""
     if c == 1:
         return int(args.n_c1)
+    if c >= reads.HIGH_C:
+        # At least two calls per worker, so the figure is not only the first wave.
+        return max(int(args.n), 2 * c)
     if c >= 50 and contender in reads.SLOW_AT_HIGH_C:
         return int(args.n_slow)
     if c >= 10 and contender == "official-to_thread":
@@ -67,7 +76,8 @@ def _reads(args: argparse.Namespace) -> list[dict[str, Any]]:
         vpn_id = asyncio.run(_one_gateway(server.endpoint))
         for round_ in range(args.rounds):
             for c in args.concurrency:
-                for contender in _rotated(reads.CONTENDERS, round_ + c):
+                contenders = reads.AT_HIGH_C if c >= reads.HIGH_C else reads.CONTENDERS
+                for contender in _rotated(contenders, round_ + c):
                     n = _calls(args, contender, c)
                     result = run_worker(
                         "reads",
@@ -130,6 +140,100 @@ def _bulk(args: argparse.Namespace) -> list[dict[str, Any]]:
     return results
 
 
+def _throttled(args: argparse.Namespace) -> list[dict[str, Any]]:
+    results = []
+    with Server(latency_ms=args.latency_ms, rate_limit=args.rate_limit) as server:
+        for round_ in range(args.rounds):
+            for contender in _rotated(throttled.CONTENDERS, round_):
+                result = run_worker(
+                    "throttled",
+                    "--contender",
+                    contender,
+                    "--endpoint",
+                    server.endpoint,
+                    "-n",
+                    str(args.throttled_calls),
+                    "-c",
+                    "200",
+                    "--threads",
+                    "50",
+                    "--prefix",
+                    f"r{round_}-{contender}",
+                    "--server-pid",
+                    str(server.pid),
+                )
+                result["round"] = round_
+                result["rate_limit"] = args.rate_limit
+                results.append(result)
+                _log(
+                    f"throttled round {round_ + 1} {contender:<17} {result['wall']:6.2f} s "
+                    f"(ideal {result['n'] / args.rate_limit:.2f} s)  "
+                    f"{result['failed']} failed  "
+                    f"{result['throttled'] / max(1, result['requests']):.1%} of "
+                    f"{result['requests']} requests throttled"
+                )
+    return results
+
+
+def _outage(args: argparse.Namespace) -> list[dict[str, Any]]:
+    results = []
+    with Server(latency_ms=args.latency_ms, error_status=503) as server:
+        for round_ in range(args.rounds):
+            for contender in _rotated(outage.CONTENDERS, round_):
+                result = run_worker(
+                    "outage",
+                    "--contender",
+                    contender,
+                    "--endpoint",
+                    server.endpoint,
+                    "-n",
+                    str(args.outage_calls),
+                    "-c",
+                    "100",
+                    "--server-pid",
+                    str(server.pid),
+                )
+                result["round"] = round_
+                results.append(result)
+                _log(
+                    f"outage round {round_ + 1} {contender:<17} {result['wall']:6.2f} s  "
+                    f"{result['requests'] / result['n']:.2f} requests/call  "
+                    f"{result['typed']}/{result['failed']} failures typed"
+                )
+    return results
+
+
+def _coldstart(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Fresh interpreters, the contenders alternating: see coldstart.py."""
+    results = []
+    with Server(latency_ms=args.latency_ms) as server:
+        vpn_id = asyncio.run(_one_gateway(server.endpoint))
+        for run in range(args.cold_runs):
+            for contender in _rotated(COLD_CONTENDERS, run):
+                command = [sys.executable, str(HERE / "coldstart.py"), contender]
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [*command, server.endpoint, vpn_id, AK, SK],
+                    capture_output=True,
+                    text=True,
+                    timeout=120,
+                    check=True,
+                )
+                result = json.loads(done.stdout.strip().splitlines()[-1])
+                result["process"] = time.perf_counter() - started
+                result["contender"] = contender
+                results.append(result)
+        for contender in COLD_CONTENDERS:
+            mine = [r for r in results if r["contender"] == contender]
+            _log(
+                f"cold start {contender:<9} import "
+                f"{statistics.median(r['import'] for r in mine) * 1000:4.0f} ms, first result "
+                f"{statistics.median(r['first_result'] for r in mine) * 1000:4.0f} ms, "
+                f"whole process {statistics.median(r['process'] for r in mine) * 1000:4.0f} ms"
+            )
+    return results
+
+
 def _memory(args: argparse.Namespace) -> list[dict[str, Any]]:
     results = []
     with Server(latency_ms=args.memory_latency_ms) as server:
@@ -170,11 +274,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--gateways", type=int, default=200)
     parser.add_argument("--build-seconds", type=float, default=2.0)
     parser.add_argument("--official-poll", type=float, default=2.0)
+    parser.add_argument("--throttled-calls", type=int, default=600)
+    parser.add_argument("--rate-limit", type=float, default=100.0, help="throttled bulk's")
+    parser.add_argument("--outage-calls", type=int, default=500)
+    parser.add_argument("--cold-runs", type=int, default=10, help="fresh processes each")
     parser.add_argument("--in-flight", type=int, default=10_000)
     parser.add_argument("--memory-latency-ms", type=float, default=1000.0)
-    parser.add_argument(
-        "--scenarios", default="overhead,reads,bulk,memory", help="comma-separated subset"
-    )
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated subset")
     parser.add_argument("--quick", action="store_true", help="a smoke run: small and short")
     parser.add_argument(
         "--record",
@@ -207,9 +313,9 @@ def main(argv: list[str]) -> None:
     _destinations(args)
     if args.quick:
         args.rounds, args.n, args.n_c1, args.gateways, args.in_flight = 1, 300, 50, 30, 1000
-        args.n_slow = 150
+        args.n_slow, args.throttled_calls, args.outage_calls, args.cold_runs = 150, 300, 200, 3
     if args.concurrency is None:
-        args.concurrency = (10, 50) if args.quick else CONCURRENCY
+        args.concurrency = (10, 50, 1000) if args.quick else CONCURRENCY
     scenarios = set(args.scenarios.split(","))
     started = time.perf_counter()
     results: dict[str, Any] = {"settings": {k: str(v) for k, v in vars(args).items()}}
@@ -220,6 +326,12 @@ def main(argv: list[str]) -> None:
         results["reads"] = _reads(args)
     if "bulk" in scenarios:
         results["bulk"] = _bulk(args)
+    if "throttled" in scenarios:
+        results["throttled"] = _throttled(args)
+    if "outage" in scenarios:
+        results["outage"] = _outage(args)
+    if "coldstart" in scenarios:
+        results["coldstart"] = _coldstart(args)
     if "memory" in scenarios:
         results["memory"] = _memory(args)
     results["elapsed"] = time.perf_counter() - started

@@ -40,6 +40,20 @@ def main(argv: list[str]) -> None:
     memory.add_argument("--vpn-id", required=True)
     memory.add_argument("-n", type=int, required=True)
     memory.add_argument("--server-pid", type=int, required=True)
+    throttled = commands.add_parser("throttled")
+    throttled.add_argument("--contender", required=True)
+    throttled.add_argument("--endpoint", required=True)
+    throttled.add_argument("-n", type=int, required=True)
+    throttled.add_argument("-c", type=int, required=True)
+    throttled.add_argument("--threads", type=int, required=True)
+    throttled.add_argument("--prefix", required=True)
+    throttled.add_argument("--server-pid", type=int, required=True)
+    outage = commands.add_parser("outage")
+    outage.add_argument("--contender", required=True)
+    outage.add_argument("--endpoint", required=True)
+    outage.add_argument("-n", type=int, required=True)
+    outage.add_argument("-c", type=int, required=True)
+    outage.add_argument("--server-pid", type=int, required=True)
     overhead = commands.add_parser("overhead")
     overhead.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
@@ -63,6 +77,24 @@ def main(argv: list[str]) -> None:
             official_poll=args.official_poll,
             prefix=args.prefix,
             server_pid=args.server_pid,
+        )
+    elif args.scenario == "throttled":
+        import throttled as module
+
+        result = module.run(
+            args.contender,
+            args.endpoint,
+            n=args.n,
+            c=args.c,
+            threads=args.threads,
+            prefix=args.prefix,
+            server_pid=args.server_pid,
+        )
+    elif args.scenario == "outage":
+        import outage as module
+
+        result = module.run(
+            args.contender, args.endpoint, n=args.n, c=args.c, server_pid=args.server_pid
         )
     elif args.scenario == "memory":
         import memory as module
