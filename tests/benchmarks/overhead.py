@@ -85,6 +85,7 @@ def _sdk_steps(data: dict[str, Any], repeat: int, budget: float) -> dict[str, di
     import httpx
 
     from bce_vpn_async import AsyncVpnClient, Credentials
+    from bce_vpn_async._operations import GET_VPN, LIST_VPNS
     from bce_vpn_async.converter import structure
     from bce_vpn_async.errors import REQUEST_ID_HEADER
     from bce_vpn_async.models import ResponseMetadata, Vpn, VpnPage
@@ -95,18 +96,19 @@ def _sdk_steps(data: dict[str, Any], repeat: int, budget: float) -> dict[str, di
     signer = BceV1Signer()
     vpn_id = data["vpn_id"]
     cases = {
-        "get_vpn": (f"/vpn/{vpn_id}", (), Vpn),
-        "list_vpns": ("/vpn", (("vpcId", VPC), ("maxKeys", "1000")), VpnPage),
+        "get_vpn": (GET_VPN, {"vpn_id": vpn_id}, Vpn),
+        "list_vpns": (LIST_VPNS, {"vpc_id": VPC, "max_keys": 1000}, VpnPage),
     }
     results = {}
-    for operation, (path, query, model) in cases.items():
+    for operation, (declared, given, model) in cases.items():
         body, raw_headers = data[operation]
         headers = httpx.Headers(raw_headers)
+        # The method's locals: every parameter, None where the caller gave nothing.
+        arguments = {param.name: None for param in declared.params} | given
 
-        def build(path: str = path, query: Any = query, operation: str = operation) -> Any:
-            if operation == "get_vpn":
-                core._check_id("vpn_id", vpn_id)
-            return core._build(operation, "GET", path, query, None)
+        def build(declared: Any = declared, arguments: Any = arguments) -> Any:
+            path, query, content = core._request_parts(declared, arguments)
+            return core._build(declared.name, declared.method, path, query, content)
 
         request = build()
 
