@@ -210,7 +210,7 @@ def _reads_section(summary: dict[tuple[int, str], dict[str, float]], latency: fl
                 "calls/s",
                 "client CPU µs/call (user + sys)",
                 "CPU/call vs raw aiohttp",
-                "vs floor",
+                "vs asyncio floor",
                 "client cores",
                 "server cores",
                 "peak RSS MB",
