@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from attrs import Attribute, field, frozen, validators
 
-from .errors import BceTimeoutError, BceTransportError, error_from_response
+from ._transport import is_transient
+from .errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
 
 if TYPE_CHECKING:
     from ._clock import Clock
@@ -130,11 +131,6 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, seconds)
 
 
-# Transport errors about the request itself (a scheme httpx cannot speak, a request
-# h11 refuses to write): the same request would fail the same way every time.
-_PERMANENT_TRANSPORT_ERRORS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
-
-
 class Decision(enum.Enum):
     STOP = "stop"
     """Success, or a failure another attempt cannot fix."""
@@ -153,12 +149,15 @@ def _error_code(response: httpx.Response) -> str | None:
 
 
 def classify(outcome: httpx.Response | BaseException) -> Decision:
-    """Whether an attempt's outcome (a response, or what it raised) is worth another try."""
+    """Whether an attempt's outcome (a response, or what it raised) is worth another try.
+
+    Of errors, only those of the send path are retried, and only the ones another attempt
+    may fix: a lost connection, a timeout, a garbled answer. A request the transport
+    refuses to write, a scheme it cannot speak or a body that does not decode fails the
+    same way every time.
+    """
     if isinstance(outcome, BaseException):
-        retryable = isinstance(outcome, httpx.TransportError) and not isinstance(
-            outcome, _PERMANENT_TRANSPORT_ERRORS
-        )
-        return Decision.RETRY if retryable else Decision.STOP
+        return Decision.RETRY if is_transient(outcome) else Decision.STOP
     if outcome.status_code < 400:
         return Decision.STOP
     code = _error_code(outcome)
@@ -173,8 +172,9 @@ class RetryMiddleware:
     """Retries transient failures with backoff under one total deadline.
 
     When the attempts or the time run out on an error response, that response is
-    returned (the client turns it into a typed error); when they run out on a
-    transport error, ``BceTransportError`` or ``BceTimeoutError`` is raised from it.
+    returned (the client turns it into a typed error); when they run out on an error of
+    the send path (``BceTransportError``, ``BceTimeoutError``, ``BceResponseError``), the
+    last one is raised again, its message saying how many attempts were made.
     """
 
     def __init__(
@@ -221,14 +221,15 @@ class RetryMiddleware:
                     f"{request.method} {request.url.path} timed out: the total timeout of "
                     f"{policy.total_timeout} s passed during attempt {attempt}"
                 ) from exc
-            except httpx.TransportError as exc:
+            except (BceTransportError, BceResponseError) as exc:
                 if attempt < policy.max_attempts and classify(exc) is Decision.RETRY:
                     delay = policy.backoff(attempt, self._rng)
                     if not _passes(deadline, delay, clock):
-                        _log_retry(request, attempt, type(exc).__name__, delay)
+                        cause = exc.__cause__
+                        _log_retry(request, attempt, type(cause or exc).__name__, delay)
                         await clock.sleep(delay)
                         continue
-                raise _gave_up(request, attempt, exc) from exc
+                raise _gave_up(exc, attempt) from exc.__cause__
 
             decision = classify(response)
             if decision is Decision.STOP or attempt >= policy.max_attempts:
@@ -279,13 +280,19 @@ async def _send_and_read_error(request: httpx.Request, call_next: Handler) -> ht
     return response
 
 
-def _gave_up(request: httpx.Request, attempt: int, exc: httpx.TransportError) -> BceTransportError:
-    error = BceTimeoutError if isinstance(exc, httpx.TimeoutException) else BceTransportError
-    # The path only: query values and headers stay out of messages that end up in logs.
-    return error(
-        f"{request.method} {request.url.path} failed after {attempt} attempt(s): "
-        f"{type(exc).__name__}: {exc}"
-    )
+def _gave_up(
+    error: BceTransportError | BceResponseError, attempt: int
+) -> BceTransportError | BceResponseError:
+    """``error`` again, its message saying how many attempts were made."""
+    note = f" after {attempt} attempt(s)"
+    if isinstance(error, BceResponseError):
+        return BceResponseError(
+            error.message + note,
+            status_code=error.status_code,
+            code=error.code,
+            request_id=error.request_id,
+        )
+    return type(error)(f"{error}{note}")
 
 
 def _passes(deadline: float | None, delay: float, clock: Clock) -> bool:

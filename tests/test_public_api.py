@@ -150,6 +150,8 @@ def test_a_client_used_from_a_second_event_loop_fails_clearly() -> None:
     assert len(errors) == 1
     assert isinstance(errors[0], BceClientError)
     assert "another event loop" in str(errors[0])
+    with pytest.raises(BceClientError, match="another event loop"):
+        asyncio.run(client.aclose())
 
 
 def test_the_repr_of_a_client_and_its_credentials_hides_the_secret() -> None:
