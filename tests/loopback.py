@@ -13,9 +13,8 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
-
 from bce_vpn_async.testing import VpnEmulator
+from bce_vpn_async.testing._server import uvicorn_server
 
 __all__ = ["RawServer", "open_fds", "raw_server", "serving", "silent_server"]
 
@@ -36,12 +35,9 @@ def _listening_socket() -> socket.socket:
 @asynccontextmanager
 async def serving(emulator: VpnEmulator) -> AsyncIterator[str]:
     """uvicorn serving ``emulator`` on an ephemeral port; yields the endpoint URL."""
-    # log_config=None leaves the test process's logging alone; "critical" hides the
-    # tracebacks uvicorn logs for planned drops and for clients that went away.
-    config = uvicorn.Config(
-        emulator.asgi_app, log_config=None, log_level="critical", lifespan="off", access_log=False
-    )
-    server = uvicorn.Server(config)
+    # "critical" hides the tracebacks uvicorn logs for planned drops and for clients that
+    # went away.
+    server = uvicorn_server(emulator, log_level="critical")
     with _listening_socket() as sock:
         task = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started:
