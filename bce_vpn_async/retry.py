@@ -14,11 +14,12 @@ import logging
 import math
 import random
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
-from attrs import Attribute, field, frozen, validators
+from attrs import field, frozen
 
+from . import _checks
 from ._transport import is_transient
 from .errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
 
@@ -60,23 +61,6 @@ TRANSIENT_CODES = frozenset(
 MAX_RETRY_AFTER = 60.0
 
 
-def _non_negative_finite(instance: object, attribute: Attribute[float], value: float) -> None:
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{attribute.name} must be a finite number >= 0")
-
-
-def _positive_or_none(instance: object, attribute: Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, (int, float)):
-        raise TypeError(f"{attribute.name} must be a number or None")
-    if not value > 0:
-        raise ValueError(f"{attribute.name} must be > 0 or None")
-
-
-_number = validators.instance_of((int, float))
-
-
 @frozen(kw_only=True)
 class RetryPolicy:
     """How hard to try: attempts (counting the first), backoff bounds, and a total deadline.
@@ -85,10 +69,12 @@ class RetryPolicy:
     service replaces the computed delay, even above ``max_delay``.
     """
 
-    max_attempts: int = field(default=4, validator=[validators.instance_of(int), validators.ge(1)])
-    initial_delay: float = field(default=0.5, validator=[_number, _non_negative_finite])
-    max_delay: float = field(default=20.0, validator=[_number, _non_negative_finite])
-    total_timeout: float | None = field(default=60.0, validator=_positive_or_none)
+    max_attempts: int = field(default=4, validator=_checks.integer(1))
+    initial_delay: float = field(default=0.5, validator=_checks.number(positive=False))
+    max_delay: float = field(default=20.0, validator=_checks.number(positive=False))
+    total_timeout: float | None = field(
+        default=60.0, validator=_checks.number(positive=True, optional=True)
+    )
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """The delay after failed attempt number ``attempt`` (1-based): full jitter."""
