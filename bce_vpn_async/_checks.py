@@ -8,6 +8,7 @@ for one out of range (NaN and infinity included).
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -71,7 +72,7 @@ def header_text(_: object, attribute: Attribute[Any], value: object) -> None:
         raise TypeError(f"{attribute.name} must be a str, not {_type_name(value)}")
     if not value or value != value.strip():
         raise ValueError(f"{attribute.name} must be non-empty, without surrounding white space")
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+    if any(unicodedata.category(c) == "Cc" for c in value):
         raise ValueError(f"{attribute.name} must not hold control characters (CR, LF...)")
 
 

@@ -8,6 +8,7 @@ attempt, so STS credentials can rotate under a long-lived client; a static
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeAlias
 
@@ -29,7 +30,7 @@ def _check_text(field: str, value: str) -> None:
     # only, never the value: it may be a secret.
     if value != value.strip():
         raise BceValidationError(field, "must not start or end with white space")
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+    if any(unicodedata.category(c) == "Cc" for c in value):
         raise BceValidationError(field, "must not hold control characters (CR, LF, tab, NUL...)")
 
 

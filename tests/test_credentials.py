@@ -162,6 +162,7 @@ BAD_VALUES = {
     "a lone LF": "STS-tok3n\nmore",
     "a NUL": "STS-tok3n\x00",
     "a DEL": "STS-tok3n\x7f",
+    "a C1 control": "STS-tok3n\x85",
     "a tab inside": "STS\ttok3n",
     "a trailing newline": "STS-tok3n\n",
     "a leading space": " STS-tok3n",
