@@ -30,9 +30,13 @@ def _install(session: nox.Session, *groups: str, package: bool = True) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The test suite, warnings as errors (ResourceWarning included)."""
+    """The test suite, warnings as errors (ResourceWarning included): once as is, and once
+    in Python's development mode (asyncio's debug mode included), which catches what the
+    default mode hides (duplicate headers refused by aiohttp, unclosed resources)."""
     _install(session, "test")
-    session.run("python", "-W", "error::ResourceWarning", "-m", "pytest", *session.posargs)
+    command = ("python", "-W", "error::ResourceWarning", "-m", "pytest", *session.posargs)
+    session.run(*command)
+    session.run(*command, env={"PYTHONDEVMODE": "1"})
 
 
 @nox.session(python=PYTHON)

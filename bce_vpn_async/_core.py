@@ -12,17 +12,15 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
-import logging
-import time
 import uuid
-from collections.abc import Mapping, Sequence
-from datetime import timedelta
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
 
-from . import validation
+from . import _transport, validation
 from ._operations import Operation
 from ._ratelimit import RateLimitMiddleware
 from ._requests import RequestFactory
@@ -32,7 +30,7 @@ from .credentials import Credentials, CredentialsProvider, as_provider
 from .errors import (
     REQUEST_ID_HEADER,
     BceClientError,
-    BceResponseError,
+    BceError,
     BceValidationError,
     error_from_response,
     unreadable_response,
@@ -50,7 +48,6 @@ PageT = TypeVar("PageT", bound=Page)
 ItemT = TypeVar("ItemT")
 
 API_PREFIX = "/v1"
-_httpx_logger = logging.getLogger("httpx")
 _JSON_CONTENT_TYPE = "application/json;charset=utf-8"
 
 
@@ -149,12 +146,36 @@ class ClientCore:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (unless the ``http_client`` was the caller's). Safe twice."""
+        """Close the connection pool (unless the ``http_client`` was the caller's). Safe twice.
+
+        A pool's connections belong to the event loop that opened them: closing from
+        another loop closes them on theirs if it still runs (in another thread), and
+        raises ``BceClientError`` if it has ended.
+        """
         if self._state is _State.CLOSED:
             return
         self._state = _State.CLOSED
-        if self._owns_http_client and self._http_client is not None:
-            await self._http_client.aclose()
+        client = self._http_client
+        if not self._owns_http_client or client is None:
+            return
+        opened_on = self._loop
+        if opened_on is None or opened_on is asyncio.get_running_loop():
+            await client.aclose()
+            return
+        if opened_on.is_running():
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(client.aclose(), opened_on))
+            return
+        raise BceClientError(
+            "this client was opened on another event loop, which has ended, so its "
+            "connections could not be closed; close a client on the loop that used it"
+        )
+
+    def __del__(self, _warn: Callable[..., None] = warnings.warn) -> None:
+        # As asyncio's own objects do: a client opened and never closed leaves its pool's
+        # connections to the garbage collector. (_warn is bound now: at interpreter exit
+        # the module's globals may already be gone.)
+        if getattr(self, "_state", None) is _State.OPEN:
+            _warn(f"unclosed {self!r}", ResourceWarning, source=self)
 
     def _open(self) -> None:
         loop = asyncio.get_running_loop()
@@ -175,7 +196,7 @@ class ClientCore:
         config = self._config
         transport: httpx.AsyncBaseTransport | None = None
         if config.transport == "aiohttp":
-            from ._aiohttp import AiohttpTransport
+            from httpx_aiohttp import AiohttpTransport
 
             transport = AiohttpTransport(limits=config.httpx_limits())
         return httpx.AsyncClient(
@@ -194,37 +215,14 @@ class ClientCore:
         if self._closed():
             # A retry of a call that was in flight when the client was closed.
             raise _closed_under_call()
-        started = time.perf_counter()
-        # Streamed, then read here, so that a body the transport cannot decode (a proxy
-        # labelling plain text as gzip) still gives an error with the status it came with.
         try:
-            if self._owns_http_client:
-                response = await _send_on_transport(client, request)
-            else:
-                response = await client.send(request, stream=True)
-        except Exception as exc:
+            return await _transport.send(client, request, own=self._owns_http_client)
+        except BceError as exc:
             # Closing the pool fails the calls on it in the transport's own words (aiohttp's
             # RuntimeError "Session is closed", a ConnectTimeout that would be retried).
             if self._closed():
                 raise _closed_under_call() from exc
             raise
-        try:
-            await response.aread()
-            if self._owns_http_client:
-                response.elapsed = timedelta(seconds=time.perf_counter() - started)
-        except httpx.DecodingError as exc:
-            await response.aclose()
-            raise BceResponseError(
-                f"the response body could not be decoded as its Content-Encoding says: {exc}",
-                status_code=response.status_code,
-                request_id=response.headers.get(REQUEST_ID_HEADER),
-            ) from exc
-        except BaseException as exc:
-            await response.aclose()
-            if isinstance(exc, Exception) and self._closed():
-                raise _closed_under_call() from exc
-            raise
-        return response
 
     def _closed(self) -> bool:
         # A method, not an inline test: the state changes while a send is awaited.
@@ -379,32 +377,3 @@ def _items(page: Any) -> Sequence[Any]:
 
 def _closed_under_call() -> BceClientError:
     return BceClientError("this client was closed while the call was in flight")
-
-
-async def _send_on_transport(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
-    """What ``client.send(request, stream=True)`` does for the SDK's own client, less the
-    layers it never uses: auth, redirects, event hooks and the cookie jar (requests are
-    built here, not by ``build_request``, so a stored cookie would never go out). Those
-    cost about 60 µs a call, a fifth of a whole call's CPU. The transport comes from
-    ``_transport_for_url``, which honours proxy mounts and is the hook
-    ``respx.mock(using="httpx")`` patches."""
-    transport = client._transport_for_url(request.url)
-    try:
-        response = await transport.handle_async_request(request)
-    except httpx.RequestError as exc:
-        try:
-            exc.request  # noqa: B018 - raises RuntimeError when the transport set none
-        except RuntimeError:
-            exc.request = request
-        raise
-    response.request = request
-    if _httpx_logger.isEnabledFor(logging.INFO):
-        _httpx_logger.info(
-            'HTTP Request: %s %s "%s %d %s"',
-            request.method,
-            request.url,
-            response.http_version,
-            response.status_code,
-            response.reason_phrase,
-        )
-    return response

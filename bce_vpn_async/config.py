@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from typing import Literal
 
 import httpx
-from attrs import field, frozen, validators
+from attrs import field, frozen
 
+from . import _checks
 from ._clock import Clock, SystemClock
 from ._ratelimit import RateLimit
 from ._version import __version__
@@ -35,9 +37,23 @@ DEFAULT_USER_AGENT = (
 
 
 def _timeout(instance: object, attribute: object, value: float | httpx.Timeout) -> None:
-    # `not value > 0` also refuses NaN, which every comparison answers False.
-    if not isinstance(value, httpx.Timeout) and (isinstance(value, bool) or not value > 0):
-        raise ValueError("timeout must be a positive number of seconds or an httpx.Timeout")
+    if isinstance(value, httpx.Timeout):
+        return
+    rule = "timeout must be a positive number of seconds or an httpx.Timeout"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{rule}, not {type(value).__name__}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(rule)
+
+
+def _retry(instance: object, attribute: object, value: RetryPolicy | None) -> None:
+    if value is not None and not isinstance(value, RetryPolicy):
+        raise TypeError(f"retry must be a RetryPolicy or None, not {type(value).__name__}")
+
+
+def _rate_limit(instance: object, attribute: object, value: RateLimit | None) -> None:
+    if value is not None and not isinstance(value, RateLimit):
+        raise TypeError(f"rate_limit must be a RateLimit or None, not {type(value).__name__}")
 
 
 def _max_concurrency(instance: object, attribute: object, value: int | None) -> None:
@@ -74,21 +90,19 @@ class ClientConfig:
       and waiters instant in tests.
     """
 
-    retry: RetryPolicy | None = field(factory=RetryPolicy)
-    rate_limit: RateLimit | None = field(
-        factory=RateLimit, validator=validators.optional(validators.instance_of(RateLimit))
-    )
+    retry: RetryPolicy | None = field(factory=RetryPolicy, validator=_retry)
+    rate_limit: RateLimit | None = field(factory=RateLimit, validator=_rate_limit)
     max_concurrency: int | None = field(default=None, validator=_max_concurrency)
     timeout: float | httpx.Timeout = field(default=30.0, validator=_timeout)
-    max_connections: int = field(default=100, validator=validators.ge(1))
-    max_keepalive_connections: int = field(default=100, validator=validators.ge(0))
+    max_connections: int = field(default=100, validator=_checks.integer(1))
+    max_keepalive_connections: int = field(default=100, validator=_checks.integer(0))
     transport: Literal["aiohttp", "httpx"] = field(
-        default="aiohttp", validator=validators.in_(("aiohttp", "httpx"))
+        default="aiohttp", validator=_checks.one_of("aiohttp", "httpx")
     )
-    validate: bool = True
-    user_agent: str = DEFAULT_USER_AGENT
-    signature_expiration: int = field(default=1800, validator=validators.ge(1))
-    clock: Clock = field(factory=SystemClock)
+    validate: bool = field(default=True, validator=_checks.boolean)
+    user_agent: str = field(default=DEFAULT_USER_AGENT, validator=_checks.header_text)
+    signature_expiration: int = field(default=1800, validator=_checks.integer(1))
+    clock: Clock = field(factory=SystemClock, validator=_checks.clock)
 
     def httpx_timeout(self) -> httpx.Timeout:
         """``timeout`` as httpx takes it (one value for every phase, or the given Timeout)."""

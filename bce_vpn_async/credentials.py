@@ -8,6 +8,7 @@ attempt, so STS credentials can rotate under a long-lived client; a static
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeAlias
 
@@ -22,15 +23,29 @@ SECRET_ACCESS_KEY_VAR = "BCE_SECRET_ACCESS_KEY"
 SESSION_TOKEN_VAR = "BCE_SESSION_TOKEN"
 
 
+def _check_text(field: str, value: str) -> None:
+    # Each value goes into a header (the signature, x-bce-security-token): a control
+    # character would break or inject a header line, and surrounding white space (a token
+    # file read without strip()) only shows up later as a signature mismatch. The rule
+    # only, never the value: it may be a secret.
+    if value != value.strip():
+        raise BceValidationError(field, "must not start or end with white space")
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise BceValidationError(field, "must not hold control characters (CR, LF, tab, NUL...)")
+
+
 def _non_empty_str(_: object, attribute: Attribute[str], value: str) -> None:
-    # The rule only, never the value: it may be a secret.
     if not isinstance(value, str) or not value:
         raise BceValidationError(attribute.name, "must be a non-empty str")
+    _check_text(attribute.name, value)
 
 
 def _optional_token(_: object, attribute: Attribute[str | None], value: str | None) -> None:
-    if value is not None and (not isinstance(value, str) or not value):
+    if value is None:
+        return
+    if not isinstance(value, str) or not value:
         raise BceValidationError(attribute.name, "must be None or a non-empty str")
+    _check_text(attribute.name, value)
 
 
 @frozen

@@ -120,7 +120,10 @@ class BceAuthError(BceServerError):
 
 
 class BceResponseError(BceServerError):
-    """A response the SDK cannot read: not JSON, truncated, or of the wrong shape."""
+    """A response the SDK cannot read: not JSON, truncated, or of the wrong shape; a body
+    that does not decode as its ``Content-Encoding`` says; or an answer that is not valid
+    HTTP at all (a garbled status line or header, bad chunking), whose ``status_code`` is
+    0 when no status could be read."""
 
 
 class BcePaginationError(BceError):

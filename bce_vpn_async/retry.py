@@ -14,14 +14,16 @@ import logging
 import math
 import random
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
-from attrs import Attribute, field, frozen, validators
+from attrs import field, frozen
 
+from . import _checks
 from ._budget import RetryBudget, RetryTokens
 from ._ratelimit import THROTTLING_CODES, is_throttling
-from .errors import BceTimeoutError, BceTransportError, error_from_response
+from ._transport import is_transient
+from .errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
 
 if TYPE_CHECKING:
     from ._clock import Clock
@@ -53,21 +55,9 @@ TRANSIENT_CODES = frozenset(
 MAX_RETRY_AFTER = 60.0
 
 
-def _non_negative_finite(instance: object, attribute: Attribute[float], value: float) -> None:
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{attribute.name} must be a finite number >= 0")
-
-
-def _positive_or_none(instance: object, attribute: Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, (int, float)):
-        raise TypeError(f"{attribute.name} must be a number or None")
-    if not value > 0:
-        raise ValueError(f"{attribute.name} must be > 0 or None")
-
-
-_number = validators.instance_of((int, float))
+def _budget_check(instance: object, attribute: object, value: RetryBudget | None) -> None:
+    if value is not None and not isinstance(value, RetryBudget):
+        raise TypeError(f"budget must be a RetryBudget or None, not {type(value).__name__}")
 
 
 @frozen(kw_only=True)
@@ -80,13 +70,13 @@ class RetryPolicy:
     for no limit beyond ``max_attempts``.
     """
 
-    max_attempts: int = field(default=4, validator=[validators.instance_of(int), validators.ge(1)])
-    initial_delay: float = field(default=0.5, validator=[_number, _non_negative_finite])
-    max_delay: float = field(default=20.0, validator=[_number, _non_negative_finite])
-    total_timeout: float | None = field(default=60.0, validator=_positive_or_none)
-    budget: RetryBudget | None = field(
-        factory=RetryBudget, validator=validators.optional(validators.instance_of(RetryBudget))
+    max_attempts: int = field(default=4, validator=_checks.integer(1))
+    initial_delay: float = field(default=0.5, validator=_checks.number(positive=False))
+    max_delay: float = field(default=20.0, validator=_checks.number(positive=False))
+    total_timeout: float | None = field(
+        default=60.0, validator=_checks.number(positive=True, optional=True)
     )
+    budget: RetryBudget | None = field(factory=RetryBudget, validator=_budget_check)
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """The delay after failed attempt number ``attempt`` (1-based): full jitter."""
@@ -129,11 +119,6 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, seconds)
 
 
-# Transport errors about the request itself (a scheme httpx cannot speak, a request
-# h11 refuses to write): the same request would fail the same way every time.
-_PERMANENT_TRANSPORT_ERRORS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
-
-
 class Decision(enum.Enum):
     STOP = "stop"
     """Success, or a failure another attempt cannot fix."""
@@ -152,12 +137,15 @@ def _error_code(response: httpx.Response) -> str | None:
 
 
 def classify(outcome: httpx.Response | BaseException) -> Decision:
-    """Whether an attempt's outcome (a response, or what it raised) is worth another try."""
+    """Whether an attempt's outcome (a response, or what it raised) is worth another try.
+
+    Of errors, only those of the send path are retried, and only the ones another attempt
+    may fix: a lost connection, a timeout, a garbled answer. A request the transport
+    refuses to write, a scheme it cannot speak or a body that does not decode fails the
+    same way every time.
+    """
     if isinstance(outcome, BaseException):
-        retryable = isinstance(outcome, httpx.TransportError) and not isinstance(
-            outcome, _PERMANENT_TRANSPORT_ERRORS
-        )
-        return Decision.RETRY if retryable else Decision.STOP
+        return Decision.RETRY if is_transient(outcome) else Decision.STOP
     if outcome.status_code < 400:
         return Decision.STOP
     code = _error_code(outcome)
@@ -172,9 +160,10 @@ class RetryMiddleware:
     """Retries transient failures with backoff under one total deadline.
 
     When the attempts or the time run out on an error response, that response is
-    returned (the client turns it into a typed error); when they run out on a
-    transport error, ``BceTransportError`` or ``BceTimeoutError`` is raised from it.
-    The same happens at once when the retry budget is spent.
+    returned (the client turns it into a typed error); when they run out on an error of
+    the send path (``BceTransportError``, ``BceTimeoutError``, ``BceResponseError``), the
+    last one is raised again, its message saying how many attempts were made. The same
+    happens at once when the retry budget is spent.
     """
 
     def __init__(
@@ -225,14 +214,15 @@ class RetryMiddleware:
                     f"{request.method} {request.url.path} timed out: the total timeout of "
                     f"{policy.total_timeout} s passed during attempt {attempt}"
                 ) from exc
-            except httpx.TransportError as exc:
+            except (BceTransportError, BceResponseError) as exc:
                 if attempt < policy.max_attempts and classify(exc) is Decision.RETRY:
                     delay = policy.backoff(attempt, self._rng)
                     if not _passes(deadline, delay, clock) and self._may_retry(request, None):
-                        _log_retry(request, attempt, type(exc).__name__, delay)
+                        cause = exc.__cause__
+                        _log_retry(request, attempt, type(cause or exc).__name__, delay)
                         await clock.sleep(delay)
                         continue
-                raise _gave_up(request, attempt, exc) from exc
+                raise _gave_up(exc, attempt) from exc.__cause__
 
             decision = classify(response)
             if decision is Decision.STOP:
@@ -302,13 +292,19 @@ async def _send_and_read_error(request: httpx.Request, call_next: Handler) -> ht
     return response
 
 
-def _gave_up(request: httpx.Request, attempt: int, exc: httpx.TransportError) -> BceTransportError:
-    error = BceTimeoutError if isinstance(exc, httpx.TimeoutException) else BceTransportError
-    # The path only: query values and headers stay out of messages that end up in logs.
-    return error(
-        f"{request.method} {request.url.path} failed after {attempt} attempt(s): "
-        f"{type(exc).__name__}: {exc}"
-    )
+def _gave_up(
+    error: BceTransportError | BceResponseError, attempt: int
+) -> BceTransportError | BceResponseError:
+    """``error`` again, its message saying how many attempts were made."""
+    note = f" after {attempt} attempt(s)"
+    if isinstance(error, BceResponseError):
+        return BceResponseError(
+            error.message + note,
+            status_code=error.status_code,
+            code=error.code,
+            request_id=error.request_id,
+        )
+    return type(error)(f"{error}{note}")
 
 
 def _passes(deadline: float | None, delay: float, clock: Clock) -> bool:

@@ -7,6 +7,7 @@ the loop around them is thin, and sleeps through the client's clock, so a
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import inspect
 import random
@@ -105,17 +106,17 @@ async def wait_for_status(
     last: Vpn | None = None
     attempt = 0
     while True:
+        remaining = deadline - clock.monotonic()
         try:
-            vpn = await get_vpn(vpn_id)
-        except BceNotFoundError as exc:
-            raise WaiterFailedError(
-                f"gateway {vpn_id} vanished while waiting for {sorted(targets)}", last=last
-            ) from exc
+            # The time left bounds the poll in flight too (a get_vpn that hangs, a slow
+            # on_status): the caller's timeout is the waiter's whole budget.
+            async with asyncio.timeout(remaining) as scope:
+                vpn = await _poll(get_vpn, vpn_id, targets, last, on_status)
+        except TimeoutError as exc:
+            if not scope.expired():
+                raise
+            raise _timed_out(vpn_id, targets, timeout, last) from exc
         last = vpn
-        if on_status is not None:
-            result = on_status(vpn)
-            if inspect.isawaitable(result):
-                await result
         outcome = decide(vpn.status, targets, failure_statuses)
         if outcome is Outcome.DONE:
             return vpn
@@ -125,13 +126,40 @@ async def wait_for_status(
                 last=vpn,
             )
         remaining = deadline - clock.monotonic()
-        if remaining <= 0:
-            raise WaiterTimeoutError(
-                f"gateway {vpn_id} was still {vpn.status!r} after {timeout:g} s "
-                f"(waiting for {sorted(targets)})",
-                last=vpn,
+        if remaining > 0:
+            await clock.sleep(
+                min(remaining, poll_delay(attempt, poll_interval, max_poll_interval, rng))
             )
-        await clock.sleep(
-            min(remaining, poll_delay(attempt, poll_interval, max_poll_interval, rng))
-        )
-        attempt += 1
+            attempt += 1
+        if deadline - clock.monotonic() <= 0:
+            raise _timed_out(vpn_id, targets, timeout, last)
+
+
+async def _poll(
+    get_vpn: Callable[[str], Awaitable[Vpn]],
+    vpn_id: str,
+    targets: frozenset[str],
+    last: Vpn | None,
+    on_status: OnStatus | None,
+) -> Vpn:
+    try:
+        vpn = await get_vpn(vpn_id)
+    except BceNotFoundError as exc:
+        raise WaiterFailedError(
+            f"gateway {vpn_id} vanished while waiting for {sorted(targets)}", last=last
+        ) from exc
+    if on_status is not None:
+        result = on_status(vpn)
+        if inspect.isawaitable(result):
+            await result
+    return vpn
+
+
+def _timed_out(
+    vpn_id: str, targets: frozenset[str], timeout: float, last: Vpn | None
+) -> WaiterTimeoutError:
+    seen = "answered no poll" if last is None else f"was still {last.status!r}"
+    return WaiterTimeoutError(
+        f"gateway {vpn_id} {seen} after {timeout:g} s (waiting for {sorted(targets)})",
+        last=last,
+    )

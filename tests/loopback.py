@@ -13,11 +13,10 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
-
 from bce_vpn_async.testing import VpnEmulator
+from bce_vpn_async.testing._server import uvicorn_server
 
-__all__ = ["open_fds", "serving", "silent_server"]
+__all__ = ["RawServer", "open_fds", "raw_server", "serving", "silent_server"]
 
 
 def open_fds() -> int:
@@ -36,12 +35,9 @@ def _listening_socket() -> socket.socket:
 @asynccontextmanager
 async def serving(emulator: VpnEmulator) -> AsyncIterator[str]:
     """uvicorn serving ``emulator`` on an ephemeral port; yields the endpoint URL."""
-    # log_config=None leaves the test process's logging alone; "critical" hides the
-    # tracebacks uvicorn logs for planned drops and for clients that went away.
-    config = uvicorn.Config(
-        emulator.asgi_app, log_config=None, log_level="critical", lifespan="off", access_log=False
-    )
-    server = uvicorn.Server(config)
+    # "critical" hides the tracebacks uvicorn logs for planned drops and for clients that
+    # went away.
+    server = uvicorn_server(emulator, log_level="critical")
     with _listening_socket() as sock:
         task = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started:
@@ -78,3 +74,55 @@ async def silent_server() -> AsyncIterator[str]:
         for writer in list(connections):
             writer.close()
         await server.wait_closed()
+
+
+@asynccontextmanager
+async def raw_server(answer: bytes, *, close: bool = True) -> AsyncIterator[RawServer]:
+    """A server that reads each request's head and body, writes ``answer`` byte for byte
+    and hangs up (``close``), or keeps the connection open with nothing more to say."""
+    server = RawServer(answer, close=close)
+    listener = await asyncio.start_server(server.handle, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    server.endpoint = f"http://127.0.0.1:{port}"
+    try:
+        yield server
+    finally:
+        listener.close()
+        for writer in list(server.connections):
+            writer.close()
+        await listener.wait_closed()
+
+
+class RawServer:
+    def __init__(self, answer: bytes, *, close: bool) -> None:
+        self.answer = answer
+        self.close = close
+        self.endpoint = ""
+        self.requests = 0
+        self.connections: set[asyncio.StreamWriter] = set()
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections.add(writer)
+        try:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, OSError):
+                    return
+                length = 0
+                for line in head.split(b"\r\n"):
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value.strip())
+                if length:
+                    await reader.readexactly(length)
+                self.requests += 1
+                writer.write(self.answer)
+                await writer.drain()
+                if self.close:
+                    return
+        except (OSError, asyncio.IncompleteReadError):
+            return
+        finally:
+            self.connections.discard(writer)
+            writer.close()

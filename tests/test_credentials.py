@@ -154,3 +154,39 @@ async def test_as_provider_returns_a_provider_as_is() -> None:
 def test_as_provider_rejects_anything_else(source: object) -> None:
     with pytest.raises(TypeError, match="Credentials or an async callable"):
         as_provider(source)  # type: ignore[arg-type]
+
+
+FIELDS = ("access_key_id", "secret_access_key", "session_token")
+BAD_VALUES = {
+    "a CR/LF pair": "STS-tok3n\r\nX-Injected: 1",
+    "a lone LF": "STS-tok3n\nmore",
+    "a NUL": "STS-tok3n\x00",
+    "a DEL": "STS-tok3n\x7f",
+    "a C1 control": "STS-tok3n\x85",
+    "a tab inside": "STS\ttok3n",
+    "a trailing newline": "STS-tok3n\n",
+    "a leading space": " STS-tok3n",
+    "a trailing space": "STS-tok3n ",
+}
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("value", BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_credentials_refuse_control_characters_and_surrounding_space_by_field_name(
+    field: str, value: str
+) -> None:
+    kwargs = {"access_key_id": AK, "secret_access_key": SK, field: value}
+    with pytest.raises(BceValidationError, match=f"^{field}: ") as caught:
+        Credentials(**kwargs)
+    assert caught.value.field == field
+    assert "tok3n" not in str(caught.value)
+    assert "tok3n" not in repr(caught.value)
+
+
+def test_from_env_still_strips_a_token_read_with_its_newline() -> None:
+    env = {
+        "BCE_ACCESS_KEY_ID": AK,
+        "BCE_SECRET_ACCESS_KEY": SK,
+        "BCE_SESSION_TOKEN": " STS-token\n",
+    }
+    assert Credentials.from_env(env).session_token == "STS-token"

@@ -40,9 +40,14 @@ class Run:
         self._output = output
 
     def result(self) -> tuple[int, str]:
-        """The exit code and the combined stdout and stderr, once the script has ended."""
+        """The exit code and the combined stdout and stderr, once the script has ended.
+
+        Under PYTHONDEVMODE=1 (which the child inherits), asyncio's debug mode logs every
+        callback slower than 0.1 s ("Executing <Task ...> took 0.164 seconds"): timing
+        noise on a loaded machine, not the script's output, so those lines are dropped."""
         code = self._process.wait(timeout=60)
-        return code, self._output.read_text()
+        lines = self._output.read_text().splitlines(keepends=True)
+        return code, "".join(line for line in lines if not line.startswith("Executing <"))
 
     def stop(self) -> None:
         if self._process.poll() is None:

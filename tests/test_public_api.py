@@ -137,6 +137,8 @@ def test_a_client_used_from_a_second_event_loop_fails_clearly() -> None:
     assert len(errors) == 1
     assert isinstance(errors[0], BceClientError)
     assert "another event loop" in str(errors[0])
+    with pytest.raises(BceClientError, match="another event loop"):
+        asyncio.run(client.aclose())
 
 
 def test_the_repr_of_a_client_and_its_credentials_hides_the_secret() -> None:
@@ -146,7 +148,7 @@ def test_the_repr_of_a_client_and_its_credentials_hides_the_secret() -> None:
     assert "tok3n-value" not in repr(Credentials("ak", "s3cr3t-value", "tok3n-value"))
 
 
-@pytest.mark.parametrize("timeout", [0, -1.0, float("nan"), True])
+@pytest.mark.parametrize("timeout", [0, -1.0, float("nan"), float("inf")])
 def test_a_bad_timeout_is_refused_when_the_config_is_made(timeout: float) -> None:
     with pytest.raises(ValueError, match="timeout must be a positive number"):
         ClientConfig(timeout=timeout)

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bce_vpn_async._clock import FakeClock, SystemClock
+from bce_vpn_async._transport import transport_error
 from bce_vpn_async.credentials import Credentials, as_provider
 from bce_vpn_async.errors import BceTimeoutError, BceTransportError
 from bce_vpn_async.pipeline import ClockSkew, Handler, Pipeline, SigningMiddleware
@@ -65,11 +66,21 @@ class Script:
         outcome = self.outcomes.pop(0)
         if callable(outcome):
             outcome = await outcome()
+        if isinstance(outcome, httpx.HTTPError):
+            # What the client's send path does with a transport's exception.
+            raise transport_error(outcome, request) from outcome
         if isinstance(outcome, BaseException):
             raise outcome
         outcome.request = request
         self.responses.append(outcome)
         return outcome
+
+
+def typed(exc: Exception) -> BaseException:
+    """The send path's error for ``exc``, its cause chained as when it is raised."""
+    error = transport_error(exc, httpx.Request("GET", URL))
+    error.__cause__ = exc
+    return error
 
 
 def error(status: int, code: str | None = None, **headers: str) -> httpx.Response:
@@ -150,14 +161,18 @@ def test_classify_treats_an_unread_streamed_body_as_having_no_code() -> None:
     ],
 )
 def test_classify_retries_transport_errors(exc: Exception) -> None:
-    assert classify(exc) is Decision.RETRY
+    assert classify(typed(exc)) is Decision.RETRY
 
 
 @pytest.mark.parametrize(
     "exc",
     [
-        httpx.UnsupportedProtocol("ftp"),
-        httpx.LocalProtocolError("bad header"),
+        typed(httpx.UnsupportedProtocol("ftp")),
+        typed(httpx.LocalProtocolError("bad header")),
+        typed(httpx.DecodingError("not gzip")),
+        typed(ValueError("a transport's bug")),
+        BceTransportError("raised by the SDK itself, from no transport error"),
+        httpx.ConnectError("a raw error that never went through the send path"),
         ValueError("bug"),
         asyncio.CancelledError(),
     ],

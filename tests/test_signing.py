@@ -503,7 +503,12 @@ def _cases(draw: st.DrawFn) -> _Case:
         listed=None if listed is None else tuple(_random_case(draw, n) for n in listed),
         timestamp=draw(st.integers(1, 4_000_000_000)) + draw(st.floats(0, 0.99)),
         expiration=draw(st.integers(1, 10**6)),
-        secret=draw(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1)),
+        # Credentials refuse control characters and surrounding white space.
+        secret=draw(
+            st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1).filter(
+                lambda s: s == s.strip()
+            )
+        ),
         token=draw(st.none() | st.text("abcdefXYZ0123456789+/=", min_size=1)),
     )
 

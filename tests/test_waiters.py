@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import Any
 
@@ -16,6 +17,7 @@ from bce_vpn_async import (
     BceValidationError,
     ClientConfig,
     Credentials,
+    RetryPolicy,
     Vpn,
     WaiterFailedError,
     WaiterTimeoutError,
@@ -182,3 +184,27 @@ async def test_bad_waiter_arguments_are_refused_before_any_request(
 async def test_an_empty_status_set_is_refused(client: AsyncVpnClient) -> None:
     with pytest.raises(BceValidationError, match="status"):
         await client.wait_until_status("vpn-1", set())
+
+
+async def test_the_timeout_bounds_a_poll_that_hangs_and_keeps_the_last_vpn() -> None:
+    polls = 0
+
+    async def building_then_hang(request: httpx.Request) -> httpx.Response:
+        nonlocal polls
+        polls += 1
+        if polls > 1:
+            await asyncio.Event().wait()  # a get_vpn that never answers
+        return httpx.Response(200, json={"vpnId": "vpn-1", "status": "building"})
+
+    # The real clock: the hang is bounded in real time, as a user's would be.
+    config = ClientConfig(transport="httpx", retry=RetryPolicy(total_timeout=None))
+    client = AsyncVpnClient(credentials=Credentials("ak", "sk"), endpoint=HOST, config=config)
+    with respx.mock(using="httpx") as mock:
+        mock.get(f"https://{HOST}/v1/vpn/vpn-1").mock(side_effect=building_then_hang)
+        async with client:
+            with pytest.raises(WaiterTimeoutError, match="still 'building'") as info:
+                await client.wait_until_status(
+                    "vpn-1", "unconfigured", timeout=0.3, poll_interval=0.01
+                )
+    assert info.value.last.status == "building"
+    assert polls == 2

@@ -69,6 +69,11 @@ def uvicorn_server(
         log_config=uvicorn.config.LOGGING_CONFIG if configure_logging else None,
         lifespan="off",
         access_log=False,
+        # The app sends its own Server and Date (the latter on the emulator's clock, which
+        # RequestExpired answers rely on); uvicorn's would make two of each, which aiohttp
+        # refuses in asyncio's debug mode.
+        server_header=False,
+        date_header=False,
     )
     return uvicorn.Server(config)
 

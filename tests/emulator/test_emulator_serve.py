@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 from emulator_helpers import VPC, SignWith
 
 from bce_vpn_async.testing import SystemClock, VpnEmulator
 from bce_vpn_async.testing.__main__ import _emulator, _parser
+from bce_vpn_async.testing._server import uvicorn_server
 
 GATEWAY = {"vpcId": VPC, "vpnName": "gw1", "billing": {"paymentTiming": "Postpaid"}}
 
@@ -24,12 +24,8 @@ def emulator() -> VpnEmulator:
 
 @pytest.fixture
 async def http(emulator: VpnEmulator) -> AsyncIterator[httpx.AsyncClient]:
-    # log_config=None: leave the test process's logging alone; "critical" hides the
-    # traceback uvicorn logs for the planned drop.
-    config = uvicorn.Config(
-        emulator.asgi_app, log_config=None, log_level="critical", lifespan="off"
-    )
-    server = uvicorn.Server(config)
+    # "critical" hides the traceback uvicorn logs for the planned drop.
+    server = uvicorn_server(emulator, log_level="critical")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
@@ -83,3 +79,14 @@ def test_serve_does_not_print_a_secret_given_on_the_command_line() -> None:
 def test_serve_adds_a_mixed_fault_rule_for_a_fault_rate() -> None:
     emulator, _ = _emulator(_parser().parse_args(["serve", "--fault-rate", "0.2"]))
     assert [(rule.kind, rule.rate) for rule in emulator.faults.rules] == [("mix", 0.2)]
+
+
+@pytest.mark.parametrize("header", ["server", "date"])
+def test_the_served_emulator_sends_each_header_once(header: str) -> None:
+    # Two Server or Date headers (uvicorn's and the app's) make aiohttp refuse every
+    # answer in asyncio's debug mode (python -X dev): "Duplicate 'Server' header found".
+    from bce_vpn_async.testing import EmulatorServer
+
+    with EmulatorServer() as server:
+        response = httpx.get(f"{server.endpoint}/v1/vpn")
+    assert len(response.headers.get_list(header)) == 1

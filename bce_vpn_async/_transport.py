@@ -1,0 +1,221 @@
+"""The one send path: a request goes out, a read response or a ``BceError`` comes back.
+
+Every failure of a transport (httpx's own, httpx-aiohttp's, aiohttp's, and any other
+``Exception`` one raises) becomes one of three SDK errors here, whatever the retry
+setting: ``BceTimeoutError`` (time ran out), ``BceTransportError`` (the connection failed,
+or the request could not be written) or ``BceResponseError`` (an answer that is not
+readable HTTP, or a body that does not decode as its ``Content-Encoding`` says). The
+cause stays chained; the message names the request's method and path and the kind of
+failure, never a header value (a session token travels in one) nor the peer's bytes.
+
+``is_transient`` tells the retry middleware which of these another attempt may fix: a
+dropped or refused connection, a timeout, a garbled answer (a flaky proxy). A request
+the transport refuses to write, a scheme it cannot speak, a body that does not decode
+and an unknown failure come out the same way every time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import time
+from datetime import timedelta
+
+import aiohttp
+import h11
+import httpcore
+import httpx
+
+from .errors import (
+    REQUEST_ID_HEADER,
+    BceClientError,
+    BceResponseError,
+    BceTimeoutError,
+    BceTransportError,
+)
+
+__all__ = ["NO_STATUS", "is_transient", "send", "transport_error"]
+
+_httpx_logger = logging.getLogger("httpx")
+
+NO_STATUS = 0
+"""The ``status_code`` of a ``BceResponseError`` for an answer with no readable status."""
+
+
+class _Kind(enum.Enum):
+    TIMEOUT = "timed out"
+    CONNECTION = "lost its connection"
+    MALFORMED = "got an answer that is not valid HTTP"
+    UNDECODABLE = "got a body that does not decode as its Content-Encoding says"
+    REFUSED = "could not be sent as built"
+    UNKNOWN = "failed in the transport"
+
+
+# h11's and aiohttp's words for a body the connection's end cut short.
+_CUT_SHORT = (
+    "peer closed connection without sending complete",
+    "Response payload is not completed",
+)
+
+_TRANSIENT = frozenset({_Kind.TIMEOUT, _Kind.CONNECTION, _Kind.MALFORMED})
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _kind(exc: BaseException) -> _Kind:
+    """What happened, from the transport's exception and the ones it was raised from.
+
+    httpx-aiohttp names every aiohttp connection error ``httpx.ConnectTimeout`` (its table
+    keeps the first base-class match), so aiohttp's own exception, chained as the cause,
+    is read first. httpx's ``RemoteProtocolError`` means a malformed answer when h11
+    raised it, and a connection closed before the answer otherwise.
+    """
+    chain = _chain(exc)
+    for link in chain:
+        if isinstance(link, httpx.DecodingError):
+            return _Kind.UNDECODABLE
+        if isinstance(link, h11.LocalProtocolError | httpx.LocalProtocolError):
+            # h11's RemoteProtocolError derives from ProtocolError, not LocalProtocolError.
+            return _Kind.REFUSED
+        if isinstance(link, httpx.UnsupportedProtocol | aiohttp.InvalidURL):
+            return _Kind.REFUSED
+        if isinstance(link, h11.RemoteProtocolError | aiohttp.ClientPayloadError):
+            # An answer cut short by the peer hanging up is a lost connection (a drop after
+            # the change was applied), not a garbled one; both libraries only say so in words.
+            text = str(link)
+            cut = text.startswith(_CUT_SHORT)
+            return _Kind.CONNECTION if cut else _Kind.MALFORMED
+        if isinstance(link, aiohttp.ClientConnectionError):
+            timeout = isinstance(link, asyncio.TimeoutError)
+            return _Kind.TIMEOUT if timeout else _Kind.CONNECTION
+        if isinstance(
+            link,
+            aiohttp.ClientResponseError | aiohttp.http_exceptions.HttpProcessingError,
+        ):
+            return _Kind.MALFORMED
+    if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException | TimeoutError):
+        return _Kind.TIMEOUT
+    if isinstance(exc, httpx.TransportError | httpcore.NetworkError | OSError):
+        return _Kind.CONNECTION
+    return _Kind.UNKNOWN
+
+
+def transport_error(
+    exc: Exception, request: httpx.Request, response: httpx.Response | None = None
+) -> BceTransportError | BceResponseError:
+    """The SDK error for what the transport raised while sending ``request`` (or reading
+    the body of ``response``, whose status and request id a response error keeps)."""
+    kind = _kind(exc)
+    # The path only: query values and headers stay out of messages that end up in logs.
+    # Only a connection failure's own text is kept (an OS error and an address); the
+    # others may quote the request's headers or the peer's bytes.
+    detail = type(exc).__name__
+    if kind in (_Kind.TIMEOUT, _Kind.CONNECTION) and isinstance(
+        exc, httpx.TransportError | OSError
+    ):
+        text = str(exc)
+        if text and text.isprintable() and len(text) < 200:
+            detail += f": {text}"
+    message = f"{request.method} {request.url.path} {kind.value} ({detail})"
+    if kind in (_Kind.MALFORMED, _Kind.UNDECODABLE):
+        if response is None:
+            return BceResponseError(message, status_code=NO_STATUS)
+        return BceResponseError(
+            message,
+            status_code=response.status_code,
+            request_id=response.headers.get(REQUEST_ID_HEADER),
+        )
+    if kind is _Kind.TIMEOUT:
+        return BceTimeoutError(message)
+    return BceTransportError(message)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether another attempt may succeed where ``error`` (from ``send``) failed."""
+    if not isinstance(error, BceTransportError | BceResponseError):
+        return False
+    cause = error.__cause__
+    if cause is None:
+        # Raised by the SDK itself (a deadline, a closed client), not by a transport.
+        return False
+    return _kind(cause) in _TRANSIENT
+
+
+async def send(client: httpx.AsyncClient, request: httpx.Request, *, own: bool) -> httpx.Response:
+    """Send ``request`` on ``client`` and read the whole body, or raise a ``BceError``.
+
+    ``own`` says the client is the SDK's: it is driven through its transport directly
+    (``_send_on_transport``), the caller's through ``client.send``. Streamed, then read
+    here, so that a body the transport cannot decode still gives an error with the
+    status it came with.
+    """
+    started = time.perf_counter()
+    try:
+        if own:
+            response = await _send_on_transport(client, request)
+        else:
+            if client.is_closed:
+                raise BceClientError(
+                    "the http_client given to this client is closed; "
+                    "keep it open while the client is in use"
+                )
+            response = await client.send(request, stream=True)
+    except Exception as exc:
+        if isinstance(exc, BceClientError | BceResponseError):
+            raise
+        raise transport_error(exc, request) from exc
+    try:
+        await response.aread()
+    except Exception as exc:
+        await _close_quietly(response)
+        raise transport_error(exc, request, response) from exc
+    except BaseException:
+        await _close_quietly(response)
+        raise
+    if own:
+        response.elapsed = timedelta(seconds=time.perf_counter() - started)
+    return response
+
+
+async def _close_quietly(response: httpx.Response) -> None:
+    # Closing a broken stream can fail in turn; the first failure is the one to report.
+    with contextlib.suppress(Exception):
+        await response.aclose()
+
+
+async def _send_on_transport(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+    """What ``client.send(request, stream=True)`` does for the SDK's own client, less the
+    layers it never uses: auth, redirects, event hooks and the cookie jar (requests are
+    built here, not by ``build_request``, so a stored cookie would never go out). Those
+    cost about 60 µs a call, a fifth of a whole call's CPU. The transport comes from
+    ``_transport_for_url``, which honours proxy mounts and is the hook
+    ``respx.mock(using="httpx")`` patches."""
+    transport = client._transport_for_url(request.url)
+    try:
+        response = await transport.handle_async_request(request)
+    except httpx.RequestError as exc:
+        try:
+            exc.request  # noqa: B018 - raises RuntimeError when the transport set none
+        except RuntimeError:
+            exc.request = request
+        raise
+    response.request = request
+    if _httpx_logger.isEnabledFor(logging.INFO):
+        _httpx_logger.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            request.method,
+            request.url,
+            response.http_version,
+            response.status_code,
+            response.reason_phrase,
+        )
+    return response
