@@ -1,12 +1,10 @@
 """bce-vpn-async: an asyncio-native SDK for the Baidu AI Cloud (BCE) VPN API."""
 
 from ._budget import RetryBudget
-from ._ratelimit import RateLimit
-from ._version import __version__
-from .client import AsyncVpnClient
-from .config import REGIONS, ClientConfig
-from .credentials import Credentials, CredentialsProvider
-from .errors import (
+from ._client import AsyncVpnClient
+from ._config import REGIONS, ClientConfig
+from ._credentials import Credentials, CredentialsProvider
+from ._errors import (
     BceAuthError,
     BceClientError,
     BceConflictError,
@@ -22,7 +20,7 @@ from .errors import (
     WaiterFailedError,
     WaiterTimeoutError,
 )
-from .models import (
+from ._models import (
     Billing,
     CreateSslVpnServerResult,
     CreateSslVpnUsersResult,
@@ -42,10 +40,12 @@ from .models import (
     VpnConnList,
     VpnPage,
 )
-from .pagination import AsyncPaginator
-from .pipeline import Handler, LoggingMiddleware, Middleware
-from .retry import RetryPolicy
-from .signing import BceV1Signer, Signer
+from ._pagination import AsyncPaginator
+from ._pipeline import Handler, LoggingMiddleware, Middleware
+from ._ratelimit import RateLimit
+from ._retry import RetryPolicy
+from ._signing import BceV1Signer, Signer
+from ._version import __version__
 
 __all__ = [
     "REGIONS",

@@ -20,14 +20,12 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
-from . import _transport, validation
-from ._operations import Operation
-from ._ratelimit import RateLimitMiddleware
-from ._requests import RequestFactory
-from .config import ClientConfig, resolve_endpoint
-from .converter import MalformedResponse, structure
-from .credentials import Credentials, CredentialsProvider, as_provider
-from .errors import (
+from . import _transport
+from . import _validation as validation
+from ._config import ClientConfig, resolve_endpoint
+from ._converter import MalformedResponse, structure
+from ._credentials import Credentials, CredentialsProvider, as_provider
+from ._errors import (
     REQUEST_ID_HEADER,
     BceClientError,
     BceError,
@@ -35,11 +33,14 @@ from .errors import (
     error_from_response,
     unreadable_response,
 )
-from .models import ResponseMetadata
-from .pagination import AsyncPaginator, Page
-from .pipeline import ClockSkew, LoggingMiddleware, Middleware, Pipeline, SigningMiddleware
-from .retry import RetryMiddleware
-from .signing import BceV1Signer, Signer, uri_encode
+from ._models import ResponseMetadata
+from ._operations import Operation
+from ._pagination import AsyncPaginator, Page
+from ._pipeline import ClockSkew, LoggingMiddleware, Middleware, Pipeline, SigningMiddleware
+from ._ratelimit import RateLimitMiddleware
+from ._requests import RequestFactory
+from ._retry import RetryMiddleware
+from ._signing import BceV1Signer, Signer, uri_encode
 
 __all__ = ["ClientCore"]
 

@@ -8,12 +8,12 @@ import random
 from collections.abc import Collection, Sequence
 
 from . import _operations as ops
-from . import validation
+from . import _validation as validation
 from ._core import ClientCore
-from .errors import BceValidationError
-from .models import Billing, CreateVpnResult, OperationResult, Tag, Vpn, VpnPage
-from .pagination import AsyncPaginator
-from .waiters import (
+from ._errors import BceValidationError
+from ._models import Billing, CreateVpnResult, OperationResult, Tag, Vpn, VpnPage
+from ._pagination import AsyncPaginator
+from ._waiters import (
     DEFAULT_FAILURE_STATUSES,
     OnStatus,
     normalise_failures,

@@ -25,10 +25,10 @@ from typing import Any, Generic, Literal, TypeVar
 
 from attrs import field, frozen
 
-from . import validation
-from .converter import unstructure
-from .errors import BceValidationError
-from .models import (
+from . import _validation as validation
+from ._converter import unstructure
+from ._errors import BceValidationError
+from ._models import (
     Billing,
     CreateSslVpnServerResult,
     CreateSslVpnUsersResult,

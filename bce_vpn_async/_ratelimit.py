@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from attrs import Attribute, field, frozen, validators
 
-from .errors import error_from_response
+from ._errors import error_from_response
 
 if TYPE_CHECKING:
     from ._clock import Clock
-    from .pipeline import Handler
+    from ._pipeline import Handler
 
 __all__ = ["THROTTLING_CODES", "AdaptiveRate", "RateLimit", "RateLimitMiddleware", "is_throttling"]
 

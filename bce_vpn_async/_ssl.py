@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from . import _operations as ops
 from ._core import ClientCore
-from .models import (
+from ._models import (
     CreateSslVpnServerResult,
     CreateSslVpnUsersResult,
     OperationResult,
@@ -15,7 +15,7 @@ from .models import (
     SslVpnUserPage,
     SslVpnUserSpec,
 )
-from .pagination import AsyncPaginator
+from ._pagination import AsyncPaginator
 
 __all__ = ["SslOperations"]
 

@@ -28,7 +28,7 @@ import h11
 import httpcore
 import httpx
 
-from .errors import (
+from ._errors import (
     REQUEST_ID_HEADER,
     BceClientError,
     BceResponseError,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from . import _operations as ops
 from ._core import ClientCore
-from .models import CreateVpnConnResult, IkeConfig, IpsecConfig, OperationResult, VpnConnList
+from ._models import CreateVpnConnResult, IkeConfig, IpsecConfig, OperationResult, VpnConnList
 
 __all__ = ["TunnelOperations"]
 

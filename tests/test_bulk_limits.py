@@ -25,7 +25,7 @@ from bce_vpn_async import (
     RetryBudget,
     RetryPolicy,
 )
-from bce_vpn_async.pipeline import Handler
+from bce_vpn_async._pipeline import Handler
 from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 POSTPAID = Billing(payment_timing="Postpaid")

@@ -18,9 +18,9 @@ from baidubce.utils import pythonize_name
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bce_vpn_async.converter import MalformedResponse, structure, unstructure
-from bce_vpn_async.errors import BceValidationError
-from bce_vpn_async.models import (
+from bce_vpn_async._converter import MalformedResponse, structure, unstructure
+from bce_vpn_async._errors import BceValidationError
+from bce_vpn_async._models import (
     Billing,
     CreateSslVpnUsersResult,
     IkeConfig,

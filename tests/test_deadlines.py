@@ -30,7 +30,7 @@ from bce_vpn_async import (
     Credentials,
     RetryPolicy,
 )
-from bce_vpn_async.pipeline import Handler
+from bce_vpn_async._pipeline import Handler
 from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 TRANSPORTS = ["aiohttp", "httpx"]

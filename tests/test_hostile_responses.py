@@ -664,7 +664,7 @@ async def test_a_response_error_keeps_the_parse_failure_as_its_cause(
 
 
 async def test_a_huge_service_message_is_cut_in_the_error() -> None:
-    from bce_vpn_async.errors import MAX_MESSAGE, error_from_response
+    from bce_vpn_async._errors import MAX_MESSAGE, error_from_response
 
     response = httpx.Response(400, json={"code": "BadRequest", "message": "x" * 100_000})
     error = error_from_response(response)

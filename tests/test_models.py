@@ -12,9 +12,9 @@ import json
 import attrs
 import pytest
 
-from bce_vpn_async import models
-from bce_vpn_async.converter import structure
-from bce_vpn_async.models import (
+from bce_vpn_async import _models as models
+from bce_vpn_async._converter import structure
+from bce_vpn_async._models import (
     EMPTY_METADATA,
     Billing,
     CreateSslVpnServerResult,

@@ -16,7 +16,7 @@ from bce_vpn_async import (
     Credentials,
     RetryPolicy,
 )
-from bce_vpn_async.pipeline import Handler
+from bce_vpn_async._pipeline import Handler
 
 HOST = "bcc.bj.baidubce.com"
 URL = f"https://{HOST}/v1/vpn/vpn-1"

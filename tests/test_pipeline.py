@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from bce_vpn_async._clock import FakeClock
-from bce_vpn_async.credentials import Credentials, CredentialsProvider
-from bce_vpn_async.pipeline import (
+from bce_vpn_async._credentials import Credentials, CredentialsProvider
+from bce_vpn_async._pipeline import (
     ClockSkew,
     Handler,
     LoggingMiddleware,

@@ -19,7 +19,7 @@ from bce_vpn_async import (
     ClientConfig,
     Credentials,
 )
-from bce_vpn_async import errors as errors_module
+from bce_vpn_async import _errors as errors_module
 
 HOST = "bcc.bj.baidubce.com"
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bce_vpn_async._requests import RequestFactory
-from bce_vpn_async.signing import uri_encode
+from bce_vpn_async._signing import uri_encode
 
 HEADERS = {"Content-Type": "application/json;charset=utf-8", "User-Agent": "ua/1"}
 BASES = [

@@ -13,11 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bce_vpn_async._clock import FakeClock, SystemClock
-from bce_vpn_async._transport import transport_error
-from bce_vpn_async.credentials import Credentials, as_provider
-from bce_vpn_async.errors import BceTimeoutError, BceTransportError
-from bce_vpn_async.pipeline import ClockSkew, Handler, Pipeline, SigningMiddleware
-from bce_vpn_async.retry import (
+from bce_vpn_async._credentials import Credentials, as_provider
+from bce_vpn_async._errors import BceTimeoutError, BceTransportError
+from bce_vpn_async._pipeline import ClockSkew, Handler, Pipeline, SigningMiddleware
+from bce_vpn_async._retry import (
     MAX_RETRY_AFTER,
     TRANSIENT_CODES,
     Decision,
@@ -26,7 +25,8 @@ from bce_vpn_async.retry import (
     classify,
     parse_retry_after,
 )
-from bce_vpn_async.signing import BceV1Signer, format_timestamp
+from bce_vpn_async._signing import BceV1Signer, format_timestamp
+from bce_vpn_async._transport import transport_error
 
 NOW = 1_700_000_000.0
 URL = "https://bcc.bj.baidubce.com/v1/vpn?clientToken=tok-1"

@@ -7,8 +7,8 @@ import httpx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bce_vpn_async.credentials import Credentials
-from bce_vpn_async.signing import (
+from bce_vpn_async._credentials import Credentials
+from bce_vpn_async._signing import (
     AuthorizationHeader,
     BceV1Signer,
     compute_signature,

@@ -15,8 +15,8 @@ from baidubce.utils import normalize_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bce_vpn_async.credentials import Credentials
-from bce_vpn_async.signing import (
+from bce_vpn_async._credentials import Credentials
+from bce_vpn_async._signing import (
     AuthorizationHeader,
     BceV1Signer,
     Signer,

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bce_vpn_async import validation as v
-from bce_vpn_async.errors import BceValidationError
+from bce_vpn_async import _validation as v
+from bce_vpn_async._errors import BceValidationError
 
 _SAME: Any = object()
 
@@ -380,7 +380,7 @@ def test_the_module_imports_only_the_standard_library_and_errors() -> None:
             imported.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             imported.add("." * node.level + (node.module or ""))
-    allowed = {".errors", "bce_vpn_async.errors", "__future__"}
+    allowed = {".errors", "bce_vpn_async._errors", "__future__"}
     outside = {name for name in imported if name not in allowed}
     assert {name.split(".")[0] for name in outside} <= sys.stdlib_module_names
 

@@ -23,7 +23,7 @@ from bce_vpn_async import (
     WaiterTimeoutError,
 )
 from bce_vpn_async._clock import FakeClock
-from bce_vpn_async.waiters import Outcome, decide, poll_delay
+from bce_vpn_async._waiters import Outcome, decide, poll_delay
 
 HOST = "bcc.bj.baidubce.com"
 

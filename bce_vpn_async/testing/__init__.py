@@ -31,7 +31,7 @@ What it emulates (spec sections 2-7) and the choices made where the spec is sile
   deleting the service while it has users; a taken user name or EIP. 404 ``NoSuchObject``
   for an unknown id (or another account's); 413 ``LimitExceeded`` past 3 gateways per VPC.
 - Input: missing or ill-typed fields are 400 ``InappropriateJSON``, rule violations 400
-  ``BadRequest`` naming the field (rules from ``bce_vpn_async.validation``), broken JSON
+  ``BadRequest`` naming the field (rules from ``bce_vpn_async._validation``), broken JSON
   400 ``MalformedJSON``; ``null`` counts as absent and unknown keys are ignored. The
   interface type of an SSL-VPN service and a user's name cannot change (400).
 - Answers: lifetimes as strings with a unit (``"28800s"``, as the seed guide shows);

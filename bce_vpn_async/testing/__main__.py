@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _emulator(args: argparse.Namespace) -> tuple[VpnEmulator, list[str]]:
-    from bce_vpn_async.credentials import Credentials
+    from bce_vpn_async._credentials import Credentials
 
     if (args.access_key_id is None) != (args.secret_access_key is None):
         raise SystemExit("give both --access-key-id and --secret-access-key, or neither")

@@ -27,9 +27,9 @@ from urllib.parse import parse_qsl
 import httpx
 from attrs import evolve, frozen
 
-from bce_vpn_async import validation
+from bce_vpn_async import _validation as validation
 from bce_vpn_async._clock import Clock
-from bce_vpn_async.credentials import Credentials
+from bce_vpn_async._credentials import Credentials
 
 from ._auth import verify
 from ._backend import Backend, Call

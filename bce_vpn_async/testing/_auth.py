@@ -13,8 +13,8 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping, Sequence
 
-from bce_vpn_async.credentials import Credentials
-from bce_vpn_async.signing import (
+from bce_vpn_async._credentials import Credentials
+from bce_vpn_async._signing import (
     SECURITY_TOKEN_HEADER,
     AuthorizationHeader,
     compute_signature,

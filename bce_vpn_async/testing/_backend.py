@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from attrs import frozen
 
-from bce_vpn_async import validation
+from bce_vpn_async import _validation as validation
 from bce_vpn_async._clock import Clock
 
 from ._inputs import apply_rule

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bce_vpn_async._clock import Clock, FakeClock, SystemClock
-from bce_vpn_async.credentials import Credentials
+from bce_vpn_async._credentials import Credentials
 
 from ._app import Answer, AsgiApp, WireApp, WireRequest
 from ._auth import DEFAULT_SKEW_SECONDS

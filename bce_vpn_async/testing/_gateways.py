@@ -4,7 +4,7 @@ release protection. Every handler is ``(backend, call) -> JSON body | None``, as
 
 from __future__ import annotations
 
-from bce_vpn_async import validation
+from bce_vpn_async import _validation as validation
 
 from ._backend import MONTH_SECONDS, Backend, Call, paginate
 from ._inputs import Body, apply_rule

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from bce_vpn_async import validation
-from bce_vpn_async.errors import BceValidationError
+from bce_vpn_async import _validation as validation
+from bce_vpn_async._errors import BceValidationError
 
 from ._state import ServiceError
 

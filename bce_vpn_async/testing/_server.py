@@ -20,7 +20,7 @@ from ._app import ConnectionDropped
 if TYPE_CHECKING:
     import uvicorn
 
-    from bce_vpn_async.credentials import Credentials
+    from bce_vpn_async._credentials import Credentials
 
     from ._emulator import VpnEmulator
 

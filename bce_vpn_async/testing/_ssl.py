@@ -7,7 +7,7 @@ are unique. Passwords are stored but never answered.
 
 from __future__ import annotations
 
-from bce_vpn_async import validation
+from bce_vpn_async import _validation as validation
 
 from ._backend import Backend, Call, paginate
 from ._inputs import Body, apply_rule

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bce_vpn_async import validation
+from bce_vpn_async import _validation as validation
 
 from ._backend import Backend, Call
 from ._inputs import Body, apply_rule, lenient_lifetime

@@ -24,9 +24,9 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
+from bce_vpn_async._client import AsyncVpnClient
 from bce_vpn_async._clock import FakeClock
-from bce_vpn_async.client import AsyncVpnClient
-from bce_vpn_async.config import ClientConfig
+from bce_vpn_async._config import ClientConfig
 
 from ._emulator import VpnEmulator
 from ._server import EmulatorServer

@@ -85,11 +85,11 @@ def _sdk_steps(data: dict[str, Any], repeat: int, budget: float) -> dict[str, di
     import httpx
 
     from bce_vpn_async import AsyncVpnClient, Credentials
+    from bce_vpn_async._converter import structure
+    from bce_vpn_async._errors import REQUEST_ID_HEADER
+    from bce_vpn_async._models import ResponseMetadata, Vpn, VpnPage
     from bce_vpn_async._operations import GET_VPN, LIST_VPNS
-    from bce_vpn_async.converter import structure
-    from bce_vpn_async.errors import REQUEST_ID_HEADER
-    from bce_vpn_async.models import ResponseMetadata, Vpn, VpnPage
-    from bce_vpn_async.signing import BceV1Signer
+    from bce_vpn_async._signing import BceV1Signer
 
     credentials = Credentials(AK, SK)
     core = AsyncVpnClient(credentials=credentials, endpoint="http://bcc.bj.baidubce.com")
@@ -223,8 +223,8 @@ def _signers(repeat: int, budget: float) -> dict[str, float]:
     from baidubce.auth.bce_credentials import BceCredentials
     from baidubce.http import http_methods
 
-    from bce_vpn_async.credentials import Credentials
-    from bce_vpn_async.signing import BceV1Signer
+    from bce_vpn_async._credentials import Credentials
+    from bce_vpn_async._signing import BceV1Signer
 
     credentials = Credentials(AK, SK)
     request = httpx.Request(

@@ -74,9 +74,9 @@ async def _sdk(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, transpo
 async def _raw(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, aiohttp: bool) -> None:
     import httpx
 
-    from bce_vpn_async.config import DEFAULT_USER_AGENT
-    from bce_vpn_async.credentials import Credentials
-    from bce_vpn_async.signing import BceV1Signer
+    from bce_vpn_async._config import DEFAULT_USER_AGENT
+    from bce_vpn_async._credentials import Credentials
+    from bce_vpn_async._signing import BceV1Signer
 
     limits = httpx.Limits(max_connections=max(100, c), max_keepalive_connections=max(100, c))
     transport: httpx.AsyncBaseTransport | None = None
@@ -119,9 +119,9 @@ def _signed(endpoint: str, vpn_id: str) -> Callable[[], dict[str, str]]:
     """The SDK's signed GET as plain headers: sign an httpx.Request, copy its headers."""
     import httpx
 
-    from bce_vpn_async.config import DEFAULT_USER_AGENT
-    from bce_vpn_async.credentials import Credentials
-    from bce_vpn_async.signing import BceV1Signer
+    from bce_vpn_async._config import DEFAULT_USER_AGENT
+    from bce_vpn_async._credentials import Credentials
+    from bce_vpn_async._signing import BceV1Signer
 
     signer = BceV1Signer()
     credentials = Credentials(AK, SK)

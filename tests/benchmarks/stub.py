@@ -60,8 +60,8 @@ async def _full_calls(
     answer: tuple[bytes, list[tuple[bytes, bytes]]], vpn_id: str, n: int, repeat: int
 ) -> dict[str, float]:
     from bce_vpn_async import AsyncVpnClient, Credentials
-    from bce_vpn_async.config import DEFAULT_USER_AGENT
-    from bce_vpn_async.signing import BceV1Signer
+    from bce_vpn_async._config import DEFAULT_USER_AGENT
+    from bce_vpn_async._signing import BceV1Signer
 
     body, headers = answer
     credentials = Credentials(AK, SK)

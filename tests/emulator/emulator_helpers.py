@@ -9,8 +9,8 @@ import httpx
 from secrets_registry import EMULATOR_PSK
 
 from bce_vpn_async._clock import Clock
-from bce_vpn_async.credentials import Credentials
-from bce_vpn_async.signing import BceV1Signer
+from bce_vpn_async._credentials import Credentials
+from bce_vpn_async._signing import BceV1Signer
 from bce_vpn_async.testing import VpnEmulator
 
 BASE_URL = "http://bcc.bj.baidubce.com"

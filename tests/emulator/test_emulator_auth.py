@@ -8,8 +8,8 @@ import httpx
 import pytest
 from emulator_helpers import BASE_URL, VPC, error_of
 
-from bce_vpn_async.credentials import Credentials
-from bce_vpn_async.signing import BceV1Signer
+from bce_vpn_async._credentials import Credentials
+from bce_vpn_async._signing import BceV1Signer
 from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 LIST = f"/v1/vpn?vpcId={VPC}"

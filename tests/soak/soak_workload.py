@@ -43,7 +43,7 @@ from bce_vpn_async import (
     WaiterFailedError,
     WaiterTimeoutError,
 )
-from bce_vpn_async.pipeline import Handler
+from bce_vpn_async._pipeline import Handler
 
 __all__ = ["KINDS", "AttemptCounter", "Soak", "Tally", "Unit", "plan_units"]
 

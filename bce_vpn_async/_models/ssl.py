@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from bce_vpn_async.models.common import EMPTY_METADATA, PageFields, ResponseMetadata
+from bce_vpn_async._models.common import EMPTY_METADATA, PageFields, ResponseMetadata
 
 __all__ = [
     "CreateSslVpnServerResult",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 from typing import Generic, Protocol, TypeVar
 
-from .errors import BcePaginationError
+from ._errors import BcePaginationError
 
 __all__ = ["AsyncPaginator", "Page"]
 

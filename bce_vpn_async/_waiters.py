@@ -14,11 +14,11 @@ import random
 from collections.abc import Awaitable, Callable, Collection
 from typing import TYPE_CHECKING, Any
 
-from .errors import BceNotFoundError, BceValidationError, WaiterFailedError, WaiterTimeoutError
+from ._errors import BceNotFoundError, BceValidationError, WaiterFailedError, WaiterTimeoutError
 
 if TYPE_CHECKING:
     from ._clock import Clock
-    from .models import Vpn
+    from ._models import Vpn
 
 __all__ = [
     "DEFAULT_FAILURE_STATUSES",

@@ -23,7 +23,10 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from bce_vpn_async import models
+from bce_vpn_async import _models as models
+from bce_vpn_async._errors import BceValidationError
+from bce_vpn_async._models import Billing, IkeConfig, IpsecConfig, ResponseMetadata, Vpn
+from bce_vpn_async._validation import lifetime_seconds
 from bce_vpn_async._wire_checks import (
     NOTHING,
     Hook,
@@ -38,9 +41,6 @@ from bce_vpn_async._wire_checks import (
     string_item,
     tuple_hook,
 )
-from bce_vpn_async.errors import BceValidationError
-from bce_vpn_async.models import Billing, IkeConfig, IpsecConfig, ResponseMetadata, Vpn
-from bce_vpn_async.validation import lifetime_seconds
 
 __all__ = ["MalformedResponse", "structure", "unstructure"]
 

@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Collection
 
-from .errors import BceValidationError
+from ._errors import BceValidationError
 
 __all__ = [
     "AUTH_ALGS",

@@ -11,10 +11,10 @@ from attrs import field, frozen
 
 from . import _checks
 from ._clock import Clock, SystemClock
+from ._errors import BceValidationError
 from ._ratelimit import RateLimit
+from ._retry import RetryPolicy
 from ._version import __version__
-from .errors import BceValidationError
-from .retry import RetryPolicy
 
 __all__ = ["REGIONS", "ClientConfig", "resolve_endpoint"]
 

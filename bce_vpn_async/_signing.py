@@ -27,7 +27,7 @@ from ._signer_memory import Second, SignerMemory
 if TYPE_CHECKING:
     import httpx
 
-    from .credentials import Credentials
+    from ._credentials import Credentials
 
 __all__ = [
     "AuthorizationHeader",

@@ -21,13 +21,13 @@ from attrs import field, frozen
 
 from . import _checks
 from ._budget import RetryBudget, RetryTokens
+from ._errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
 from ._ratelimit import THROTTLING_CODES, is_throttling
 from ._transport import is_transient
-from .errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
 
 if TYPE_CHECKING:
     from ._clock import Clock
-    from .pipeline import ClockSkew, Handler
+    from ._pipeline import ClockSkew, Handler
 
 __all__ = [
     "MAX_RETRY_AFTER",
@@ -40,7 +40,7 @@ __all__ = [
     "parse_retry_after",
 ]
 
-_logger = logging.getLogger("bce_vpn_async.retry")
+_logger = logging.getLogger("bce_vpn_async._retry")
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 

@@ -1,20 +1,20 @@
 """The SDK's data: request values and the results the service returns.
 
 Models are plain frozen attrs classes and know nothing about JSON keys; the wire
-names live in ``bce_vpn_async.converter``.
+names live in ``bce_vpn_async._converter``.
 """
 
 from __future__ import annotations
 
-from bce_vpn_async.models.common import (
+from bce_vpn_async._models.common import (
     EMPTY_METADATA,
     Billing,
     OperationResult,
     ResponseMetadata,
     Tag,
 )
-from bce_vpn_async.models.gateways import CreateVpnResult, Vpn, VpnPage
-from bce_vpn_async.models.ssl import (
+from bce_vpn_async._models.gateways import CreateVpnResult, Vpn, VpnPage
+from bce_vpn_async._models.ssl import (
     CreateSslVpnServerResult,
     CreateSslVpnUsersResult,
     SslVpnServer,
@@ -22,7 +22,7 @@ from bce_vpn_async.models.ssl import (
     SslVpnUserPage,
     SslVpnUserSpec,
 )
-from bce_vpn_async.models.tunnels import (
+from bce_vpn_async._models.tunnels import (
     CreateVpnConnResult,
     IkeConfig,
     IpsecConfig,

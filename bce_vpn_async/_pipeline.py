@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias
 import httpx
 from attrs import define
 
-from .errors import REQUEST_ID_HEADER
-from .signing import SECURITY_TOKEN_HEADER
+from ._errors import REQUEST_ID_HEADER
+from ._signing import SECURITY_TOKEN_HEADER
 
 if TYPE_CHECKING:
     from ._clock import Clock
-    from .credentials import CredentialsProvider
-    from .signing import Signer
+    from ._credentials import CredentialsProvider
+    from ._signing import Signer
 
 __all__ = [
     "ClockSkew",

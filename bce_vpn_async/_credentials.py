@@ -14,7 +14,7 @@ from typing import TypeAlias
 
 from attrs import Attribute, field, frozen
 
-from .errors import BceClientError, BceValidationError
+from ._errors import BceClientError, BceValidationError
 
 __all__ = ["Credentials", "CredentialsProvider", "as_provider"]
 

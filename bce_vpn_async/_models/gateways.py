@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from bce_vpn_async.models.common import EMPTY_METADATA, PageFields, ResponseMetadata, Tag
-from bce_vpn_async.models.ssl import SslVpnServer
-from bce_vpn_async.models.tunnels import VpnConn
+from bce_vpn_async._models.common import EMPTY_METADATA, PageFields, ResponseMetadata, Tag
+from bce_vpn_async._models.ssl import SslVpnServer
+from bce_vpn_async._models.tunnels import VpnConn
 
 __all__ = ["CreateVpnResult", "Vpn", "VpnPage"]
 
