@@ -46,14 +46,6 @@ Headers = tuple[tuple[str, str], ...]
 # RFC 9110's token: what a request line's method may be made of.
 _METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
-_FAULT_ERRORS = {
-    500: ("InternalError", "We encountered an internal error. Please try again."),
-    502: ("BadGateway", "The gateway received an invalid response. Please try again."),
-    503: ("ServiceUnavailable", "The service is temporarily unavailable. Please try again."),
-    504: ("GatewayTimeout", "The gateway timed out. Please try again."),
-    429: ("RequestLimitExceeded", "Too many requests. Please slow down and try again."),
-}
-
 
 class ConnectionDropped(httpx.RemoteProtocolError):
     """Raised by the ASGI app to cut a connection (a ``drop_*`` fault).
@@ -290,8 +282,7 @@ class WireApp:
         return self._answer(status, body, request_id)
 
     def _fault_answer(self, fault: Fault, request_id: str) -> Answer:
-        code, message = _FAULT_ERRORS[fault.status]
-        answer = self._error(fault.status, code, message, request_id)
+        answer = self._error(fault.status, fault.code, fault.message, request_id)
         if fault.kind != "throttle":
             return answer
         after = fault.retry_after
