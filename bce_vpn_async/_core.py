@@ -256,6 +256,15 @@ class ClientCore:
     ) -> T:
         self._open()
         request = self._build(operation, method, path, query, body)
+        try:
+            answer = await self._answer(operation, request, result)
+        except BaseException as exc:
+            _end_call(request, exc)
+            raise
+        _end_call(request, None)
+        return answer
+
+    async def _answer(self, operation: str, request: httpx.Request, result: type[T]) -> T:
         response = await self._pipeline(request)
         if not 200 <= response.status_code < 300:
             raise error_from_response(response)
@@ -315,6 +324,16 @@ class ClientCore:
     def _check_id(self, field: str, value: object) -> str:
         # Always on, even with validate=False: an id becomes part of the URL path.
         return validation.resource_id(field, value)
+
+
+def _end_call(request: httpx.Request, error: BaseException | None) -> None:
+    """Tell middleware that asked (``request.extensions["bce_call_end"]``, a list of
+    callables) that the call is over: middleware sits inside the retry loop and sees only
+    attempts, so this is how a tracing span can cover the whole call."""
+    callbacks = request.extensions.get("bce_call_end")
+    if callbacks:
+        for callback in callbacks:
+            callback(error)
 
 
 def _closed_under_call() -> BceClientError:
