@@ -41,6 +41,21 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+CONTROL_HELP = """\
+control plane (with --control; unsigned, under the reserved prefix /_emulator/):
+  GET    /_emulator/state     the whole state as JSON: gateways, tunnels, sslServers,
+                              sslUsers, each keyed by id (no passwords or keys)
+  POST   /_emulator/reset     forget every resource, clientToken, fault and logged request
+  POST   /_emulator/faults    add a fault rule: a JSON object with faults.add's fields,
+                              e.g. {"kind": "error", "op": "delete_vpn", "status": 409,
+                              "code": "OperationDenied"}; 400 names a bad field
+  GET    /_emulator/faults    the rules, with how often each has fired
+  DELETE /_emulator/faults    remove every rule
+  GET    /_emulator/requests  the request log (secrets redacted)
+Without --control, /_emulator/ paths are answered as any unknown, unsigned API path.
+"""
+
+
 def _non_negative(text: str) -> float:
     try:
         value = float(text)
@@ -58,7 +73,13 @@ def _fail(message: str) -> NoReturn:
 def _parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(prog=PROG)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the emulator over HTTP")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the emulator over HTTP",
+        description="Serve the emulator over HTTP on loopback (or --host).",
+        epilog=CONTROL_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     serve.add_argument("--access-key-id", default=None)
@@ -72,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--seed", type=int, default=0)
     serve.add_argument("--relaxed", action="store_true", help="relax the guide's lifetime rules")
+    serve.add_argument(
+        "--control", action="store_true", help="serve the /_emulator/ control plane (below)"
+    )
     serve.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )
@@ -117,7 +141,9 @@ def serve(args: argparse.Namespace) -> None:
     except ValueError as exc:  # a setting the emulator refuses (a negative time, a rate > 1)
         _fail(str(exc))
     try:
-        server = uvicorn_server(emulator, log_level=args.log_level, configure_logging=True)
+        server = uvicorn_server(
+            emulator, log_level=args.log_level, configure_logging=True, control=args.control
+        )
     except RuntimeError as exc:
         _fail(str(exc))
     # Bind first so that the printed endpoint is live and --port 0 can say which port.
@@ -128,6 +154,8 @@ def serve(args: argparse.Namespace) -> None:
         _fail(f"cannot listen on {args.host}:{args.port}: {reason}")
     with sock:
         print(f"endpoint: {endpoint_of(sock)}", flush=True)
+        if args.control:
+            lines.append(f"control plane: {endpoint_of(sock)}/_emulator/ (see serve --help)")
         for line in lines:
             print(line, flush=True)
         asyncio.run(server.serve(sockets=[sock]))

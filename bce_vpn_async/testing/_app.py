@@ -255,6 +255,9 @@ class WireApp:
         self._kept[key] = _Kept(fingerprint, answer.status, answer.body, now)
         return answer
 
+    def forget_tokens(self) -> None:
+        self._kept.clear()
+
     def _forget_before(self, cutoff: float) -> None:
         # Kept answers are in time order, so the expired ones are at the front.
         while self._kept:

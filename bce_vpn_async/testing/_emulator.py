@@ -171,6 +171,16 @@ class VpnEmulator:
         """The core every way in goes through."""
         return await self._app.handle(request)
 
+    def reset(self) -> None:
+        """Forget every gateway, tunnel, SSL-VPN service and user, every remembered
+        ``clientToken``, fault rule and logged request; accounts, settings and the clock
+        stay, and new ids stay unlike old ones."""
+        self.backend.gateways.clear()
+        self.backend.tunnel_gateways.clear()
+        self._app.forget_tokens()
+        self.faults.clear()
+        self.requests.clear()
+
     def advance(self, seconds: float) -> None:
         """Move the emulator's ``FakeClock`` on (gateways finish building, and so on)."""
         if not isinstance(self.clock, FakeClock):

@@ -86,3 +86,28 @@ def test_ctrl_c_stops_the_server_with_one_line_and_status_0() -> None:
                 child.kill()
     assert child.returncode == 0
     assert _one_line(stderr) == f"{PREFIX}stopped (Ctrl-C)"
+
+
+def test_serve_control_serves_the_control_plane_and_help_documents_it() -> None:
+    help_text = _run("--help").stdout
+    for route in ("GET    /_emulator/state", "POST   /_emulator/faults", "/_emulator/requests"):
+        assert route in help_text
+    with subprocess.Popen(
+        [*SERVE, "--port", "0", "--control"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
+        try:
+            assert child.stdout is not None
+            endpoint = child.stdout.readline().removeprefix("endpoint: ").strip()
+            lines = [child.stdout.readline().strip() for _ in range(3)]
+            assert f"control plane: {endpoint}/_emulator/ (see serve --help)" in lines
+            state = httpx.get(f"{endpoint}/_emulator/state", timeout=TIMEOUT)
+            assert (state.status_code, state.json()["gateways"]) == (200, {})
+            child.send_signal(signal.SIGINT)
+            child.communicate(timeout=TIMEOUT)
+        finally:
+            if child.poll() is None:
+                child.kill()
+    assert child.returncode == 0
