@@ -6,7 +6,7 @@ moto's ``/moto-api/``. Off unless asked for (``serve --control``,
 without a signature, and every other path goes to the emulator as before:
 
 - ``GET /_emulator/state``: ``{"gateways", "tunnels", "sslServers", "sslUsers"}``, each
-  keyed by id, in the API's wire form (as ``emulator.state`` sees them), with pre-shared
+  keyed by id, in the API's wire form (``emulator.state.wire()``), with pre-shared
   keys as ``"***"`` (passwords are never kept in a view);
 - ``POST /_emulator/reset``: forget every resource, remembered ``clientToken``, fault
   rule and logged request (``VpnEmulator.reset``); accounts and settings stay;
@@ -121,16 +121,8 @@ class ControlPlane:
         raise _Refused(404, "NoSuchPath", f"no {PREFIX}{name}; one of {names}")
 
     def _state(self, _body: bytes) -> tuple[int, object]:
-        state = self._emulator.state
         # Tunnels carry their pre-shared key (the API answers it); this page does not.
-        return 200, redact(
-            {
-                "gateways": state.gateways,
-                "tunnels": state.tunnels,
-                "sslServers": state.ssl_servers,
-                "sslUsers": state.ssl_users,
-            }
-        )
+        return 200, redact(self._emulator.state.wire())
 
     def _reset(self, _body: bytes) -> tuple[int, object]:
         self._emulator.reset()
