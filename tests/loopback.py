@@ -39,7 +39,12 @@ async def serving(emulator: VpnEmulator) -> AsyncIterator[str]:
     # log_config=None leaves the test process's logging alone; "critical" hides the
     # tracebacks uvicorn logs for planned drops and for clients that went away.
     config = uvicorn.Config(
-        emulator.asgi_app, log_config=None, log_level="critical", lifespan="off", access_log=False
+        emulator.asgi_app,
+        log_config=None,
+        log_level="critical",
+        lifespan="off",
+        access_log=False,
+        server_header=False,  # the app sends its own; aiohttp refuses two (dev mode)
     )
     server = uvicorn.Server(config)
     with _listening_socket() as sock:

@@ -79,6 +79,9 @@ def uvicorn_server(
         log_config=uvicorn.config.LOGGING_CONFIG if configure_logging else None,
         lifespan="off",
         access_log=False,
+        # The app sends its own Server header; a second one is refused by strict parsers
+        # (aiohttp under PYTHONDEVMODE: "Duplicate 'Server' header found").
+        server_header=False,
     )
     return uvicorn.Server(config)
 
