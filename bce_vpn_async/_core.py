@@ -317,8 +317,17 @@ class ClientCore:
         body: dict[str, Any] | None,
     ) -> T:
         self._open()
+        request = self._build(operation.name, operation.method, path, query, body)
+        try:
+            answer = await self._answer(operation, request)
+        except BaseException as exc:
+            _end_call(request, exc)
+            raise
+        _end_call(request, None)
+        return answer
+
+    async def _answer(self, operation: Operation[T], request: httpx.Request) -> T:
         name = operation.name
-        request = self._build(name, operation.method, path, query, body)
         if self._gate is None:
             response = await self._pipeline(request)
         else:
@@ -374,6 +383,16 @@ class ClientCore:
 def _items(page: Any) -> Sequence[Any]:
     items: Sequence[Any] = page.items
     return items
+
+
+def _end_call(request: httpx.Request, error: BaseException | None) -> None:
+    """Tell middleware that asked (``request.extensions["bce_call_end"]``, a list of
+    callables) that the call is over: middleware sits inside the retry loop and sees only
+    attempts, so this is how a tracing span can cover the whole call."""
+    callbacks = request.extensions.get("bce_call_end")
+    if callbacks:
+        for callback in callbacks:
+            callback(error)
 
 
 def _closed_under_call() -> BceClientError:

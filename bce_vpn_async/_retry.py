@@ -219,7 +219,7 @@ class RetryMiddleware:
                     delay = policy.backoff(attempt, self._rng)
                     if not _passes(deadline, delay, clock) and self._may_retry(request, None):
                         cause = exc.__cause__
-                        _log_retry(request, attempt, type(cause or exc).__name__, delay)
+                        _announce_retry(request, attempt, type(cause or exc).__name__, delay)
                         await clock.sleep(delay)
                         continue
                 raise _gave_up(exc, attempt) from exc.__cause__
@@ -237,14 +237,14 @@ class RetryMiddleware:
                 resynced = True
                 self._resync(response)
                 await response.aclose()
-                _log_retry(request, attempt, "RequestExpired", 0.0)
+                _announce_retry(request, attempt, "RequestExpired", 0.0)
                 continue
 
             delay = self._delay(response, attempt)
             if _passes(deadline, delay, clock) or not self._may_retry(request, response):
                 return response
             await response.aclose()
-            _log_retry(request, attempt, str(response.status_code), delay)
+            _announce_retry(request, attempt, str(response.status_code), delay)
             await clock.sleep(delay)
 
     def _may_retry(self, request: httpx.Request, response: httpx.Response | None) -> bool:
@@ -312,7 +312,9 @@ def _passes(deadline: float | None, delay: float, clock: Clock) -> bool:
     return deadline is not None and clock.monotonic() + delay >= deadline
 
 
-def _log_retry(request: httpx.Request, attempt: int, reason: str, delay: float) -> None:
+def _announce_retry(request: httpx.Request, attempt: int, reason: str, delay: float) -> None:
+    # Middleware inside the retry (tracing) reads the delay when the next attempt comes in.
+    request.extensions["bce_retry_delay"] = delay
     _logger.debug(
         "%s attempt %s failed (%s); retrying in %.3f s",
         request.extensions.get("bce_operation", request.method),

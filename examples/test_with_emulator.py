@@ -71,9 +71,9 @@ async def test_a_site_gets_a_built_gateway_with_one_tunnel_to_its_peer(
     tunnel_id = await provision_site(vpn_client, "vpc-1", "berlin", peer_ip="198.51.100.1")
 
     (gateway,) = vpn_emulator.state.gateways.values()
-    assert (gateway["vpcId"], gateway["vpnName"], gateway["type"]) == ("vpc-1", "berlin", "IPSec")
+    assert (gateway.vpc_id, gateway.vpn_name, gateway.vpn_type) == ("vpc-1", "berlin", "IPSec")
     tunnel = vpn_emulator.state.tunnels[tunnel_id]
-    assert (tunnel["vpnId"], tunnel["remoteIp"]) == (gateway["vpnId"], "198.51.100.1")
+    assert (tunnel.vpn_id, tunnel.remote_ip) == (gateway.vpn_id, "198.51.100.1")
     # The tunnel was only created once the gateway had been seen built: the wait polled
     # get_vpn while the emulator's fake clock moved on, in no real time at all.
     operations = vpn_emulator.requests.operations

@@ -189,5 +189,5 @@ async def test_bulk_cleanup_deletes_the_tunnels_and_gateways_it_made(
     )
 
     assert [r.error for r in deleted] == [None] * 6
-    assert [g["vpnName"] for g in vpn_emulator.state.gateways.values()] == ["other"]
+    assert [g.vpn_name for g in vpn_emulator.state.gateways.values()] == ["other"]
     assert vpn_emulator.state.tunnels == {}

@@ -198,7 +198,7 @@ async def test_creates_dropped_after_they_were_applied_make_no_duplicate_gateway
     assert len(set(ids)) == 200
     gateways = vpn_emulator.state.gateways
     assert len(gateways) == 200
-    assert sorted(g["vpnName"] for g in gateways.values()) == sorted(f"gw-{i}" for i in range(200))
+    assert sorted(g.vpn_name for g in gateways.values()) == sorted(f"gw-{i}" for i in range(200))
 
 
 async def test_without_retries_a_drop_after_apply_surfaces_as_a_transport_error(

@@ -15,6 +15,8 @@ Three ways in, one core: ``emulator.transport()`` (in-process httpx transport),
 ``emulator.asgi_app`` (``httpx.ASGITransport`` or any ASGI server) and
 ``python -m bce_vpn_async.testing serve`` or ``EmulatorServer`` (uvicorn on loopback, in a
 thread; extra ``[emulator]``). The pytest plugin (``pytest_plugin``) wraps them as fixtures.
+Served with ``--control`` (``EmulatorServer(control=True)``), it also answers the unsigned
+``/_emulator/`` control plane (``_control``: state, reset, faults, the request log).
 
 What it emulates (spec sections 2-7) and the choices made where the spec is silent:
 

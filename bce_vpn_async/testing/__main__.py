@@ -10,6 +10,10 @@ The first line printed is ``endpoint: http://HOST:PORT`` (``--port 0`` picks a f
 and the line tells which); then the credentials it accepts. A secret given on the command
 line is not printed back (it is "the one you passed"); the built-in test account's is.
 Needs the ``[emulator]`` extra (uvicorn).
+
+Failures end with one line on stderr and no traceback: a bad option (status 2), a port
+that is taken or an address that cannot be bound (status 1); Ctrl-C stops the server with
+status 0.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import asyncio
 import math
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from bce_vpn_async.testing._emulator import (
     TEST_ACCESS_KEY_ID,
@@ -26,6 +31,44 @@ from bce_vpn_async.testing._emulator import (
     VpnEmulator,
 )
 from bce_vpn_async.testing._server import endpoint_of, listening_socket, uvicorn_server
+
+PROG = "python -m bce_vpn_async.testing"
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, with its usage block replaced by a pointer to --help: one line per error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+CONTROL_HELP = """\
+control plane (with --control; unsigned, under the reserved prefix /_emulator/):
+  GET    /_emulator/state     the whole state as JSON: gateways, tunnels, sslServers,
+                              sslUsers, each keyed by id (no passwords or keys)
+  POST   /_emulator/reset     forget every resource, clientToken, fault and logged request
+  POST   /_emulator/faults    add a fault rule: a JSON object with faults.add's fields,
+                              e.g. {"kind": "error", "op": "delete_vpn", "status": 409,
+                              "code": "OperationDenied"}; 400 names a bad field
+  GET    /_emulator/faults    the rules, with how often each has fired
+  DELETE /_emulator/faults    remove every rule
+  GET    /_emulator/requests  the request log (secrets redacted)
+Without --control, /_emulator/ paths are answered as any unknown, unsigned API path.
+"""
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:  # NaN included
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, not {text!r}")
+    return value
+
+
+def _fail(message: str) -> NoReturn:
+    raise SystemExit(f"{PROG} serve: error: {message}")
 
 
 def _rate(text: str) -> float:
@@ -39,17 +82,23 @@ def _rate(text: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bce_vpn_async.testing")
+    parser = _OneLineParser(prog=PROG)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the emulator over HTTP")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the emulator over HTTP",
+        description="Serve the emulator over HTTP on loopback (or --host).",
+        epilog=CONTROL_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     serve.add_argument("--access-key-id", default=None)
     serve.add_argument("--secret-access-key", default=None)
     serve.add_argument("--session-token", default=None, help="require this STS token")
-    serve.add_argument("--build-seconds", type=float, default=0.5)
-    serve.add_argument("--configure-seconds", type=float, default=0.1)
-    serve.add_argument("--latency-ms", type=float, default=0.0)
+    serve.add_argument("--build-seconds", type=_non_negative, default=0.5)
+    serve.add_argument("--configure-seconds", type=_non_negative, default=0.1)
+    serve.add_argument("--latency-ms", type=_non_negative, default=0.0)
     serve.add_argument(
         "--fault-rate", type=float, default=0.0, help="share of requests meeting a 'mix' fault"
     )
@@ -61,7 +110,12 @@ def _parser() -> argparse.ArgumentParser:
         help="requests per second per account; past it, 429 with Retry-After",
     )
     serve.add_argument("--relaxed", action="store_true", help="relax the guide's lifetime rules")
-    serve.add_argument("--log-level", default="warning")
+    serve.add_argument(
+        "--control", action="store_true", help="serve the /_emulator/ control plane (below)"
+    )
+    serve.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
     return parser
 
 
@@ -69,7 +123,7 @@ def _emulator(args: argparse.Namespace) -> tuple[VpnEmulator, list[str]]:
     from bce_vpn_async._credentials import Credentials
 
     if (args.access_key_id is None) != (args.secret_access_key is None):
-        raise SystemExit("give both --access-key-id and --secret-access-key, or neither")
+        _fail("give both --access-key-id and --secret-access-key, or neither")
     if args.access_key_id is None:
         credentials = Credentials(TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, args.session_token)
         lines = [
@@ -102,23 +156,39 @@ def _emulator(args: argparse.Namespace) -> tuple[VpnEmulator, list[str]]:
 
 
 def serve(args: argparse.Namespace) -> None:
-    emulator, lines = _emulator(args)
     try:
-        server = uvicorn_server(emulator, log_level=args.log_level, configure_logging=True)
+        emulator, lines = _emulator(args)
+    except ValueError as exc:  # a setting the emulator refuses (a negative time, a rate > 1)
+        _fail(str(exc))
+    try:
+        server = uvicorn_server(
+            emulator, log_level=args.log_level, configure_logging=True, control=args.control
+        )
     except RuntimeError as exc:
-        raise SystemExit(str(exc)) from None
+        _fail(str(exc))
     # Bind first so that the printed endpoint is live and --port 0 can say which port.
-    sock = listening_socket(args.host, args.port)
-    print(f"endpoint: {endpoint_of(sock)}", flush=True)
-    for line in lines:
-        print(line, flush=True)
-    asyncio.run(server.serve(sockets=[sock]))
+    try:
+        sock = listening_socket(args.host, args.port)
+    except (OSError, OverflowError) as exc:  # OverflowError: a port past 65535
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _fail(f"cannot listen on {args.host}:{args.port}: {reason}")
+    with sock:
+        print(f"endpoint: {endpoint_of(sock)}", flush=True)
+        if args.control:
+            lines.append(f"control plane: {endpoint_of(sock)}/_emulator/ (see serve --help)")
+        for line in lines:
+            print(line, flush=True)
+        asyncio.run(server.serve(sockets=[sock]))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        serve(args)
+        try:
+            serve(args)
+        except KeyboardInterrupt:
+            # uvicorn has shut down cleanly by now and re-raised the SIGINT it caught.
+            print(f"{PROG} serve: stopped (Ctrl-C)", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

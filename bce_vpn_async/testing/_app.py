@@ -33,7 +33,7 @@ from bce_vpn_async._credentials import Credentials
 
 from ._auth import verify
 from ._backend import Backend, Call
-from ._faults import Fault, FaultPlan
+from ._faults import Fault, FaultPlan, default_error
 from ._inputs import apply_rule
 from ._log import LoggedRequest, RequestLog, redact, visible_headers
 from ._routes import READ_OPERATIONS, Match, match
@@ -46,14 +46,6 @@ Headers = tuple[tuple[str, str], ...]
 
 # RFC 9110's token: what a request line's method may be made of.
 _METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-
-_FAULT_ERRORS = {
-    500: ("InternalError", "We encountered an internal error. Please try again."),
-    502: ("BadGateway", "The gateway received an invalid response. Please try again."),
-    503: ("ServiceUnavailable", "The service is temporarily unavailable. Please try again."),
-    504: ("GatewayTimeout", "The gateway timed out. Please try again."),
-    429: ("RequestLimitExceeded", "Too many requests. Please slow down and try again."),
-}
 
 
 class ConnectionDropped(httpx.RemoteProtocolError):
@@ -272,6 +264,9 @@ class WireApp:
         self._kept[key] = _Kept(fingerprint, answer.status, answer.body, now)
         return answer
 
+    def forget_tokens(self) -> None:
+        self._kept.clear()
+
     def _forget_before(self, cutoff: float) -> None:
         # Kept answers are in time order, so the expired ones are at the front.
         while self._kept:
@@ -299,16 +294,20 @@ class WireApp:
         return self._answer(status, body, request_id)
 
     def _fault_answer(self, fault: Fault, request_id: str) -> Answer:
-        if fault.kind == "throttle":
-            return self._throttled(fault.retry_after, request_id)
-        code, message = _FAULT_ERRORS[fault.status]
-        return self._error(fault.status, code, message, request_id)
+        answer = self._error(fault.status, fault.code, fault.message, request_id)
+        if fault.kind != "throttle":
+            return answer
+        return _with_retry_after(answer, fault.retry_after)
 
     def _throttled(self, after: float, request_id: str) -> Answer:
-        code, message = _FAULT_ERRORS[429]
-        answer = self._error(429, code, message, request_id)
-        text = str(int(after)) if after == int(after) else f"{after:g}"
-        return evolve(answer, headers=(*answer.headers, ("retry-after", text)))
+        """The rate limit's answer: 429 with the throttling code and ``Retry-After``."""
+        code, message = default_error(429)
+        return _with_retry_after(self._error(429, code, message, request_id), after)
+
+
+def _with_retry_after(answer: Answer, after: float) -> Answer:
+    text = str(int(after)) if after == int(after) else f"{after:g}"
+    return evolve(answer, headers=(*answer.headers, ("retry-after", text)))
 
 
 def _dump(value: object) -> bytes:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from bce_vpn_async._clock import Clock, FakeClock, SystemClock
+from bce_vpn_async._converter import structure
 from bce_vpn_async._credentials import Credentials
+from bce_vpn_async._models import SslVpnServer, SslVpnUser, Vpn, VpnConn
 
 from ._app import Answer, AsgiApp, WireApp, WireRequest
 from ._auth import DEFAULT_SKEW_SECONDS
@@ -27,42 +29,74 @@ TEST_ACCESS_KEY_ID = "emulator-access-key-id"
 TEST_SECRET_ACCESS_KEY = "emulator-secret-access-key"
 
 Json = dict[str, Any]
+ModelT = TypeVar("ModelT")
 
 
 class StateView:
-    """Read-only snapshots of the emulator's state, as the API would show them (for asserts).
+    """The emulator's state, as the SDK's own result models (for asserts).
 
-    Each property builds fresh dicts keyed by id, across every account, with statuses as of
-    the clock's current time. SSL users carry ``vpnId`` and ``sslVpnServerId`` beside the
-    API's fields; passwords never appear.
+    ``gateways`` (``Vpn``), ``tunnels`` (``VpnConn``), ``ssl_servers`` (``SslVpnServer``)
+    and ``ssl_users`` (``SslVpnUser``) are read-only mappings keyed by id, across every
+    account, with statuses as of the clock's current time. Each is built afresh through
+    the SDK's converter from the JSON the API would answer, so a test reads exactly what
+    ``get_vpn`` and the other calls would return. Passwords are never kept; a tunnel's
+    ``secret_key`` is there (the API answers it) but out of every repr.
+
+    ``wire()`` gives the same state as that camelCase JSON (what ``GET /_emulator/state``
+    serves), with each SSL user's ``vpnId`` and ``sslVpnServerId`` beside its fields.
     """
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
 
     @property
-    def gateways(self) -> dict[str, Json]:
+    def gateways(self) -> Mapping[str, Vpn]:
+        return _models(self._gateways(), Vpn)
+
+    @property
+    def tunnels(self) -> Mapping[str, VpnConn]:
+        return _models(self._tunnels(), VpnConn)
+
+    @property
+    def ssl_servers(self) -> Mapping[str, SslVpnServer]:
+        return _models(self._ssl_servers(), SslVpnServer)
+
+    @property
+    def ssl_users(self) -> Mapping[str, SslVpnUser]:
+        return _models(self._ssl_users(), SslVpnUser)
+
+    def status(self, vpn_id: str) -> str:
+        """The gateway's status now; ``KeyError`` if there is no such gateway."""
+        return self._backend.gateways[vpn_id].status(self._backend.now())
+
+    def wire(self) -> dict[str, dict[str, Json]]:
+        """``{"gateways", "tunnels", "sslServers", "sslUsers"}``: id -> the API's JSON."""
+        return {
+            "gateways": self._gateways(),
+            "tunnels": self._tunnels(),
+            "sslServers": self._ssl_servers(),
+            "sslUsers": self._ssl_users(),
+        }
+
+    def _gateways(self) -> dict[str, Json]:
         now = self._backend.now()
         return {key: gateway_view(g, now) for key, g in sorted(self._backend.gateways.items())}
 
-    @property
-    def tunnels(self) -> dict[str, Json]:
+    def _tunnels(self) -> dict[str, Json]:
         return {
             key: tunnel_view(tunnel, g)
             for g in self._backend.gateways.values()
             for key, tunnel in g.tunnels.items()
         }
 
-    @property
-    def ssl_servers(self) -> dict[str, Json]:
+    def _ssl_servers(self) -> dict[str, Json]:
         return {
             g.ssl_server.server_id: ssl_server_view(g.ssl_server, g)
             for g in self._backend.gateways.values()
             if g.ssl_server is not None
         }
 
-    @property
-    def ssl_users(self) -> dict[str, Json]:
+    def _ssl_users(self) -> dict[str, Json]:
         return {
             key: {**user_view(user), "vpnId": g.vpn_id, "sslVpnServerId": g.ssl_server.server_id}
             for g in self._backend.gateways.values()
@@ -70,9 +104,9 @@ class StateView:
             for key, user in g.ssl_server.users.items()
         }
 
-    def status(self, vpn_id: str) -> str:
-        """The gateway's status now; ``KeyError`` if there is no such gateway."""
-        return self._backend.gateways[vpn_id].status(self._backend.now())
+
+def _models(wire: Mapping[str, Json], model: type[ModelT]) -> Mapping[str, ModelT]:
+    return MappingProxyType({key: structure(value, model) for key, value in wire.items()})
 
 
 def _credentials(access_key_id: str, secret: str | Credentials) -> Credentials:
@@ -105,6 +139,10 @@ class VpnEmulator:
     requests per second per account (a token bucket with a burst of one second, on
     ``clock``; past it a 429 ``RequestLimitExceeded`` with ``Retry-After``), None for no
     limit. ``rate_limit`` can be changed later (``emulator.rate_limit = 20``).
+
+    ``state`` (``StateView``) shows gateways, tunnels, SSL-VPN services and users as the
+    SDK's models (``Vpn``, ``VpnConn``, ``SslVpnServer``, ``SslVpnUser``) keyed by id;
+    ``requests`` logs what arrived; ``faults`` injects failures; ``reset()`` starts over.
     """
 
     def __init__(
@@ -187,6 +225,16 @@ class VpnEmulator:
     async def handle(self, request: WireRequest) -> Answer:
         """The core every way in goes through."""
         return await self._app.handle(request)
+
+    def reset(self) -> None:
+        """Forget every gateway, tunnel, SSL-VPN service and user, every remembered
+        ``clientToken``, fault rule and logged request; accounts, settings and the clock
+        stay, and new ids stay unlike old ones."""
+        self.backend.gateways.clear()
+        self.backend.tunnel_gateways.clear()
+        self._app.forget_tokens()
+        self.faults.clear()
+        self.requests.clear()
 
     def advance(self, seconds: float) -> None:
         """Move the emulator's ``FakeClock`` on (gateways finish building, and so on)."""

@@ -9,7 +9,12 @@ seeded by ``seed``, so the same requests in the same order meet the same faults.
 Kinds:
 
 - ``latency``: answer ``seconds`` late (on the emulator's clock);
-- ``error``: answer ``status`` (500, 502, 503 or 504) without touching the state;
+- ``error``: answer ``status`` (any 4xx or 5xx, default 503) with the BCE error ``code``
+  and ``message`` without touching the state: ``faults.add("error", op="delete_vpn",
+  status=409, code="OperationDenied")``. With no ``code``, the status's usual one
+  (``ERROR_CODES``: the BCE and VPC codes of the spec, section 6; ``BadRequest`` or
+  ``InternalError`` for a status they do not name); with no ``message``, that code's
+  (or ``"<code> (an emulator fault)."`` for a code of the caller's);
 - ``throttle``: answer 429 with ``Retry-After: retry_after`` without touching the state;
 - ``drop_before``: cut the connection before the request is applied;
 - ``drop_after``: apply the request, then cut the connection instead of answering;
@@ -22,16 +27,35 @@ Kinds:
 from __future__ import annotations
 
 import random
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from types import MappingProxyType
 
 from attrs import define, frozen
 
-__all__ = ["FAULT_KINDS", "Fault", "FaultPlan", "FaultRule"]
+__all__ = ["ERROR_CODES", "FAULT_KINDS", "Fault", "FaultPlan", "FaultRule", "default_error"]
 
 FAULT_KINDS = frozenset(
     {"latency", "error", "throttle", "drop_before", "drop_after", "stall", "mix"}
 )
-ERROR_STATUSES = frozenset({500, 502, 503, 504})
+# Status -> (code, message) for faults that give none: the spec's BCE and VPC tables
+# (section 6) where they name the status; 429's code is the emulator's choice (the spec
+# finds none); 502, 503 and 504 have no BCE code, so these name the HTTP meaning.
+ERROR_CODES: Mapping[int, tuple[str, str]] = MappingProxyType(
+    {
+        400: ("BadRequest", "Bad request parameters or illegal request."),
+        403: ("AccessDenied", "Access denied."),
+        404: ("NoSuchObject", "The specified object is not found or resource do not exist."),
+        409: ("OperationDenied", "Operation not available."),
+        412: ("PreconditionFailed", "The precondition of the request failed."),
+        413: ("LimitExceeded", "Limit exceeded for current request."),
+        429: ("RequestLimitExceeded", "Too many requests. Please slow down and try again."),
+        500: ("InternalError", "We encountered an internal error. Please try again."),
+        502: ("BadGateway", "The gateway received an invalid response. Please try again."),
+        503: ("ServiceUnavailable", "The service is temporarily unavailable. Please try again."),
+        504: ("GatewayTimeout", "The gateway timed out. Please try again."),
+    }
+)
+_MESSAGES = dict(ERROR_CODES.values())
 _MIX = (("error", 500), ("error", 503), ("throttle", 429), ("drop_before", 0), ("drop_after", 0))
 
 
@@ -43,6 +67,8 @@ class Fault:
     seconds: float = 0.0
     status: int = 0
     retry_after: float = 0.0
+    code: str = ""
+    message: str = ""
 
 
 @define
@@ -56,6 +82,8 @@ class FaultRule:
     seconds: float = 1.0
     status: int = 503
     retry_after: float = 1.0
+    code: str | None = None
+    message: str | None = None
     fired: int = 0
 
     @property
@@ -84,8 +112,14 @@ class FaultPlan:
         seconds: float = 1.0,
         status: int = 503,
         retry_after: float = 1.0,
+        code: str | None = None,
+        message: str | None = None,
     ) -> FaultRule:
-        """Add a rule; ``op`` None hits every operation. Returns the rule (see ``fired``)."""
+        """Add a rule; ``op`` None hits every operation. Returns the rule (see ``fired``).
+
+        ``status``, ``code`` and ``message`` shape an ``error`` fault's answer (``code``
+        and ``message`` default to the status's usual ones, see ``ERROR_CODES``).
+        """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(FAULT_KINDS)}")
         if op is not None and self._operations and op not in self._operations:
@@ -96,9 +130,21 @@ class FaultPlan:
             raise ValueError("times must be at least 1 (or None for no limit)")
         if seconds < 0 or retry_after < 0:
             raise ValueError("seconds and retry_after must not be negative")
-        if kind == "error" and status not in ERROR_STATUSES:
-            raise ValueError(f"an error fault's status is one of {sorted(ERROR_STATUSES)}")
-        rule = FaultRule(kind, op, rate, times, seconds, status, retry_after)
+        if kind == "error" and (
+            isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599
+        ):
+            raise ValueError(f"an error fault's status is a 4xx or 5xx code, not {status!r}")
+        if kind != "error" and (code is not None or message is not None):
+            raise ValueError("code and message shape error faults only")
+        for name, text in (("code", code), ("message", message)):
+            if text is not None and (not isinstance(text, str) or not text.strip()):
+                raise ValueError(f"{name} must be a non-empty string")
+        if kind == "error":
+            code = default_error(status)[0] if code is None else code
+            message = (
+                _MESSAGES.get(code, f"{code} (an emulator fault).") if message is None else message
+            )
+        rule = FaultRule(kind, op, rate, times, seconds, status, retry_after, code, message)
         self.rules.append(rule)
         return rule
 
@@ -122,7 +168,24 @@ class FaultPlan:
             kind, status = self._rng.choice(_MIX)
         elif kind == "throttle":
             status = 429
-        return Fault(kind, seconds=rule.seconds, status=status, retry_after=rule.retry_after)
+        code, message = default_error(status) if status else ("", "")
+        if rule.kind == "error" and rule.code is not None and rule.message is not None:
+            code, message = rule.code, rule.message
+        return Fault(
+            kind,
+            seconds=rule.seconds,
+            status=status,
+            retry_after=rule.retry_after,
+            code=code,
+            message=message,
+        )
 
     def __repr__(self) -> str:
         return f"FaultPlan(rules={self.rules!r})"
+
+
+def default_error(status: int) -> tuple[str, str]:
+    """The BCE code and message an error fault of ``status`` answers when given none."""
+    if status in ERROR_CODES:
+        return ERROR_CODES[status]
+    return ERROR_CODES[400] if status < 500 else ERROR_CODES[500]

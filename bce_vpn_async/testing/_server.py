@@ -13,7 +13,7 @@ import logging
 import socket
 import threading
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from ._app import ConnectionDropped
 
@@ -52,10 +52,15 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def uvicorn_server(
-    emulator: VpnEmulator, *, log_level: str = "warning", configure_logging: bool = False
+    emulator: VpnEmulator,
+    *,
+    log_level: str = "warning",
+    configure_logging: bool = False,
+    control: bool = False,
 ) -> uvicorn.Server:
     """A uvicorn server for the emulator. Inside another program (tests, examples) it leaves
-    logging alone; the serve command lets uvicorn configure it."""
+    logging alone; the serve command lets uvicorn configure it. ``control`` adds the
+    ``/_emulator/`` control plane (``_control``)."""
     try:
         import uvicorn
     except ImportError:
@@ -63,8 +68,13 @@ def uvicorn_server(
             "serving the emulator needs uvicorn: pip install 'bce-vpn-async[emulator]'"
         ) from None
     logging.getLogger("uvicorn.error").addFilter(HideDrops())
+    app: Any = emulator.asgi_app
+    if control:
+        from ._control import ControlPlane
+
+        app = ControlPlane(emulator, app)
     config = uvicorn.Config(
-        emulator.asgi_app,
+        app,
         log_level=log_level,
         log_config=uvicorn.config.LOGGING_CONFIG if configure_logging else None,
         lifespan="off",
@@ -91,11 +101,19 @@ class EmulatorServer:
     assertions (state, request log) and faults. The emulator should run on the real clock
     (the default): a client on another machine or process cannot share a ``FakeClock``.
     ``EmulatorServer(VpnEmulator(rate_limit=100))`` serves a rate-limited emulator (as
-    ``serve --rate-limit 100`` does).
+    ``serve --rate-limit 100`` does). ``control=True`` serves the unsigned ``/_emulator/``
+    control plane beside the API (state, reset, faults, the request log; see
+    ``python -m bce_vpn_async.testing serve --help``), for code under test that cannot
+    reach ``server.emulator``.
     """
 
     def __init__(
-        self, emulator: VpnEmulator | None = None, *, host: str = "127.0.0.1", port: int = 0
+        self,
+        emulator: VpnEmulator | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        control: bool = False,
     ) -> None:
         if emulator is None:
             from ._emulator import VpnEmulator
@@ -104,6 +122,7 @@ class EmulatorServer:
         self.emulator = emulator
         self._host = host
         self._port = port
+        self._control = control
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._endpoint: str | None = None
@@ -121,7 +140,7 @@ class EmulatorServer:
     def start(self) -> Self:
         if self._thread is not None:
             raise RuntimeError("the server is already started")
-        server = uvicorn_server(self.emulator)
+        server = uvicorn_server(self.emulator, control=self._control)
         sock = listening_socket(self._host, self._port)
         self._endpoint = endpoint_of(sock)
         started = threading.Event()

@@ -9,7 +9,9 @@ test suite of a project that depends on ``bce-vpn-async``:
   ``vpn_emulator.requests``.
 - ``vpn_client``: an ``AsyncVpnClient`` wired to it in-process (no sockets), sharing its
   clock, so retry backoff and ``wait_until_status`` take no real time while gateways
-  still go from ``building`` to ``unconfigured``. Needs pytest-asyncio.
+  still go from ``building`` to ``unconfigured``. Needs pytest-asyncio, in either mode:
+  ``asyncio_mode = "auto"``, or ``@pytest.mark.asyncio`` on each test in strict mode.
+  Without pytest-asyncio, a test that asks for it fails saying what to install.
 - ``vpn_emulator_server``: an ``EmulatorServer`` (uvicorn on a free loopback port, real
   clock) for code that is not this SDK: ``.endpoint``, ``.credentials``, ``.emulator``.
 
@@ -19,49 +21,53 @@ follows.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
+from typing import NoReturn
 
-import httpx
 import pytest
 
-from bce_vpn_async._client import AsyncVpnClient
 from bce_vpn_async._clock import FakeClock
-from bce_vpn_async._config import ClientConfig
 
 from ._emulator import VpnEmulator
 from ._server import EmulatorServer
 
-__all__ = ["EMULATOR_ENDPOINT", "vpn_client", "vpn_emulator", "vpn_emulator_server"]
+__all__ = ["EMULATOR_ENDPOINT", "MISSING_ASYNCIO", "vpn_emulator", "vpn_emulator_server"]
 
 # The in-process transport answers any host; this one only names the emulator in logs.
 EMULATOR_ENDPOINT = "http://vpn-emulator.invalid"
+
+MISSING_ASYNCIO = "vpn_client needs pytest-asyncio: pip install pytest-asyncio"
+
+# pytest-asyncio's entry point is named "asyncio"; "pytest_asyncio" when a conftest lists it
+# in pytest_plugins.
+_ASYNCIO_PLUGINS = ("asyncio", "pytest_asyncio")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register ``vpn_client``: the real one with pytest-asyncio, else one that says so."""
+    manager = config.pluginmanager
+    if any(manager.has_plugin(name) for name in _ASYNCIO_PLUGINS):
+        from . import _async_fixtures
+
+        manager.register(_async_fixtures, "bce_vpn_async.vpn_client")
+    else:
+        manager.register(_MissingAsyncio(), "bce_vpn_async.vpn_client")
+
+
+class _MissingAsyncio:
+    """Stands in for ``vpn_client`` so that a test asking for it learns what to install,
+    rather than reading "fixture 'vpn_client' not found"."""
+
+    @pytest.fixture
+    def vpn_client(self) -> NoReturn:
+        """Needs pytest-asyncio (``pip install pytest-asyncio``)."""
+        pytest.fail(MISSING_ASYNCIO, pytrace=False)
 
 
 @pytest.fixture
 def vpn_emulator() -> VpnEmulator:
     """An emulator on a FakeClock: gateways build in 0.5 s of virtual time."""
     return VpnEmulator(clock=FakeClock(), build_seconds=0.5, configure_seconds=0.1)
-
-
-try:
-    import pytest_asyncio
-except ImportError:  # pragma: no cover - the fixture needs pytest-asyncio; the others do not
-    pass
-else:
-
-    @pytest_asyncio.fixture
-    async def vpn_client(vpn_emulator: VpnEmulator) -> AsyncIterator[AsyncVpnClient]:
-        """An ``AsyncVpnClient`` talking to ``vpn_emulator`` in-process, on its clock."""
-        async with (
-            httpx.AsyncClient(transport=vpn_emulator.transport()) as http_client,
-            AsyncVpnClient(
-                credentials=vpn_emulator.credentials,
-                endpoint=EMULATOR_ENDPOINT,
-                config=ClientConfig(clock=vpn_emulator.clock),
-                http_client=http_client,
-            ) as client,
-        ):
-            yield client
 
 
 @pytest.fixture

@@ -56,8 +56,8 @@ async def test_bind_eip_configures_then_settles_active(
     assert response.content == b""
     assert emulator.state.status(vpn_id) == "configuring"
     emulator.advance(0.1)
-    assert emulator.state.gateways[vpn_id]["status"] == "active"
-    assert emulator.state.gateways[vpn_id]["eip"] == "10.1.1.1"
+    assert emulator.state.wire()["gateways"][vpn_id]["status"] == "active"
+    assert emulator.state.wire()["gateways"][vpn_id]["eip"] == "10.1.1.1"
 
 
 async def test_bind_accepts_the_flag_with_an_empty_value(
@@ -129,7 +129,7 @@ async def test_update_vpn_changes_name_and_description_only(
         json={"vpnName": "renamed", "description": "new", "vpcId": "vpc-other"},
     )
     assert response.status_code == 200
-    vpn = emulator.state.gateways[vpn_id]
+    vpn = emulator.state.wire()["gateways"][vpn_id]
     assert (vpn["vpnName"], vpn["description"], vpn["vpcId"]) == ("renamed", "new", VPC)
 
 
@@ -220,13 +220,13 @@ async def test_renew_extends_a_prepaid_term(http: httpx.AsyncClient, emulator: V
             "reservation": {"reservationLength": 1, "reservationTimeUnit": "month"},
         },
     )
-    before = emulator.state.gateways[vpn_id]["expiredTime"]
+    before = emulator.state.wire()["gateways"][vpn_id]["expiredTime"]
     response = await http.put(
         f"/v1/vpn/{vpn_id}?purchaseReserved",
         json={"billing": {"reservation": {"reservationLength": 2, "reservationTimeUnit": "Month"}}},
     )
     assert response.status_code == 200
-    assert emulator.state.gateways[vpn_id]["expiredTime"] > before
+    assert emulator.state.wire()["gateways"][vpn_id]["expiredTime"] > before
 
 
 async def test_renew_is_refused_for_a_postpaid_gateway(

@@ -57,7 +57,7 @@ async def test_a_throttled_write_leaves_its_client_token_unused(
     # Had the throttled write kept the token, another body under it would be refused (403).
     answer = await http.post("/v1/vpn", params={"clientToken": "token-1"}, json=gateway("b"))
     assert answer.status_code == 200
-    assert [g["vpnName"] for g in emulator.state.gateways.values()] == ["b"]
+    assert [g.vpn_name for g in emulator.state.gateways.values()] == ["b"]
 
 
 async def test_each_account_has_a_bucket_of_its_own(clock: FakeClock) -> None:

@@ -24,7 +24,7 @@ USERS = {
 
 
 def _server_id(emulator: VpnEmulator, vpn_id: str) -> str:
-    return str(emulator.state.gateways[vpn_id]["sslVpnServer"]["sslVpnServerId"])
+    return str(emulator.state.wire()["gateways"][vpn_id]["sslVpnServer"]["sslVpnServerId"])
 
 
 async def _users(http: httpx.AsyncClient, vpn_id: str) -> list[str]:
@@ -79,7 +79,7 @@ async def test_update_vpn_sslservice_changes_only_the_fields_given(
         f"/v1/vpn/{vpn_id}/sslVpnServer/{server_id}", json={"clientDns": "8.8.8.8"}
     )
     assert response.status_code == 200
-    server = emulator.state.ssl_servers[server_id]
+    server = emulator.state.wire()["sslServers"][server_id]
     assert (server["clientDns"], server["sslVpnServerName"]) == ("8.8.8.8", "srv1")
 
 
@@ -121,7 +121,7 @@ async def test_create_vpn_sslusers_answers_ids_in_order(
     vpn_id = await create_ssl_gateway(http, emulator)
     ids = await _users(http, vpn_id)
     assert all(re.fullmatch(r"vpn-ssl-user-[a-z0-9]{12}", user_id) for user_id in ids)
-    names = [emulator.state.ssl_users[user_id]["userName"] for user_id in ids]
+    names = [emulator.state.wire()["sslUsers"][user_id]["userName"] for user_id in ids]
     assert names == ["alice", "bob"]
 
 
@@ -177,7 +177,7 @@ async def test_update_vpn_ssl_user_changes_the_description(
         f"/v1/vpn/{vpn_id}/sslVpnUser/{user_id}", json={"description": "changed"}
     )
     assert response.status_code == 200
-    assert emulator.state.ssl_users[user_id]["description"] == "changed"
+    assert emulator.state.wire()["sslUsers"][user_id]["description"] == "changed"
 
 
 async def test_a_user_name_cannot_change(http: httpx.AsyncClient, emulator: VpnEmulator) -> None:

@@ -31,7 +31,7 @@ async def test_the_tunnel_list_is_at_the_vpnconn_path_with_the_gateway_id(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     conn_id = await _tunnel(http, emulator)
-    vpn_id = emulator.state.tunnels[conn_id]["vpnId"]
+    vpn_id = emulator.state.wire()["tunnels"][conn_id]["vpnId"]
     conns = (await http.get(f"/v1/vpn/vpnconn/{vpn_id}")).json()["vpnConns"]
     assert [conn["vpnConnId"] for conn in conns] == [conn_id]
     assert conns[0]["secretKey"] == PSK
@@ -42,7 +42,7 @@ async def test_lifetimes_are_answered_as_strings_with_a_unit(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     conn_id = await _tunnel(http, emulator)
-    conn = emulator.state.tunnels[conn_id]
+    conn = emulator.state.wire()["tunnels"][conn_id]
     assert conn["ikeConfig"]["ikeLifeTime"] == "28800s"
     assert conn["ipsecConfig"]["ipsecLifetime"] == "28800s"
 
@@ -61,7 +61,7 @@ async def test_created_time_has_the_tunnel_pages_format(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     conn_id = await _tunnel(http, emulator)
-    created = emulator.state.tunnels[conn_id]["createdTime"]
+    created = emulator.state.wire()["tunnels"][conn_id]["createdTime"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", created)
 
 
@@ -69,7 +69,7 @@ async def test_the_gateway_detail_lists_its_tunnels(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     conn_id = await _tunnel(http, emulator)
-    vpn_id = emulator.state.tunnels[conn_id]["vpnId"]
+    vpn_id = emulator.state.wire()["tunnels"][conn_id]["vpnId"]
     vpn = (await http.get(f"/v1/vpn/{vpn_id}")).json()
     assert vpn["vpnConnNum"] == 1
     assert vpn["vpnConns"][0]["vpnConnId"] == conn_id
@@ -130,7 +130,7 @@ async def test_a_cgw_id_may_replace_the_remote_ip(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     conn_id = await _tunnel(http, emulator, remoteIp=None, cgwId="cgw-76e47745e608")
-    assert emulator.state.tunnels[conn_id]["cgwId"] == "cgw-76e47745e608"
+    assert emulator.state.wire()["tunnels"][conn_id]["cgwId"] == "cgw-76e47745e608"
 
 
 async def test_a_tunnel_needs_a_cgw_id_or_a_remote_ip(
@@ -153,12 +153,12 @@ async def test_update_vpn_conn_replaces_the_whole_tunnel(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     conn_id = await _tunnel(http, emulator, description="old")
-    vpn_id = emulator.state.tunnels[conn_id]["vpnId"]
+    vpn_id = emulator.state.wire()["tunnels"][conn_id]["vpnId"]
     response = await http.put(
         f"/v1/vpn/vpnconn/{conn_id}", json=tunnel_body(vpnId=vpn_id, vpnConnName="renamed")
     )
     assert response.status_code == 200
-    conn = emulator.state.tunnels[conn_id]
+    conn = emulator.state.wire()["tunnels"][conn_id]
     assert (conn["vpnConnName"], conn["description"]) == ("renamed", "")
 
 
@@ -166,7 +166,7 @@ async def test_update_vpn_conn_with_snake_case_configs_is_inappropriate_json(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     conn_id = await _tunnel(http, emulator)
-    vpn_id = emulator.state.tunnels[conn_id]["vpnId"]
+    vpn_id = emulator.state.wire()["tunnels"][conn_id]["vpnId"]
     body = tunnel_body(vpnId=vpn_id, ikeConfig={"ike_version": "v1", "ike_mode": "main"})
     response = await http.put(f"/v1/vpn/vpnconn/{conn_id}", json=body)
     assert error_of(response) == (400, "InappropriateJSON")

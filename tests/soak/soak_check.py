@@ -38,8 +38,10 @@ def _epoch(text: str) -> int:
 
 def check_state(emulator: VpnEmulator, units: list[Unit]) -> StateCheck:
     check = StateCheck()
-    gateways = list(emulator.state.gateways.values())
-    users = list(emulator.state.ssl_users.values())
+    # The wire form: each user there names its gateway (vpnId), which SslVpnUser does not.
+    wire = emulator.state.wire()
+    gateways = list(wire["gateways"].values())
+    users = list(wire["sslUsers"].values())
     owner = {name: unit for unit in units for name in (unit.name, unit.renamed)}
     for gateway in gateways:
         if gateway["vpnName"] not in owner:
