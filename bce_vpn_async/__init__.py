@@ -2,6 +2,7 @@
 
 from ._budget import RetryBudget
 from ._client import AsyncVpnClient
+from ._clock import Clock
 from ._config import REGIONS, ClientConfig
 from ._credentials import Credentials, CredentialsProvider
 from ._errors import (
@@ -66,6 +67,7 @@ __all__ = [
     "BceValidationError",
     "Billing",
     "ClientConfig",
+    "Clock",
     "CreateSslVpnServerResult",
     "CreateSslVpnUsersResult",
     "CreateVpnConnResult",

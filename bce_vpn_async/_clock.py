@@ -18,6 +18,9 @@ __all__ = ["Clock", "FakeClock", "SystemClock"]
 
 @runtime_checkable
 class Clock(Protocol):
+    """Where time comes from (``ClientConfig(clock=...)``, ``VpnEmulator(clock=...)``):
+    ``SystemClock`` by default, ``bce_vpn_async.testing.FakeClock`` in tests."""
+
     def time(self) -> float:
         """Wall-clock seconds since the epoch (for signatures and service timestamps)."""
         ...
@@ -35,12 +38,15 @@ class SystemClock:
     """The real clock."""
 
     def time(self) -> float:
+        """The real wall clock: ``time.time()``."""
         return time.time()
 
     def monotonic(self) -> float:
+        """The real monotonic clock: ``time.monotonic()``."""
         return time.monotonic()
 
     async def sleep(self, seconds: float) -> None:
+        """``asyncio.sleep``; a negative time sleeps not at all."""
         await asyncio.sleep(max(0.0, seconds))
 
     def __repr__(self) -> str:
@@ -61,18 +67,22 @@ class FakeClock:
         self.sleeps: list[float] = []
 
     def time(self) -> float:
+        """Virtual wall-clock seconds since the epoch (``start`` plus what has passed)."""
         return self._wall
 
     def monotonic(self) -> float:
+        """Virtual seconds passed since the clock was made."""
         return self._mono
 
     def advance(self, seconds: float) -> None:
+        """Move both clocks forward by ``seconds`` (never back)."""
         if seconds < 0:
             raise ValueError("a clock cannot go back")
         self._wall += seconds
         self._mono += seconds
 
     async def sleep(self, seconds: float) -> None:
+        """Advance by ``seconds`` at once (recorded in ``sleeps``), then yield to the loop once."""
         seconds = max(0.0, seconds)
         self.sleeps.append(seconds)
         self.advance(seconds)

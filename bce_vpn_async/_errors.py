@@ -14,25 +14,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
-__all__ = [
-    "BceAuthError",
-    "BceClientError",
-    "BceConflictError",
-    "BceError",
-    "BceNotFoundError",
-    "BcePaginationError",
-    "BceResponseError",
-    "BceServerError",
-    "BceThrottledError",
-    "BceTimeoutError",
-    "BceTransportError",
-    "BceValidationError",
-    "WaiterFailedError",
-    "WaiterTimeoutError",
-    "error_from_response",
-    "unreadable_response",
-]
-
 REQUEST_ID_HEADER = "x-bce-request-id"
 # A service message longer than this is cut: an exception is read in logs and tracebacks.
 MAX_MESSAGE = 1000

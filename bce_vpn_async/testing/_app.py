@@ -78,6 +78,7 @@ class WireRequest:
         headers: Iterable[tuple[bytes, bytes]],
         body: bytes,
     ) -> WireRequest:
+        """A request from its raw parts, as an ASGI server or transport hands them over."""
         # parse_qsl reads "+" as a space and keeps valueless flags, as the signer does;
         # UTF-8 because the signer encodes decoded parameters back to UTF-8 bytes.
         query = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)

@@ -51,18 +51,22 @@ class StateView:
 
     @property
     def gateways(self) -> Mapping[str, Vpn]:
+        """Every account's gateways, by id, as ``get_vpn`` would return them."""
         return _models(self._gateways(), Vpn)
 
     @property
     def tunnels(self) -> Mapping[str, VpnConn]:
+        """Every tunnel, by id, as ``get_vpn_conn`` lists them."""
         return _models(self._tunnels(), VpnConn)
 
     @property
     def ssl_servers(self) -> Mapping[str, SslVpnServer]:
+        """Every SSL-VPN service, by id, as ``get_vpn_sslservice`` returns it."""
         return _models(self._ssl_servers(), SslVpnServer)
 
     @property
     def ssl_users(self) -> Mapping[str, SslVpnUser]:
+        """Every SSL-VPN user, by id, as ``get_vpn_ssl_user`` lists them (no password)."""
         return _models(self._ssl_users(), SslVpnUser)
 
     def status(self, vpn_id: str) -> str:
@@ -203,6 +207,7 @@ class VpnEmulator:
 
     @property
     def accounts(self) -> Mapping[str, Credentials]:
+        """The accounts whose signatures are accepted, by access key id (read-only)."""
         return MappingProxyType(self._accounts)
 
     @property
@@ -211,6 +216,7 @@ class VpnEmulator:
         return next(iter(self._accounts.values()))
 
     def add_account(self, credentials: Credentials) -> None:
+        """Accept signatures by ``credentials`` too, as an account of its own."""
         self._accounts[credentials.access_key_id] = credentials
 
     def transport(self) -> EmulatorTransport:

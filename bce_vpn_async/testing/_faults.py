@@ -88,9 +88,11 @@ class FaultRule:
 
     @property
     def spent(self) -> bool:
+        """Whether the rule has fired its ``times`` and fires no more."""
         return self.times is not None and self.fired >= self.times
 
     def applies_to(self, operation: str | None) -> bool:
+        """Whether the rule may fire for ``operation`` (its own, or any when it names none)."""
         return not self.spent and (self.op is None or self.op == operation)
 
 
@@ -149,6 +151,7 @@ class FaultPlan:
         return rule
 
     def clear(self) -> None:
+        """Remove every rule."""
         self.rules.clear()
 
     def draw(self, operation: str | None) -> Fault | None:

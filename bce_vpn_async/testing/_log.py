@@ -64,16 +64,20 @@ class RequestLog:
         self._entries: list[LoggedRequest] = []
 
     def append(self, entry: LoggedRequest) -> None:
+        """Record one request (the emulator does, as each arrives)."""
         self._entries.append(entry)
 
     def for_operation(self, operation: str) -> list[LoggedRequest]:
+        """The requests that named ``operation``, in arrival order."""
         return [entry for entry in self._entries if entry.operation == operation]
 
     @property
     def operations(self) -> list[str | None]:
+        """Each request's operation in arrival order (None where none matched)."""
         return [entry.operation for entry in self._entries]
 
     def clear(self) -> None:
+        """Forget every logged request."""
         self._entries.clear()
 
     def __iter__(self) -> Iterator[LoggedRequest]:

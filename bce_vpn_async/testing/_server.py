@@ -129,15 +129,18 @@ class EmulatorServer:
 
     @property
     def endpoint(self) -> str:
+        """The base URL to give a client (``http://127.0.0.1:PORT``), once started."""
         if self._endpoint is None:
             raise RuntimeError("the server is not started")
         return self._endpoint
 
     @property
     def credentials(self) -> Credentials:
+        """The credentials the emulator accepts."""
         return self.emulator.credentials
 
     def start(self) -> Self:
+        """Serve from a daemon thread; returns once the socket listens."""
         if self._thread is not None:
             raise RuntimeError("the server is already started")
         server = uvicorn_server(self.emulator, control=self._control)
@@ -162,6 +165,7 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving and join the thread; safe when not started or already stopped."""
         if self._server is None or self._thread is None:
             return
         self._server.should_exit = True

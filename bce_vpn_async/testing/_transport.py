@@ -25,6 +25,7 @@ class EmulatorTransport(httpx.AsyncBaseTransport):
         self._app = app
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer ``request`` from the emulator, in-process (httpx's transport interface)."""
         body = await request.aread()
         raw_path, _, query = request.url.raw_path.partition(b"?")
         wire = WireRequest.build(
