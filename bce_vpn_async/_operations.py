@@ -289,6 +289,10 @@ def _path(name: str, wire: str) -> Param:
     return Param(name, wire, "path", required=True, need=validation.resource_id, positional=True)
 
 
+def _cidrs(name: str, wire: str, *, required: bool = False) -> Param:
+    return Param(name, wire, "body", required, rule=validation.cidr_list, encode=_as_list)
+
+
 _VPN_ID = _path("vpn_id", "vpnId")
 _SSL_ID = _path("sslservice_id", "sslVpnServerId")
 _USER_ID = _path("ssluser_id", "userId")
@@ -298,22 +302,8 @@ _DESCRIPTION = Param("description", "description", "body", rule=validation.descr
 # A tunnel's whole configuration: create sends it, update replaces the tunnel with it.
 _TUNNEL = (
     Param("secret_key", "secretKey", "body", required=True, rule=validation.secret_key),
-    Param(
-        "local_subnets",
-        "localSubnets",
-        "body",
-        required=True,
-        rule=validation.cidr_list,
-        encode=_as_list,
-    ),
-    Param(
-        "remote_subnets",
-        "remoteSubnets",
-        "body",
-        required=True,
-        rule=validation.cidr_list,
-        encode=_as_list,
-    ),
+    _cidrs("local_subnets", "localSubnets", required=True),
+    _cidrs("remote_subnets", "remoteSubnets", required=True),
     Param("vpn_conn_name", "vpnConnName", "body", required=True, rule=validation.resource_name),
     Param(
         "ike_config",
@@ -538,9 +528,7 @@ DELETE_VPN_CONN = Operation(
 )
 
 _SSL_NAME = Param("sslservice_name", "sslVpnServerName", "body", rule=validation.resource_name)
-_LOCAL_ROUTES = Param(
-    "local_routes", "localSubnets", "body", rule=validation.cidr_list, encode=_as_list
-)
+_LOCAL_ROUTES = _cidrs("local_routes", "localSubnets")
 _ADDRESS_POOL = Param("address_pool", "remoteSubnet", "body", rule=validation.cidr)
 _CLIENT_DNS = Param("client_dns", "clientDns", "body", rule=validation.ip_address)
 
@@ -553,9 +541,7 @@ CREATE_VPN_SSLSERVICE = Operation(
     (
         _VPN_ID,
         Param("sslservice_name", "sslVpnServerName", "body", True, rule=validation.resource_name),
-        Param(
-            "local_routes", "localSubnets", "body", True, rule=validation.cidr_list, encode=_as_list
-        ),
+        _cidrs("local_routes", "localSubnets", required=True),
         Param("address_pool", "remoteSubnet", "body", True, rule=validation.cidr),
         Param(
             "interface_type",

@@ -40,7 +40,21 @@ from ._routes import READ_OPERATIONS, Match, match
 from ._state import ServiceError
 from ._throttle import AccountBuckets
 
-__all__ = ["Answer", "AsgiApp", "ConnectionDropped", "WireApp", "WireRequest"]
+__all__ = [
+    "Answer",
+    "AsgiApp",
+    "ConnectionDropped",
+    "Receive",
+    "Scope",
+    "Send",
+    "WireApp",
+    "WireRequest",
+]
+
+# The ASGI callable's three arguments.
+Scope = dict[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[dict[str, Any]], Any]
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -341,12 +355,7 @@ class AsgiApp:
     def __init__(self, app: WireApp) -> None:
         self._app = app
 
-    async def __call__(
-        self,
-        scope: dict[str, Any],
-        receive: Callable[[], Any],
-        send: Callable[[dict[str, Any]], Any],
-    ) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()

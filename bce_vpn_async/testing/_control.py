@@ -34,6 +34,7 @@ from attrs import asdict
 from ._log import redact
 
 if TYPE_CHECKING:
+    from ._app import Receive, Scope, Send
     from ._emulator import VpnEmulator
 
 __all__ = ["PREFIX", "ControlPlane"]
@@ -78,12 +79,7 @@ class ControlPlane:
             ("GET", "requests"): self._requests,
         }
 
-    async def __call__(
-        self,
-        scope: dict[str, Any],
-        receive: Callable[[], Any],
-        send: Callable[[dict[str, Any]], Any],
-    ) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or not (path.startswith(PREFIX) or path == PREFIX[:-1]):
             await self._app(scope, receive, send)
