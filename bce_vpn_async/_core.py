@@ -197,9 +197,11 @@ class ClientCore:
         config = self._config
         transport: httpx.AsyncBaseTransport | None = None
         if config.transport == "aiohttp":
-            from httpx_aiohttp import AiohttpTransport
+            from ._aiohttp import AiohttpTransport
 
-            transport = AiohttpTransport(limits=config.httpx_limits())
+            transport = AiohttpTransport(
+                config.httpx_limits(), https=self._base_url.startswith("https:")
+            )
         return httpx.AsyncClient(
             transport=transport,
             limits=config.httpx_limits(),
