@@ -82,7 +82,7 @@ class ClientConfig:
     - ``max_connections`` / ``max_keepalive_connections``: the connection pool. One client
       serves any number of concurrent tasks; calls beyond the pool wait for a connection.
     - ``transport``: ``"aiohttp"`` (default, an ``httpx.AsyncClient`` over
-      ``httpx_aiohttp.AiohttpTransport``: its pool stays cheap at high concurrency) or
+      the SDK's own aiohttp transport: its pool stays cheap at high concurrency) or
       ``"httpx"`` (httpx's own pool).
     - ``validate``: check arguments against the API's documented rules before sending.
       Ids are always checked, whatever this says: they become part of the URL path.

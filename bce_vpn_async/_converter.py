@@ -323,16 +323,16 @@ def _unstructurer(cls: type) -> Callable[[Any], dict[str, Any]]:
     return function
 
 
-# --- The converter, built once ----------------------------------------------------------------
+# --- The converter, each model's functions built on first use -------------------------------
 
-# Every model, built at import so no request pays for code generation. Metadata is handed
-# to ``structure``, never read from a body.
-for _name in models.__all__:
-    _model = getattr(models, _name)
-    if isinstance(_model, type) and attrs.has(_model) and _model is not ResponseMetadata:
-        _structurer(_model)
-        _unstructurer(_model)
-del _name, _model
+# Generating every model's functions at import cost tens of milliseconds of every program's
+# start, most of them for models it never reads; each is built once, when first needed
+# (a few hundred microseconds). Metadata is handed to ``structure``, never read from a body.
+_MODELS: Final = frozenset(
+    model
+    for model in (getattr(models, name) for name in models.__all__)
+    if isinstance(model, type) and attrs.has(model) and model is not ResponseMetadata
+)
 
 
 def _render(path: list[str | int], cls: type) -> str:
@@ -354,7 +354,10 @@ def structure(data: object, cls: type[T], metadata: ResponseMetadata | None = No
     """
     top = _TOP_LEVEL.get(cls)
     if top is None:
-        raise TypeError(f"{cls!r} is not a model of bce_vpn_async")
+        if cls not in _MODELS:
+            raise TypeError(f"{cls!r} is not a model of bce_vpn_async")
+        _structurer(cls)
+        top = _TOP_LEVEL[cls]
     try:
         result: T = top(data, metadata)
     except Invalid as error:
@@ -366,5 +369,7 @@ def unstructure(obj: object) -> dict[str, Any]:
     """A model as its camelCase wire dict, with ``None`` fields left out."""
     function = _UNSTRUCTURERS.get(type(obj))
     if function is None:
-        raise TypeError(f"{type(obj)!r} is not a model of bce_vpn_async")
+        if type(obj) not in _MODELS:
+            raise TypeError(f"{type(obj)!r} is not a model of bce_vpn_async")
+        function = _unstructurer(type(obj))
     return function(obj)

@@ -22,6 +22,7 @@ import httpx
 
 from . import _transport
 from . import _validation as validation
+from ._aiohttp import AiohttpTransport
 from ._config import ClientConfig, resolve_endpoint
 from ._converter import MalformedResponse, structure
 from ._credentials import Credentials, CredentialsProvider, as_provider
@@ -108,7 +109,8 @@ class ClientCore:
         chain.append(LoggingMiddleware())
         chain.append(SigningMiddleware(signer, provider, self._clock, skew))
         self._pipeline = Pipeline(chain, self._send)
-        self._http_client = http_client
+        # Made now, not on the first call: its import and set-up are no call's latency.
+        self._http_client = http_client if http_client is not None else self._make_http_client()
         self._owns_http_client = http_client is None
         self._timeout = config.httpx_timeout().as_dict()
         self._requests = RequestFactory(
@@ -189,17 +191,15 @@ class ClientCore:
                 "this client was opened on another event loop; create one client per loop"
             )
         if self._state is _State.UNOPENED:
-            if self._http_client is None:
-                self._http_client = self._make_http_client()
             self._state = _State.OPEN
 
     def _make_http_client(self) -> httpx.AsyncClient:
         config = self._config
         transport: httpx.AsyncBaseTransport | None = None
         if config.transport == "aiohttp":
-            from httpx_aiohttp import AiohttpTransport
-
-            transport = AiohttpTransport(limits=config.httpx_limits())
+            transport = AiohttpTransport(
+                config.httpx_limits(), https=self._base_url.startswith("https:")
+            )
         return httpx.AsyncClient(
             transport=transport,
             limits=config.httpx_limits(),

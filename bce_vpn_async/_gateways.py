@@ -114,10 +114,11 @@ class GatewayOperations(ClientCore):
     ) -> Vpn:
         """Poll ``get_vpn`` until the gateway's status is ``status`` (or one of a set).
 
-        Waits grow from ``poll_interval`` to ``max_poll_interval`` with jitter, under a total
-        ``timeout``. Raises ``WaiterFailedError`` on a status in ``failure_statuses`` or if
-        the gateway vanishes, ``WaiterTimeoutError`` when time runs out; both carry the last
-        ``Vpn`` seen as ``.last``. ``on_status`` (sync or async) sees every ``Vpn`` polled.
+        Polls start at least ``poll_interval`` apart: the first waits stay near it, later
+        ones grow to ``max_poll_interval``, all with jitter, under a total ``timeout``.
+        Raises ``WaiterFailedError`` on a status in ``failure_statuses`` or if the gateway
+        vanishes, ``WaiterTimeoutError`` when time runs out; both carry the last ``Vpn``
+        seen as ``.last``. ``on_status`` (sync or async) sees every ``Vpn`` polled.
         """
         validation.resource_id("vpn_id", vpn_id)
         targets = normalise_targets(status)

@@ -192,6 +192,7 @@ class RetryMiddleware:
             None if policy.total_timeout is None else clock.monotonic() + policy.total_timeout
         )
         base_timeout = request.extensions.get("timeout")
+        longest, bound = _phase_bounds(base_timeout)
         resynced = False
         attempt = 0
         while True:
@@ -199,13 +200,25 @@ class RetryMiddleware:
             remaining = None if deadline is None else deadline - clock.monotonic()
             request.extensions["bce_attempt"] = attempt
             if remaining is not None and isinstance(base_timeout, dict):
-                # The transport's own timeouts must not outlive the deadline either.
-                request.extensions["timeout"] = {
-                    name: remaining if value is None else min(value, remaining)
-                    for name, value in base_timeout.items()
-                }
+                # The transport's own timeouts must not outlive the deadline either; the
+                # dict is rebuilt only when one of them would.
+                request.extensions["timeout"] = (
+                    base_timeout
+                    if longest <= remaining
+                    else {
+                        name: remaining if value is None else min(value, remaining)
+                        for name, value in base_timeout.items()
+                    }
+                )
+            # The deadline's own timer (a loop timer armed and cancelled per attempt, tens of
+            # us) only when the phases added up could outlast it. (A read timeout bounds each
+            # read of the socket; the service's answers come in one or two.) With the default
+            # 30 s phases and 60 s total it is still armed.
+            scope = asyncio.timeout(
+                remaining if remaining is not None and remaining < bound else None
+            )
             try:
-                async with asyncio.timeout(remaining) as scope:
+                async with scope:
                     response = await _send_and_read_error(request, call_next)
             except TimeoutError as exc:
                 if not scope.expired():
@@ -290,6 +303,17 @@ async def _send_and_read_error(request: httpx.Request, call_next: Handler) -> ht
             await response.aclose()
             raise
     return response
+
+
+def _phase_bounds(timeout: object) -> tuple[float, float]:
+    """The longest phase timeout, and all of them added up (what bounds one attempt:
+    waiting for a connection, connecting, writing, reading), ``inf`` where one is None."""
+    if not isinstance(timeout, dict) or not timeout:
+        return math.inf, math.inf
+    values = timeout.values()
+    if any(value is None for value in values):
+        return math.inf, math.inf
+    return max(values), sum(values)
 
 
 def _gave_up(

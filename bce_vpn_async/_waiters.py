@@ -52,16 +52,26 @@ def decide(status: str | None, targets: Collection[str], failures: Collection[st
     return Outcome.CONTINUE
 
 
+# The first waits stay at the interval itself: most changes finish within a few of them,
+# and each poll past the transition adds to the lateness of the wait.
+_FLAT_WAITS = 2
+
+
 def poll_delay(attempt: int, initial: float, maximum: float, rng: random.Random) -> float:
-    """The wait before poll ``attempt + 1``: grows by half each time from ``initial`` up to
-    ``maximum``, jittered by a fifth either way so that many waiters started together
-    spread out instead of polling in lockstep.
+    """The wait between the start of poll ``attempt + 1`` and the start of the next one.
+
+    The first two waits are ``initial`` plus up to a tenth (a jitter upward only, so a poll
+    lands soon after a transition expected near the interval); from then on the wait grows
+    by half each time up to ``maximum``, jittered by a fifth either way. Either way many
+    waiters started together spread out instead of polling in lockstep.
 
     The jitter never goes below ``initial`` nor above ``maximum``: ``poll_interval`` is a
     promise to the service (no faster than this), and polling just before the interval
     ends would often find a change not yet done, and wait a whole interval more.
     """
-    base = min(maximum, initial * 1.5**attempt)
+    if attempt < _FLAT_WAITS:
+        return rng.uniform(initial, min(maximum, 1.1 * initial))
+    base = min(maximum, initial * 1.5 ** (attempt - _FLAT_WAITS + 1))
     return rng.uniform(max(initial, 0.8 * base), min(maximum, 1.2 * base))
 
 
@@ -106,7 +116,8 @@ async def wait_for_status(
     last: Vpn | None = None
     attempt = 0
     while True:
-        remaining = deadline - clock.monotonic()
+        polled_at = clock.monotonic()
+        remaining = deadline - polled_at
         try:
             # The time left bounds the poll in flight too (a get_vpn that hangs, a slow
             # on_status): the caller's timeout is the waiter's whole budget.
@@ -125,11 +136,13 @@ async def wait_for_status(
                 f"gateway {vpn_id} reached {vpn.status!r} while waiting for {sorted(targets)}",
                 last=vpn,
             )
-        remaining = deadline - clock.monotonic()
+        now = clock.monotonic()
+        remaining = deadline - now
         if remaining > 0:
-            await clock.sleep(
-                min(remaining, poll_delay(attempt, poll_interval, max_poll_interval, rng))
-            )
+            # Spaced from the start of the poll that just answered: its own round trip
+            # counts towards the interval, which bounds how often requests start.
+            delay = poll_delay(attempt, poll_interval, max_poll_interval, rng) - (now - polled_at)
+            await clock.sleep(min(remaining, max(0.0, delay)))
             attempt += 1
         if deadline - clock.monotonic() <= 0:
             raise _timed_out(vpn_id, targets, timeout, last)
