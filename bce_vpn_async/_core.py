@@ -36,12 +36,11 @@ from ._errors import (
 )
 from ._models import ResponseMetadata
 from ._operations import Operation
+from ._options import SharedParts, merged_headers
 from ._pagination import AsyncPaginator, Page
-from ._pipeline import ClockSkew, LoggingMiddleware, Middleware, Pipeline, SigningMiddleware
-from ._ratelimit import RateLimitMiddleware
+from ._pipeline import Middleware, Pipeline
 from ._requests import RequestFactory
-from ._retry import RetryMiddleware
-from ._signing import BceV1Signer, Signer, uri_encode
+from ._signing import Signer, uri_encode
 
 __all__ = ["ClientCore"]
 
@@ -87,42 +86,51 @@ class ClientCore:
         signer: Signer | None = None,
         middleware: Sequence[Middleware] = (),
     ) -> None:
-        self._config = config = config if config is not None else ClientConfig()
+        config = config if config is not None else ClientConfig()
         self._base_url = resolve_endpoint(endpoint, region)
-        self._validate = config.validate
-        self._clock = config.clock
         provider: CredentialsProvider = (
             _EnvironmentCredentials() if credentials is None else as_provider(credentials)
         )
-        signer = (
-            signer
-            if signer is not None
-            else BceV1Signer(expiration_seconds=config.signature_expiration)
-        )
-        skew = ClockSkew()
-        chain: list[Middleware] = []
-        if config.retry is not None:
-            chain.append(RetryMiddleware(config.retry, self._clock, skew))
-        if config.rate_limit is not None:
-            chain.append(RateLimitMiddleware(config.rate_limit, self._clock))
-        chain.extend(middleware)
-        chain.append(LoggingMiddleware())
-        chain.append(SigningMiddleware(signer, provider, self._clock, skew))
-        self._pipeline = Pipeline(chain, self._send)
-        # Made now, not on the first call: its import and set-up are no call's latency.
-        self._http_client = http_client if http_client is not None else self._make_http_client()
+        self._shared = SharedParts.of(config, provider, signer, middleware)
+        # None: this client owns its lifecycle; else the client with_options copied.
+        self._owner: ClientCore | None = None
         self._owns_http_client = http_client is None
-        self._timeout = config.httpx_timeout().as_dict()
-        self._requests = RequestFactory(
-            self._base_url, {"Content-Type": _JSON_CONTENT_TYPE, "User-Agent": config.user_agent}
-        )
         self._state = _State.UNOPENED
         self._loop: asyncio.AbstractEventLoop | None = None
-        # Per call, not per attempt: a call waiting out a backoff keeps its place, so
-        # the bound is on work in progress, not only on requests on the wire.
-        self._gate = (
-            None if config.max_concurrency is None else asyncio.Semaphore(config.max_concurrency)
+        self._configure(config, {})
+        # Made now, not on the first call: its import and set-up are no call's latency.
+        self._http_client: httpx.AsyncClient | None = (
+            http_client if http_client is not None else self._make_http_client()
         )
+
+    def _configure(self, config: ClientConfig, headers: dict[str, str]) -> None:
+        """Set what may differ between a client and its ``with_options`` copies."""
+        shared = self._shared
+        self._config = config
+        self._validate = config.validate
+        self._clock = config.clock
+        self._headers = headers
+        self._pipeline = Pipeline(shared.chain(config), self._send)
+        self._gate = shared.gate
+        self._timeout = config.httpx_timeout().as_dict()
+        self._requests = RequestFactory(
+            self._base_url,
+            {"Content-Type": _JSON_CONTENT_TYPE, "User-Agent": config.user_agent, **headers},
+        )
+
+    def _derive(self, config: ClientConfig, headers: Mapping[str, str]) -> Self:
+        """A copy of this client with ``config`` and these extra ``headers`` (on top of
+        this client's), sharing its pool, its :class:`SharedParts` and its lifecycle."""
+        copy = object.__new__(type(self))
+        copy._base_url = self._base_url
+        copy._shared = self._shared
+        copy._owner = self if self._owner is None else self._owner
+        copy._http_client = None
+        copy._owns_http_client = self._owns_http_client
+        copy._state = _State.UNOPENED
+        copy._loop = None
+        copy._configure(config, merged_headers(self._headers, headers))
+        return copy
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -159,7 +167,7 @@ class ClientCore:
             return
         self._state = _State.CLOSED
         client = self._http_client
-        if not self._owns_http_client or client is None:
+        if self._owner is not None or not self._owns_http_client or client is None:
             return
         opened_on = self._loop
         if opened_on is None or opened_on is asyncio.get_running_loop():
@@ -177,10 +185,23 @@ class ClientCore:
         # As asyncio's own objects do: a client opened and never closed leaves its pool's
         # connections to the garbage collector. (_warn is bound now: at interpreter exit
         # the module's globals may already be gone.)
-        if getattr(self, "_state", None) is _State.OPEN:
+        # A with_options copy holds nothing of its own to leak.
+        if getattr(self, "_state", None) is _State.OPEN and self._owner is None:
             _warn(f"unclosed {self!r}", ResourceWarning, source=self)
 
     def _open(self) -> None:
+        owner = self._owner
+        if owner is not None:
+            if self._state is _State.CLOSED:
+                raise BceClientError("this client is closed; create a new one")
+            if owner._state is _State.CLOSED:
+                raise BceClientError(
+                    "the client this one was made from (with_options) is closed; create a new one"
+                )
+            owner._open()
+            self._http_client = owner._http_client
+            self._state = _State.OPEN
+            return
         loop = asyncio.get_running_loop()
         if self._state is _State.CLOSED:
             raise BceClientError("this client is closed; create a new one")
@@ -227,7 +248,8 @@ class ClientCore:
 
     def _closed(self) -> bool:
         # A method, not an inline test: the state changes while a send is awaited.
-        return self._state is _State.CLOSED
+        owner = self._owner
+        return self._state is _State.CLOSED or (owner is not None and owner._state is _State.CLOSED)
 
     def _token(self, client_token: str | None) -> str:
         if client_token is None:

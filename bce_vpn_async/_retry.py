@@ -172,15 +172,19 @@ class RetryMiddleware:
         clock: Clock,
         skew: ClockSkew,
         rng: random.Random | None = None,
+        tokens: RetryTokens | None = None,
     ) -> None:
         self.policy = policy
         self._clock = clock
         self._skew = skew
         self._rng = rng if rng is not None else random.Random()
-        # One balance for the whole client: every task's calls earn into it.
-        self._tokens = (
-            None if policy.budget is None else RetryTokens(policy.budget, clock.monotonic())
-        )
+        # One balance for the whole client: every task's calls earn into it. ``tokens`` is
+        # the balance of policy.budget shared with a client's with_options copies.
+        if policy.budget is None:
+            tokens = None
+        elif tokens is None:
+            tokens = RetryTokens(policy.budget, clock.monotonic())
+        self._tokens = tokens
 
     def __repr__(self) -> str:
         return f"RetryMiddleware({self.policy!r})"
