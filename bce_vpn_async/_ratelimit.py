@@ -23,6 +23,14 @@ at first, flat near the rate that was throttled, probing beyond it). What differ
 - While nothing has throttled, and again once the curve has grown to twice the rate that
   was throttled without a new throttle, the limiter is inactive: an attempt reads one
   attribute and goes. A fixed ``max_rate`` keeps it active.
+
+A fresh client starts unlimited, as botocore's adaptive mode does: it knows nothing of
+the service's rate until the first throttle comes back, so everything sent before that
+answer arrives goes unpaced. 200 calls started at once against a bucket of 100 throttle
+about 100 (more on a slow server, whose first answers come late) however clever the
+limiter is afterwards. Any default that prevented it (a starting rate, a slow start,
+a default ``max_concurrency``) would have to be tuned to one service's limit and would
+slow every client that is never throttled; a user who knows the limit sets ``max_rate``.
 """
 
 from __future__ import annotations
