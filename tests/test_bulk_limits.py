@@ -214,3 +214,32 @@ def test_the_rate_limiter_and_the_budget_are_on_by_default_and_can_be_turned_off
     assert RetryPolicy(budget=None).budget is None
     with pytest.raises(TypeError):
         ClientConfig(rate_limit=10)  # type: ignore[arg-type]
+
+
+async def test_a_long_running_client_regrows_to_full_speed_once_throttling_stops() -> None:
+    clock = AutojumpClock()
+    emulator = VpnEmulator(clock=clock, rate_limit=50)  # type: ignore[arg-type]
+    async with (
+        clock.running(),
+        httpx.AsyncClient(transport=emulator.transport()) as http,
+        client_for(emulator, http) as client,
+    ):
+
+        async def batch(name: str) -> float:
+            """100 create_vpn at concurrency 100: the virtual seconds they took."""
+            started = clock.monotonic()
+            failures = await gather_bounded(
+                100,
+                100,
+                lambda i: client.create_vpn(f"vpc-{name}-{i}", vpn_name=f"gw{i}", billing=POSTPAID),
+            )
+            assert failures == []
+            return clock.monotonic() - started
+
+        learning = await batch("learn")
+        emulator.rate_limit = None  # the service stops throttling
+        took = [await batch(f"after{n}") for n in range(10)]
+    assert learning > 1.0  # paced under the learned rate
+    assert took[0] > 1.0  # still paced: nothing says the limit is gone yet
+    # The rate regrows with no new throttle until the limiter stands down altogether.
+    assert took[-1] < 0.1

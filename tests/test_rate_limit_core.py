@@ -59,6 +59,25 @@ def test_one_throttle_event_cuts_once_however_many_answers_it_has() -> None:
     assert limiter.rate(0.5) < 35.0
 
 
+def test_throttles_of_requests_sent_within_a_window_of_the_cut_do_not_cut_again() -> None:
+    limiter = throttled_at(accepted=50, now=0.0)
+    epoch = limiter.epoch
+    # The service's bucket was empty at the cut: the first paced requests may still meet it.
+    assert not limiter.on_throttle(0.6, epoch, sent=0.5)
+    assert limiter.rate(0.6) > 35.0  # still regrowing from the one cut
+    assert limiter.on_throttle(1.3, epoch, sent=1.2)
+    assert limiter.rate(1.3) < 35.0
+
+
+def test_answers_to_requests_from_before_the_cut_extend_its_hold() -> None:
+    limiter = throttled_at(accepted=50, now=0.0)
+    before = limiter.epoch - 1
+    # A slow service still answering requests sent before the cut: they drained its bucket.
+    limiter.on_accepted(1.5, before)
+    assert not limiter.on_throttle(1.6, limiter.epoch, sent=1.4)
+    assert limiter.on_throttle(1.7, limiter.epoch, sent=1.55)
+
+
 def test_slots_are_spaced_by_the_rate_and_the_first_waits_after_a_cut() -> None:
     limiter = throttled_at(accepted=10, now=0.0)  # 7 per second
     delays = [limiter.reserve(0.0) for _ in range(4)]
