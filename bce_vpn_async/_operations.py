@@ -197,9 +197,11 @@ def _tags_out(tags: Sequence[Tag]) -> list[dict[str, Any]] | None:
     return [unstructure(tag) for tag in tags] or None
 
 
-def _phase_rules(choices: Mapping[str, tuple[frozenset[str], bool]], lifetime: str) -> Check:
+def _phase_rules(
+    choices: Mapping[str, tuple[frozenset[str], bool]], lifetime: str, in_range: Check
+) -> Check:
     """The rules of an IKE or IPSec config: each enumerated field (``True`` if required)
-    among its documented values, and the lifetime in range."""
+    among its documented values, and the lifetime in range (``in_range``)."""
 
     def rules(field: str, config: object) -> None:
         for name, (allowed, required) in choices.items():
@@ -208,7 +210,7 @@ def _phase_rules(choices: Mapping[str, tuple[frozenset[str], bool]], lifetime: s
                 validation.choice(f"{field}.{name}", value, allowed)
         value = getattr(config, lifetime)
         if value is not None:
-            validation.lifetime(f"{field}.{lifetime}", value)
+            in_range(f"{field}.{lifetime}", value)
 
     return rules
 
@@ -222,6 +224,7 @@ _ike_rules = _phase_rules(
         "ike_auth_alg": (validation.AUTH_ALGS, False),
     },
     "ike_lifetime",
+    validation.ike_lifetime,
 )
 _ipsec_rules = _phase_rules(
     {
@@ -230,6 +233,7 @@ _ipsec_rules = _phase_rules(
         "ipsec_pfs": (validation.PFS_GROUPS, False),
     },
     "ipsec_lifetime",
+    validation.ipsec_lifetime,
 )
 
 
@@ -258,18 +262,6 @@ def _one_of(*names: str) -> Combined:
 def _max_connections_for_ssl(arguments: Mapping[str, Any]) -> None:
     if arguments.get("max_connections") is not None and arguments.get("vpn_type") != "SSL":
         raise BceValidationError("max_connections", "applies to SSL gateways only")
-
-
-def _tunnel_lifetimes(arguments: Mapping[str, Any]) -> None:
-    ike, ipsec = arguments["ike_config"], arguments["ipsec_config"]
-    validation.lifetimes(
-        None
-        if ike.ike_lifetime is None
-        else validation.lifetime("ike_config.ike_lifetime", ike.ike_lifetime),
-        None
-        if ipsec.ipsec_lifetime is None
-        else validation.lifetime("ipsec_config.ipsec_lifetime", ipsec.ipsec_lifetime),
-    )
 
 
 MAX_USERS_PER_BATCH = 1000
@@ -494,7 +486,6 @@ CREATE_VPN_CONN = Operation(
     (_VPN_ID, *_TUNNEL),
     write=True,
     needs=_TUNNEL_NEEDS,
-    rules=(_tunnel_lifetimes,),
     note='no `"description": null`',
 )
 
@@ -522,7 +513,6 @@ UPDATE_VPN_CONN = Operation(
     ),
     write=True,
     needs=_TUNNEL_NEEDS,
-    rules=(_tunnel_lifetimes,),
     note="**camelCase IKE/IPSec keys**: the official SDK sends snake_case ones the service "
     "does not read",
 )

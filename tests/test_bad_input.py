@@ -350,11 +350,11 @@ CASES = [
     bad("bind_eip", "EIP of five octets", lambda c: c.bind_eip("vpn-1", eip="1.2.3.4.5"), "eip"),
     bad("create_vpn", "EIP with a leading space", create_vpn(eip=" 1.2.3.4"), "eip"),
     bad("list_vpns", "EIP filter abc", lambda c: c.list_vpns("vpc-1", eip="abc"), "eip"),
-    # -- lifetimes (the seed guide's rules) --------------------------------------------------
+    # -- lifetimes (the current reference's ranges, spec 11) ---------------------------------
     bad(
         "create_vpn_conn",
-        "IKE lifetime not a multiple of 3600",
-        ike(ike_lifetime=3000),
+        "IKE lifetime below 60",
+        ike(ike_lifetime=59),
         "ike_config.ike_lifetime",
     ),
     bad(
@@ -378,11 +378,8 @@ CASES = [
     ),
     bad(
         "update_vpn_conn",
-        "IPSec lifetime below the IKE lifetime",
-        update_vpn_conn(
-            ike_config=attrs.evolve(IKE, ike_lifetime=7200),
-            ipsec_config=attrs.evolve(IPSEC, ipsec_lifetime="3600s"),
-        ),
+        "IPSec lifetime below 180",
+        update_vpn_conn(ipsec_config=attrs.evolve(IPSEC, ipsec_lifetime="179s")),
         "ipsec_config.ipsec_lifetime",
     ),
     # -- enumerations (case-sensitive) -------------------------------------------------------

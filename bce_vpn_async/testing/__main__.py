@@ -43,7 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         "--fault-rate", type=float, default=0.0, help="share of requests meeting a 'mix' fault"
     )
     serve.add_argument("--seed", type=int, default=0)
-    serve.add_argument("--relaxed", action="store_true", help="relax the guide's lifetime rules")
+    serve.add_argument(
+        "--relaxed",
+        action="store_true",
+        help="take any positive lifetime, outside the reference's 60/180-86400 s",
+    )
     serve.add_argument("--log-level", default="warning")
     return parser
 

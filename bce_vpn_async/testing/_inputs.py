@@ -34,7 +34,9 @@ def apply_rule(rule: Callable[..., T], *args: object) -> T:
 
 
 def lenient_lifetime(field: str, value: object) -> int:
-    """A lifetime when the guide's rules are relaxed: any positive whole number of seconds."""
+    """A lifetime when the reference's range is relaxed (``strict_validation=False``, ``serve
+    --relaxed``): any positive whole number of seconds, for code written against a service
+    that accepts more than the API reference documents."""
     seconds = validation.lifetime_seconds(value) if isinstance(value, int | str) else None
     if seconds is not None and seconds > 0:
         return seconds

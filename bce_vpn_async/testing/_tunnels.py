@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bce_vpn_async import validation
@@ -20,12 +21,14 @@ def _cidrs(body: Body, key: str) -> list[str]:
     return apply_rule(validation.cidr_list, body.name(key), value)
 
 
-def _lifetime(backend: Backend, body: Body, key: str) -> int | None:
+def _lifetime(
+    backend: Backend, body: Body, key: str, in_range: Callable[[str, object], int]
+) -> int | None:
     value = body.number_or_text(key)
     if value is None:
         return None
     if backend.strict_validation:
-        return apply_rule(validation.lifetime, body.name(key), value)
+        return apply_rule(in_range, body.name(key), value)
     return lenient_lifetime(body.name(key), value)
 
 
@@ -44,17 +47,12 @@ def _configs(backend: Backend, body: Body) -> tuple[Json, Json]:
         "ipsecAuthAlg": ipsec.need_choice("ipsecAuthAlg", validation.AUTH_ALGS),
         "ipsecPfs": ipsec.choice("ipsecPfs", validation.PFS_GROUPS) or "group2",
     }
-    ike_lifetime = _lifetime(backend, ike, "ikeLifeTime")
-    ipsec_lifetime = _lifetime(backend, ipsec, "ipsecLifetime")
-    if backend.strict_validation:
-        apply_rule(validation.lifetimes, ike_lifetime, ipsec_lifetime)
-    # Defaults that keep the guide's order (phase 2 not shorter than phase 1).
-    if ike_lifetime is None:
-        ike_lifetime = min(DEFAULT_LIFETIME, ipsec_lifetime or DEFAULT_LIFETIME)
-    if ipsec_lifetime is None:
-        ipsec_lifetime = max(DEFAULT_LIFETIME, ike_lifetime)
-    ike_config["ikeLifeTime"] = ike_lifetime
-    ipsec_config["ipsecLifetime"] = ipsec_lifetime
+    ike_lifetime = _lifetime(backend, ike, "ikeLifeTime", validation.ike_lifetime)
+    ipsec_lifetime = _lifetime(backend, ipsec, "ipsecLifetime", validation.ipsec_lifetime)
+    # No source ties the two lifetimes together (spec 11); an unset one takes the value
+    # every source's examples use.
+    ike_config["ikeLifeTime"] = DEFAULT_LIFETIME if ike_lifetime is None else ike_lifetime
+    ipsec_config["ipsecLifetime"] = DEFAULT_LIFETIME if ipsec_lifetime is None else ipsec_lifetime
     return ike_config, ipsec_config
 
 
