@@ -230,7 +230,7 @@ _ipsec_rules = _phase_rules(
     {
         "ipsec_enc_alg": (validation.ENC_ALGS, True),
         "ipsec_auth_alg": (validation.AUTH_ALGS, True),
-        "ipsec_pfs": (validation.PFS_GROUPS, False),
+        "ipsec_pfs": (validation.IPSEC_PFS_GROUPS, False),
     },
     "ipsec_lifetime",
     validation.ipsec_lifetime,
@@ -262,15 +262,6 @@ def _one_of(*names: str) -> Combined:
 def _max_connections_for_ssl(arguments: Mapping[str, Any]) -> None:
     if arguments.get("max_connections") is not None and arguments.get("vpn_type") != "SSL":
         raise BceValidationError("max_connections", "applies to SSL gateways only")
-
-
-MAX_USERS_PER_BATCH = 1000
-
-
-def _ssl_users_need(field: str, users: object) -> None:
-    _model_list(SslVpnUserSpec, empty_ok=False)(field, users)
-    if isinstance(users, list | tuple) and len(users) > MAX_USERS_PER_BATCH:
-        raise BceValidationError(field, f"at most {MAX_USERS_PER_BATCH} users per call")
 
 
 # -- the parameters, as reused across operations ------------------------------------------------
@@ -345,7 +336,7 @@ CREATE_VPN = Operation(
         Param(
             "vpc_id", "vpcId", "body", required=True, need=validation.resource_id, positional=True
         ),
-        Param("vpn_name", "vpnName", "body", required=True, rule=validation.resource_name),
+        Param("vpn_name", "vpnName", "body", required=True, rule=validation.vpn_name),
         Param(
             "billing",
             "billing",
@@ -438,7 +429,7 @@ UPDATE_VPN = Operation(
     "PUT",
     "/vpn/{vpnId}",
     OperationResult,
-    (_VPN_ID, Param("vpn_name", "vpnName", "body", rule=validation.resource_name), _DESCRIPTION),
+    (_VPN_ID, Param("vpn_name", "vpnName", "body", rule=validation.vpn_name), _DESCRIPTION),
     flag="modifyAttribute",
     write=True,
     needs=(_one_of("vpn_name", "description"),),
@@ -532,7 +523,7 @@ _LOCAL_ROUTES = Param(
     "local_routes", "localSubnets", "body", rule=validation.cidr_list, encode=_as_list
 )
 _ADDRESS_POOL = Param("address_pool", "remoteSubnet", "body", rule=validation.cidr)
-_CLIENT_DNS = Param("client_dns", "clientDns", "body", rule=validation.ip_address)
+_CLIENT_DNS = Param("client_dns", "clientDns", "body", rule=validation.client_dns)
 
 CREATE_VPN_SSLSERVICE = Operation(
     "create_vpn_sslservice",
@@ -604,7 +595,7 @@ CREATE_VPN_SSLUSERS = Operation(
             "sslVpnUsers",
             "body",
             required=True,
-            need=_ssl_users_need,
+            need=_model_list(SslVpnUserSpec, empty_ok=False),
             rule=_ssl_user_rules,
             encode=lambda users: [unstructure(user) for user in users],
         ),

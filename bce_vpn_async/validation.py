@@ -31,6 +31,7 @@ __all__ = [
     "IKE_MODES",
     "IKE_VERSIONS",
     "INTERFACE_TYPES",
+    "IPSEC_PFS_GROUPS",
     "PAYMENT_TIMINGS",
     "PFS_GROUPS",
     "RESERVATION_TIME_UNITS",
@@ -39,6 +40,7 @@ __all__ = [
     "choice",
     "cidr",
     "cidr_list",
+    "client_dns",
     "client_token",
     "description",
     "ike_lifetime",
@@ -55,14 +57,19 @@ __all__ = [
     "ssl_password",
     "tag_key",
     "tag_value",
+    "vpn_name",
     "whole_number",
 ]
 
 IKE_VERSIONS = frozenset({"v1", "v2"})
 IKE_MODES = frozenset({"main", "aggressive"})
 ENC_ALGS = frozenset({"aes", "aes192", "aes256", "3des"})
-AUTH_ALGS = frozenset({"sha1", "md5"})
+# The seed guide and GEN list sha1 and md5; Terraform's resource_baiducloud_vpn_conn.go also
+# sha2_256/384/512. The union is accepted (spec 11): the service is the judge.
+AUTH_ALGS = frozenset({"sha1", "md5", "sha2_256", "sha2_384", "sha2_512"})
 PFS_GROUPS = frozenset({"group2", "group5", "group14", "group24"})
+# Phase 2 may also turn PFS off [TF resource_baiducloud_vpn_conn.go].
+IPSEC_PFS_GROUPS = PFS_GROUPS | {"disabled"}
 INTERFACE_TYPES = frozenset({"tap", "tun"})
 VPN_TYPES = frozenset({"IPSec", "SSL"})
 PAYMENT_TIMINGS = frozenset({"Prepaid", "Postpaid"})
@@ -102,15 +109,12 @@ _DESCRIPTION_RULE = (
     "must be at most 200 characters with no line breaks, control characters or lone surrogates"
 )
 
-# The create-tunnel page lists the symbols !@#$%^*()_ . The SSL user docs (spec 3.14) list
-# !@#$%^*(_ , keeping "(" but not ")": an unbalanced pair that reads as a dropped character,
-# so both secrets accept the tunnel page's set. Refusing ")" locally would block passwords
-# the service most likely takes; if it does refuse one, its own error says so.
-_SECRET_SYMBOLS = "!@#$%^*()_"
-_SECRET_CHARS = re.compile(f"[A-Za-z0-9{re.escape(_SECRET_SYMBOLS)}]*")
+# The seed create-tunnel page lists the symbols !@#$%^*()_ for a pre-shared key; the SSL
+# user pages [D:Kl3a3l8ga, D:el3b86jjt] and GEN ssl_vpn_user.py list !@#$%^*(_ for a
+# password, without ")". Every source agrees on each list, so each is kept as written.
+_TUNNEL_SYMBOLS = "!@#$%^*()_"
+_PASSWORD_SYMBOLS = "!@#$%^*(_"
 _SECRET_LENGTH = "must be 8-17 characters"
-_SECRET_ALPHABET = f"may hold only letters, digits and the symbols {_SECRET_SYMBOLS}"
-_SECRET_MIX = f"must contain a letter, a digit and a symbol from {_SECRET_SYMBOLS}"
 
 _CIDR_RULE = "must be an IPv4 network in CIDR form, such as 192.168.0.0/24"
 _CIDR_HOST_BITS = "must have no host bits set (give the network address, such as 192.168.0.0/24)"
@@ -125,7 +129,7 @@ _LIFETIME_FORM = "must be whole seconds: an int, a numeric string or a string su
 _IKE_LIFETIME = (60, 86400)
 _IPSEC_LIFETIME = (180, 86400)
 
-_CLIENT_TOKEN = re.compile(r"[\x21-\x7e]{1,64}")
+_CLIENT_TOKEN = re.compile(r"[\x20-\x7e]{1,64}")
 
 
 def _text(field: str, value: object) -> str:
@@ -168,6 +172,24 @@ def resource_name(field: str, value: object) -> str:
     return text
 
 
+def vpn_name(field: str, value: object) -> str:
+    """A gateway name: a ``resource_name`` other than ``default``, which GEN
+    update_vpn_request.py ("不能取值default") and Terraform say is reserved."""
+    text = resource_name(field, value)
+    if text == "default":
+        raise BceValidationError(field, "must not be default (reserved)")
+    return text
+
+
+def client_dns(field: str, value: object) -> str:
+    """An SSL-VPN service's client DNS: the API says "DNS address" and no source gives its
+    form, so any non-empty string (spec 11)."""
+    text = _text(field, value)
+    if not text:
+        raise BceValidationError(field, "must not be empty (leave it out instead)")
+    return text
+
+
 def description(field: str, value: object) -> str:
     """A free-text description; may be empty."""
     text = _text(field, value)
@@ -199,28 +221,30 @@ def tag_value(field: str, value: object) -> str:
     return _tag_text(field, value, 0)
 
 
-def _secret(field: str, value: object) -> str:
+def _secret(field: str, value: object, symbols: str) -> str:
     text = _text(field, value)
     if not 8 <= len(text) <= 17:
         raise BceValidationError(field, _SECRET_LENGTH)
-    if not _SECRET_CHARS.fullmatch(text):
-        raise BceValidationError(field, _SECRET_ALPHABET)
+    if not all((c.isascii() and c.isalnum()) or c in symbols for c in text):
+        raise BceValidationError(field, f"may hold only letters, digits and the symbols {symbols}")
     has_letter = any(c.isascii() and c.isalpha() for c in text)
     has_digit = any(c.isascii() and c.isdigit() for c in text)
-    has_symbol = any(c in _SECRET_SYMBOLS for c in text)
+    has_symbol = any(c in symbols for c in text)
     if not (has_letter and has_digit and has_symbol):
-        raise BceValidationError(field, _SECRET_MIX)
+        raise BceValidationError(
+            field, f"must contain a letter, a digit and a symbol from {symbols}"
+        )
     return text
 
 
 def secret_key(field: str, value: object) -> str:
-    """A tunnel's pre-shared key (create-tunnel page, spec 3.9)."""
-    return _secret(field, value)
+    """A tunnel's pre-shared key: symbols from ``!@#$%^*()_`` (seed create-tunnel page)."""
+    return _secret(field, value, _TUNNEL_SYMBOLS)
 
 
 def ssl_password(field: str, value: object) -> str:
-    """An SSL-VPN user's password: the same shape as a tunnel key (see ``_SECRET_SYMBOLS``)."""
-    return _secret(field, value)
+    """An SSL-VPN user's password: symbols from ``!@#$%^*(_``, no ``)`` [D:Kl3a3l8ga, GEN]."""
+    return _secret(field, value, _PASSWORD_SYMBOLS)
 
 
 def _parse_interface(text: str) -> ipaddress.IPv4Interface | None:
@@ -341,17 +365,14 @@ def max_keys(value: object) -> int:
 
 
 def client_token(value: object) -> str:
-    """An idempotency token: "an ASCII string of at most 64 characters" (spec 1).
+    """An idempotency token: "an ASCII string of at most 64 characters" [D:gjwvyu77i].
 
-    Printable ASCII without spaces: the token travels in the query string and is stored
-    by the service as a key, so a space or a control character gains nothing and risks
-    being encoded differently on the way.
+    Printable ASCII, spaces included (the docs exclude none): a control character could
+    forge a line in a log that prints the query, and no source shows one.
     """
     text = _text("client_token", value)
     if not _CLIENT_TOKEN.fullmatch(text):
-        raise BceValidationError(
-            "client_token", "must be 1-64 printable ASCII characters with no spaces"
-        )
+        raise BceValidationError("client_token", "must be 1-64 printable ASCII characters")
     return text
 
 

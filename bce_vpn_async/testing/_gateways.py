@@ -28,7 +28,7 @@ DEFAULT_MAX_CONNECTION = 5
 def create_vpn(backend: Backend, call: Call) -> Json:
     body = Body(call.body)
     vpc_id = body.need("vpcId", validation.resource_id)
-    name = body.need("vpnName", validation.resource_name)
+    name = body.need("vpnName", validation.vpn_name)
     subnet_id = body.rule("subnetId", validation.resource_id)
     vpn_type = body.choice("type", validation.VPN_TYPES) or "IPSec"
     description = body.rule("description", validation.description) or ""
@@ -108,7 +108,7 @@ def get_vpn(backend: Backend, call: Call) -> Json:
 def update_vpn(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
     body = Body(call.body)
-    name = body.rule("vpnName", validation.resource_name)
+    name = body.rule("vpnName", validation.vpn_name)
     description = body.rule("description", validation.description)
     set_given(gateway, name=name, description=description)
 

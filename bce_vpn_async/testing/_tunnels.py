@@ -45,7 +45,7 @@ def _configs(backend: Backend, body: Body) -> tuple[Json, Json]:
     ipsec_config: dict[str, Any] = {
         "ipsecEncAlg": ipsec.need_choice("ipsecEncAlg", validation.ENC_ALGS),
         "ipsecAuthAlg": ipsec.need_choice("ipsecAuthAlg", validation.AUTH_ALGS),
-        "ipsecPfs": ipsec.choice("ipsecPfs", validation.PFS_GROUPS) or "group2",
+        "ipsecPfs": ipsec.choice("ipsecPfs", validation.IPSEC_PFS_GROUPS) or "group2",
     }
     ike_lifetime = _lifetime(backend, ike, "ikeLifeTime", validation.ike_lifetime)
     ipsec_lifetime = _lifetime(backend, ipsec, "ipsecLifetime", validation.ipsec_lifetime)
