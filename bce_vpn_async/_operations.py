@@ -518,11 +518,15 @@ DELETE_VPN_CONN = Operation(
     write=True,
 )
 
-_SSL_NAME = Param("sslservice_name", "sslVpnServerName", "body", rule=validation.resource_name)
-_LOCAL_ROUTES = Param(
-    "local_routes", "localSubnets", "body", rule=validation.cidr_list, encode=_as_list
+# Create and update both require these three [D:Jl385fe3r, D:Gl39u2j5r; JAVA
+# updateSslVpnServer checks all three]: an update replaces the service's settings.
+_SSL_NAME = Param(
+    "sslservice_name", "sslVpnServerName", "body", True, rule=validation.resource_name
 )
-_ADDRESS_POOL = Param("address_pool", "remoteSubnet", "body", rule=validation.cidr)
+_LOCAL_ROUTES = Param(
+    "local_routes", "localSubnets", "body", True, rule=validation.cidr_list, encode=_as_list
+)
+_ADDRESS_POOL = Param("address_pool", "remoteSubnet", "body", True, rule=validation.cidr)
 _CLIENT_DNS = Param("client_dns", "clientDns", "body", rule=validation.client_dns)
 
 CREATE_VPN_SSLSERVICE = Operation(
@@ -533,11 +537,9 @@ CREATE_VPN_SSLSERVICE = Operation(
     CreateSslVpnServerResult,
     (
         _VPN_ID,
-        Param("sslservice_name", "sslVpnServerName", "body", True, rule=validation.resource_name),
-        Param(
-            "local_routes", "localSubnets", "body", True, rule=validation.cidr_list, encode=_as_list
-        ),
-        Param("address_pool", "remoteSubnet", "body", True, rule=validation.cidr),
+        _SSL_NAME,
+        _LOCAL_ROUTES,
+        _ADDRESS_POOL,
         Param(
             "interface_type",
             "interfaceType",
@@ -568,7 +570,8 @@ UPDATE_VPN_SSLSERVICE = Operation(
     OperationResult,
     (_VPN_ID, _SSL_ID, _SSL_NAME, _LOCAL_ROUTES, _ADDRESS_POOL, _CLIENT_DNS),
     write=True,
-    needs=(_one_of("sslservice_name", "local_routes", "address_pool", "client_dns"),),
+    note="name, routes and address pool required, as the API documents (the official SDK "
+    "sends what it is given)",
 )
 
 DELETE_VPN_SSLSERVICE = Operation(

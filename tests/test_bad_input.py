@@ -84,6 +84,16 @@ def create_vpn_sslservice(vpn_id: object = "vpn-1", **changes: Any) -> Call:
     return lambda c: c.create_vpn_sslservice(vpn_id, **args)
 
 
+def update_vpn_sslservice(sslservice_id: object = "ssl-1", **changes: Any) -> Call:
+    args = {
+        "sslservice_name": "srv2",
+        "local_routes": ["192.168.0.0/24"],
+        "address_pool": "172.16.0.0/16",
+        **changes,
+    }
+    return lambda c: c.update_vpn_sslservice("vpn-1", sslservice_id, **args)
+
+
 def create_vpn_sslusers(*users: Any, vpn_id: object = "vpn-1") -> Call:
     return lambda c: c.create_vpn_sslusers(vpn_id, sslusers=list(users))
 
@@ -153,7 +163,7 @@ CASES = [
     bad(
         "update_vpn_sslservice",
         "service id with a backslash",
-        lambda c: c.update_vpn_sslservice("vpn-1", "ssl\\1", sslservice_name="s"),
+        update_vpn_sslservice("ssl\\1"),
         "sslservice_id",
     ),
     bad("create_vpn", "VPC id with a slash", create_vpn("vpc/1"), "vpc_id"),
@@ -344,7 +354,7 @@ CASES = [
     bad(
         "update_vpn_sslservice",
         "address pool with host bits",
-        lambda c: c.update_vpn_sslservice("vpn-1", "ssl-1", address_pool="172.16.0.1/16"),
+        update_vpn_sslservice(address_pool="172.16.0.1/16"),
         "address_pool",
     ),
     bad("bind_eip", "EIP of five octets", lambda c: c.bind_eip("vpn-1", eip="1.2.3.4.5"), "eip"),
@@ -524,9 +534,21 @@ CASES = [
     ),
     bad(
         "update_vpn_sslservice",
-        "nothing to change",
-        lambda c: c.update_vpn_sslservice("vpn-1", "ssl-1"),
+        "no name (D:Gl39u2j5r requires it)",
+        update_vpn_sslservice(sslservice_name=None),
         "sslservice_name",
+    ),
+    bad(
+        "update_vpn_sslservice",
+        "no routes (D:Gl39u2j5r requires them)",
+        update_vpn_sslservice(local_routes=None),
+        "local_routes",
+    ),
+    bad(
+        "update_vpn_sslservice",
+        "no address pool (D:Gl39u2j5r requires it)",
+        update_vpn_sslservice(address_pool=None),
+        "address_pool",
     ),
     bad("create_vpn_sslusers", "an empty list", create_vpn_sslusers(), "sslusers"),
     bad(

@@ -203,7 +203,16 @@ async def scenario(
     )
     await wait(ssl_id, "unconfigured")
     await call(c.get_vpn_sslservice(ssl_id))
-    await call(c.update_vpn_sslservice(ssl_id, server.ssl_vpn_server_id, client_dns="8.8.8.8"))
+    await call(
+        c.update_vpn_sslservice(
+            ssl_id,
+            server.ssl_vpn_server_id,
+            sslservice_name="srv",
+            local_routes=["192.168.0.0/24"],
+            address_pool="172.16.0.0/16",
+            client_dns="8.8.8.8",
+        )
+    )
     await wait(ssl_id, "unconfigured")
     users = await call(
         c.create_vpn_sslusers(

@@ -338,7 +338,13 @@ class Soak:
         await self.write(
             unit,
             "update_vpn_sslservice",
-            lambda: c.update_vpn_sslservice(vpn_id, server_id, sslservice_name="srv2"),
+            lambda: c.update_vpn_sslservice(
+                vpn_id,
+                server_id,
+                sslservice_name="srv2",
+                local_routes=["192.168.0.0/24"],
+                address_pool="172.16.0.0/16",
+            ),
         )
         await self.wait(vpn_id, "unconfigured")
         await self.read(lambda: c.get_vpn_sslservice(vpn_id))
