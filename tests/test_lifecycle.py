@@ -78,7 +78,7 @@ async def ipsec_lifecycle(client: AsyncVpnClient, emulator: VpnEmulator, **wait:
     await client.delete_vpn_conn(conn.vpn_conn_id)
     await client.wait_until_status(vpn_id, "active", **wait)
     await client.unbind_eip(vpn_id)
-    await client.wait_until_status(vpn_id, "unconfigured", **wait)
+    await client.wait_until_status(vpn_id, "active", **wait)
     await client.delete_vpn(vpn_id)
     with pytest.raises(BceNotFoundError):
         await client.get_vpn(vpn_id)

@@ -9,6 +9,7 @@ emulator takes it (or both refuse it).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -21,7 +22,9 @@ from bce_vpn_async import (
     IkeConfig,
     IpsecConfig,
     SslVpnUserSpec,
+    Vpn,
 )
+from bce_vpn_async.converter import structure
 from bce_vpn_async.testing import VpnEmulator
 
 POSTPAID = Billing(payment_timing="Postpaid")
@@ -244,3 +247,72 @@ async def test_the_gateway_name_default_is_refused(
     with pytest.raises(BceValidationError):
         await vpn_client.update_vpn(vpn_id, vpn_name="default")
     await vpn_client.update_vpn(vpn_id, vpn_name="Default")
+
+
+# -- 4. gateway times ----------------------------------------------------------------------------
+
+
+async def test_gateway_times_are_answered_as_the_reference_writes_them(
+    vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
+) -> None:
+    """Point 4 [seed get_vpn and list_vpns examples, D:Xk2ydminh: "2021-04-25 17:22:34",
+    ``expiredTime`` null for postpaid]: the client keeps the text as given."""
+    postpaid = await _gateway(vpn_client, vpn_emulator)
+    prepaid = await vpn_client.create_vpn(
+        "vpc-src", vpn_name="paid", billing=Billing(payment_timing="Prepaid", reservation_length=1)
+    )
+    got = await vpn_client.get_vpn(postpaid)
+    assert got.create_time is not None
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", got.create_time)
+    assert got.expired_time is None
+    paid = await vpn_client.get_vpn(prepaid.vpn_id)
+    assert paid.expired_time is not None
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", paid.expired_time)
+
+
+@pytest.mark.parametrize(
+    "text", ["2021-04-25 17:22:34", "2023-11-14T22:13:20Z", "2024-12-26T18:58:53+08:00"]
+)
+def test_the_client_reads_both_time_forms(text: str) -> None:
+    """Point 4 [seed examples' "2021-04-25 17:22:34"; the seed tunnel list's
+    "2024-12-26T18:58:53+08:00"]: times stay the text the service sent."""
+    vpn = structure({"vpnId": "vpn-1", "createTime": text, "expiredTime": text}, Vpn)
+    assert (vpn.create_time, vpn.expired_time) == (text, text)
+
+
+# -- 5. status and invented values ---------------------------------------------------------------
+
+
+async def test_status_follows_configuration_not_the_eip(
+    vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
+) -> None:
+    """Point 5 [seed guide: building becomes unconfigured, then it may be configured; seed
+    get_vpn example "status": "active", "eip": ""]: a tunnel alone makes a gateway active,
+    and it stays active once configured; no EIP is needed."""
+    vpn_id = await _gateway(vpn_client, vpn_emulator)
+    assert (await vpn_client.get_vpn(vpn_id)).status == "unconfigured"
+    tunnel = _tunnel(IkeConfig("v1", "main", "aes", "group2"), IpsecConfig("aes", "sha1"))
+    conn = await vpn_client.create_vpn_conn(vpn_id, **tunnel)
+    vpn_emulator.advance(1.0)
+    gateway = await vpn_client.get_vpn(vpn_id)
+    assert (gateway.status, gateway.eip) == ("active", "")
+    await vpn_client.delete_vpn_conn(conn.vpn_conn_id)
+    vpn_emulator.advance(1.0)
+    assert (await vpn_client.get_vpn(vpn_id)).status == "active"
+
+
+async def test_the_emulator_invents_no_health_bandwidth_or_default_settings(
+    vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
+) -> None:
+    """Point 5 [D:Bk2ynne1n shows healthStatus "reachable" only as an example; bandwidth is
+    the bound EIP's; no source gives the service's defaults]: omitted, not made up."""
+    vpn_id = await _gateway(vpn_client, vpn_emulator)
+    tunnel = _tunnel(IkeConfig("v1", "main", "aes", "group2"), IpsecConfig("aes", "sha1"))
+    await vpn_client.create_vpn_conn(vpn_id, **tunnel)
+    vpn_emulator.advance(1.0)
+    gateway = await vpn_client.get_vpn(vpn_id)
+    assert gateway.bandwidth_in_mbps is None
+    (conn,) = gateway.vpn_conns
+    assert conn.health_status is None
+    assert conn.ike_config == IkeConfig("v1", "main", "aes", "group2")
+    assert conn.ipsec_config == IpsecConfig("aes", "sha1")

@@ -75,6 +75,8 @@ def create_vpn(backend: Backend, call: Call) -> Json:
         tags=tags,
         delete_protect=delete_protect,
         resource_group_id=resource_group_id,
+        # An EIP bound at creation configures the gateway as a later bind would.
+        configured=bool(eip),
     )
     backend.gateways[gateway.vpn_id] = gateway
     return {"vpnId": gateway.vpn_id}

@@ -13,8 +13,6 @@ from ._state import Gateway, Json, ServiceError, Tunnel, tunnel_view
 
 __all__ = ["create_vpn_conn", "delete_vpn_conn", "get_vpn_conn", "update_vpn_conn"]
 
-DEFAULT_LIFETIME = 28800
-
 
 def _cidrs(body: Body, key: str) -> list[str]:
     value = body.texts(key, required=True)
@@ -39,21 +37,23 @@ def _configs(backend: Backend, body: Body) -> tuple[Json, Json]:
         "ikeVersion": ike.need_choice("ikeVersion", validation.IKE_VERSIONS),
         "ikeMode": ike.need_choice("ikeMode", validation.IKE_MODES),
         "ikeEncAlg": ike.need_choice("ikeEncAlg", validation.ENC_ALGS),
-        "ikeAuthAlg": ike.choice("ikeAuthAlg", validation.AUTH_ALGS) or "sha1",
+        "ikeAuthAlg": ike.choice("ikeAuthAlg", validation.AUTH_ALGS),
         "ikePfs": ike.need_choice("ikePfs", validation.PFS_GROUPS),
+        "ikeLifeTime": _lifetime(backend, ike, "ikeLifeTime", validation.ike_lifetime),
     }
     ipsec_config: dict[str, Any] = {
         "ipsecEncAlg": ipsec.need_choice("ipsecEncAlg", validation.ENC_ALGS),
         "ipsecAuthAlg": ipsec.need_choice("ipsecAuthAlg", validation.AUTH_ALGS),
-        "ipsecPfs": ipsec.choice("ipsecPfs", validation.IPSEC_PFS_GROUPS) or "group2",
+        "ipsecPfs": ipsec.choice("ipsecPfs", validation.IPSEC_PFS_GROUPS),
+        "ipsecLifetime": _lifetime(backend, ipsec, "ipsecLifetime", validation.ipsec_lifetime),
     }
-    ike_lifetime = _lifetime(backend, ike, "ikeLifeTime", validation.ike_lifetime)
-    ipsec_lifetime = _lifetime(backend, ipsec, "ipsecLifetime", validation.ipsec_lifetime)
-    # No source ties the two lifetimes together (spec 11); an unset one takes the value
-    # every source's examples use.
-    ike_config["ikeLifeTime"] = DEFAULT_LIFETIME if ike_lifetime is None else ike_lifetime
-    ipsec_config["ipsecLifetime"] = DEFAULT_LIFETIME if ipsec_lifetime is None else ipsec_lifetime
-    return ike_config, ipsec_config
+    # An optional setting left out is answered as left out: the service's defaults are in
+    # no source, so the emulator claims none (spec 11). No rule ties the two lifetimes.
+    return _given(ike_config), _given(ipsec_config)
+
+
+def _given(config: Json) -> Json:
+    return {key: value for key, value in config.items() if value is not None}
 
 
 def _fill(backend: Backend, tunnel: Tunnel, body: Body) -> None:
