@@ -162,7 +162,9 @@ def renew_vpn(backend: Backend, call: Call) -> None:
 
 def update_vpn_delete_protect(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
-    gateway.delete_protect = Body(call.body).need_flag("deleteProtect")
+    # Marked optional [D:Dlzjsmzon]: the Go SDK's omitempty sends {} for false, which
+    # then changes nothing.
+    set_given(gateway, delete_protect=Body(call.body).flag("deleteProtect"))
 
 
 def _reservation_months(billing: Body) -> int:
