@@ -215,6 +215,19 @@ def _phase_rules(
     return rules
 
 
+def _phase_need(kind: type, required: tuple[str, ...]) -> Check:
+    """A config model holding every field a request needs (the seed guide's "required"):
+    always checked, since the model itself lets a response leave any field out."""
+
+    def need(field: str, config: object) -> None:
+        _model(kind)(field, config)
+        for name in required:
+            if getattr(config, name) is None:
+                raise BceValidationError(f"{field}.{name}", "is required")
+
+    return need
+
+
 _ike_rules = _phase_rules(
     {
         "ike_version": (validation.IKE_VERSIONS, True),
@@ -303,7 +316,7 @@ _TUNNEL = (
         "ikeConfig",
         "body",
         required=True,
-        need=_model(IkeConfig),
+        need=_phase_need(IkeConfig, ("ike_version", "ike_mode", "ike_enc_alg", "ike_pfs")),
         rule=_ike_rules,
         encode=unstructure,
     ),
@@ -312,7 +325,7 @@ _TUNNEL = (
         "ipsecConfig",
         "body",
         required=True,
-        need=_model(IpsecConfig),
+        need=_phase_need(IpsecConfig, ("ipsec_enc_alg", "ipsec_auth_alg")),
         rule=_ipsec_rules,
         encode=unstructure,
     ),

@@ -23,8 +23,9 @@ from bce_vpn_async import (
     IpsecConfig,
     SslVpnUserSpec,
     Vpn,
+    VpnConn,
 )
-from bce_vpn_async.converter import structure
+from bce_vpn_async.converter import MalformedResponse, structure
 from bce_vpn_async.testing import VpnEmulator
 
 POSTPAID = Billing(payment_timing="Postpaid")
@@ -316,3 +317,53 @@ async def test_the_emulator_invents_no_health_bandwidth_or_default_settings(
     assert conn.health_status is None
     assert conn.ike_config == IkeConfig("v1", "main", "aes", "group2")
     assert conn.ipsec_config == IpsecConfig("aes", "sha1")
+
+
+# -- 9. reading ----------------------------------------------------------------------------------
+
+
+def test_an_empty_object_or_a_missing_optional_sub_field_reads_as_absent() -> None:
+    """Point 9 [spec 11]: ``sslVpnServer: {}`` is no service; an ``ikeConfig`` without
+    ``ikeMode`` is a config whose ``ike_mode`` is None."""
+    vpn = structure(
+        {
+            "vpnId": "vpn-1",
+            "sslVpnServer": {},
+            "vpnConns": [{"vpnConnId": "vc-1", "ikeConfig": {"ikeVersion": "v1"}}],
+        },
+        Vpn,
+    )
+    assert vpn.ssl_vpn_server is None
+    assert vpn.vpn_conns[0].ike_config == IkeConfig(ike_version="v1")
+
+
+def test_a_wrong_type_is_still_a_malformed_response() -> None:
+    """Point 9 [spec 11]: absence is tolerated, a field of the wrong type is not."""
+    with pytest.raises(MalformedResponse, match=r"^sslVpnServer: expected an object"):
+        structure({"vpnId": "vpn-1", "sslVpnServer": []}, Vpn)
+    with pytest.raises(MalformedResponse, match=r"ikeConfig\.ikeMode"):
+        structure({"vpnConnId": "vc-1", "ikeConfig": {"ikeMode": 5}}, VpnConn)
+
+
+@pytest.mark.parametrize(
+    ("legacy", "expected"), [("postpay", "Postpaid"), ("prepay", "Prepaid"), ("other", "other")]
+)
+def test_the_legacy_product_type_reads_as_the_payment_timing(legacy: str, expected: str) -> None:
+    """Point 9 [seed list_vpns example "productType": "postpay"; D:Xk2ydminh-en, 2020]."""
+    vpn = structure({"vpnId": "vpn-1", "productType": legacy}, Vpn)
+    assert vpn.payment_timing == expected
+
+
+async def test_a_request_still_needs_the_required_phase_settings(
+    vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
+) -> None:
+    """Point 9: the models let a response leave fields out; a request still needs the seed
+    guide's required IKE and IPSec settings, whatever ``validate`` says."""
+    tunnel = _tunnel(IkeConfig("v1", "main", "aes"), IpsecConfig("aes", "sha1"))
+    with pytest.raises(BceValidationError) as caught:
+        await vpn_client.create_vpn_conn("vpn-1", **tunnel)
+    assert caught.value.field == "ike_config.ike_pfs"
+    tunnel = _tunnel(IkeConfig("v1", "main", "aes", "group2"), IpsecConfig(ipsec_enc_alg="aes"))
+    with pytest.raises(BceValidationError) as caught:
+        await vpn_client.create_vpn_conn("vpn-1", **tunnel)
+    assert caught.value.field == "ipsec_config.ipsec_auth_alg"
