@@ -1,10 +1,11 @@
 """Input rules of the VPN API, shared by the client and the emulator.
 
 Every function is pure: it returns the value (normalised where the API allows more than
-one form) or raises ``BceValidationError(field, rule)``. The rules are the seed guide's
-and the create-tunnel page's (spec section 0a); the client checks them before it sends
-anything, and the emulator checks the same rules on what it receives, so a test against
-the emulator fails the way the service would.
+one form) or raises ``BceValidationError(field, rule)``. A rule refuses only what every source
+refuses; where sources disagree the widest documented form is accepted (spec section 11),
+and each rule names its source. The client checks them before it sends anything, and the
+emulator checks the same rules on what it receives, so a test against the emulator fails
+the way the service would.
 
 A message names the field and the rule, never the rejected value: the value may be a
 pre-shared key or a password, and a value carrying a line break would forge lines in
