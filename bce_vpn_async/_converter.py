@@ -176,10 +176,17 @@ def _normaliser(keys: dict[str, str]) -> Normaliser:
     return normalise
 
 
+# The 2020 reference's productType values, read as the paymentTiming the current one names.
+_LEGACY_PAYMENT: Final[Mapping[str, str]] = {"postpay": "Postpaid", "prepay": "Prepaid"}
+
+
 def _payment_timing_fallback(norm: dict[str, Any], _: Normaliser) -> None:
     # The 2020 reference's productType counts only when paymentTiming is absent.
     if _PRODUCT_TYPE in norm:
-        norm.setdefault("payment_timing", norm.pop(_PRODUCT_TYPE))
+        legacy = norm.pop(_PRODUCT_TYPE)
+        if isinstance(legacy, str):
+            legacy = _LEGACY_PAYMENT.get(legacy, legacy)
+        norm.setdefault("payment_timing", legacy)
 
 
 def _flatten_reservation(norm: dict[str, Any], normalise: Normaliser) -> None:

@@ -197,9 +197,11 @@ def _tags_out(tags: Sequence[Tag]) -> list[dict[str, Any]] | None:
     return [unstructure(tag) for tag in tags] or None
 
 
-def _phase_rules(choices: Mapping[str, tuple[frozenset[str], bool]], lifetime: str) -> Check:
+def _phase_rules(
+    choices: Mapping[str, tuple[frozenset[str], bool]], lifetime: str, in_range: Check
+) -> Check:
     """The rules of an IKE or IPSec config: each enumerated field (``True`` if required)
-    among its documented values, and the lifetime in range."""
+    among its documented values, and the lifetime in range (``in_range``)."""
 
     def rules(field: str, config: object) -> None:
         for name, (allowed, required) in choices.items():
@@ -208,9 +210,22 @@ def _phase_rules(choices: Mapping[str, tuple[frozenset[str], bool]], lifetime: s
                 validation.choice(f"{field}.{name}", value, allowed)
         value = getattr(config, lifetime)
         if value is not None:
-            validation.lifetime(f"{field}.{lifetime}", value)
+            in_range(f"{field}.{lifetime}", value)
 
     return rules
+
+
+def _phase_need(kind: type, required: tuple[str, ...]) -> Check:
+    """A config model holding every field a request needs (the seed guide's "required"):
+    always checked, since the model itself lets a response leave any field out."""
+
+    def need(field: str, config: object) -> None:
+        _model(kind)(field, config)
+        for name in required:
+            if getattr(config, name) is None:
+                raise BceValidationError(f"{field}.{name}", "is required")
+
+    return need
 
 
 _ike_rules = _phase_rules(
@@ -222,14 +237,16 @@ _ike_rules = _phase_rules(
         "ike_auth_alg": (validation.AUTH_ALGS, False),
     },
     "ike_lifetime",
+    validation.ike_lifetime,
 )
 _ipsec_rules = _phase_rules(
     {
         "ipsec_enc_alg": (validation.ENC_ALGS, True),
         "ipsec_auth_alg": (validation.AUTH_ALGS, True),
-        "ipsec_pfs": (validation.PFS_GROUPS, False),
+        "ipsec_pfs": (validation.IPSEC_PFS_GROUPS, False),
     },
     "ipsec_lifetime",
+    validation.ipsec_lifetime,
 )
 
 
@@ -258,27 +275,6 @@ def _one_of(*names: str) -> Combined:
 def _max_connections_for_ssl(arguments: Mapping[str, Any]) -> None:
     if arguments.get("max_connections") is not None and arguments.get("vpn_type") != "SSL":
         raise BceValidationError("max_connections", "applies to SSL gateways only")
-
-
-def _tunnel_lifetimes(arguments: Mapping[str, Any]) -> None:
-    ike, ipsec = arguments["ike_config"], arguments["ipsec_config"]
-    validation.lifetimes(
-        None
-        if ike.ike_lifetime is None
-        else validation.lifetime("ike_config.ike_lifetime", ike.ike_lifetime),
-        None
-        if ipsec.ipsec_lifetime is None
-        else validation.lifetime("ipsec_config.ipsec_lifetime", ipsec.ipsec_lifetime),
-    )
-
-
-MAX_USERS_PER_BATCH = 1000
-
-
-def _ssl_users_need(field: str, users: object) -> None:
-    _model_list(SslVpnUserSpec, empty_ok=False)(field, users)
-    if isinstance(users, list | tuple) and len(users) > MAX_USERS_PER_BATCH:
-        raise BceValidationError(field, f"at most {MAX_USERS_PER_BATCH} users per call")
 
 
 # -- the parameters, as reused across operations ------------------------------------------------
@@ -310,7 +306,7 @@ _TUNNEL = (
         "ikeConfig",
         "body",
         required=True,
-        need=_model(IkeConfig),
+        need=_phase_need(IkeConfig, ("ike_version", "ike_mode", "ike_enc_alg", "ike_pfs")),
         rule=_ike_rules,
         encode=unstructure,
     ),
@@ -319,7 +315,7 @@ _TUNNEL = (
         "ipsecConfig",
         "body",
         required=True,
-        need=_model(IpsecConfig),
+        need=_phase_need(IpsecConfig, ("ipsec_enc_alg", "ipsec_auth_alg")),
         rule=_ipsec_rules,
         encode=unstructure,
     ),
@@ -343,7 +339,7 @@ CREATE_VPN = Operation(
         Param(
             "vpc_id", "vpcId", "body", required=True, need=validation.resource_id, positional=True
         ),
-        Param("vpn_name", "vpnName", "body", required=True, rule=validation.resource_name),
+        Param("vpn_name", "vpnName", "body", required=True, rule=validation.vpn_name),
         Param(
             "billing",
             "billing",
@@ -436,7 +432,7 @@ UPDATE_VPN = Operation(
     "PUT",
     "/vpn/{vpnId}",
     OperationResult,
-    (_VPN_ID, Param("vpn_name", "vpnName", "body", rule=validation.resource_name), _DESCRIPTION),
+    (_VPN_ID, Param("vpn_name", "vpnName", "body", rule=validation.vpn_name), _DESCRIPTION),
     flag="modifyAttribute",
     write=True,
     needs=(_one_of("vpn_name", "description"),),
@@ -484,7 +480,6 @@ CREATE_VPN_CONN = Operation(
     (_VPN_ID, *_TUNNEL),
     write=True,
     needs=_TUNNEL_NEEDS,
-    rules=(_tunnel_lifetimes,),
     note='no `"description": null`',
 )
 
@@ -512,7 +507,6 @@ UPDATE_VPN_CONN = Operation(
     ),
     write=True,
     needs=_TUNNEL_NEEDS,
-    rules=(_tunnel_lifetimes,),
     note="**camelCase IKE/IPSec keys**: the official SDK sends snake_case ones the service "
     "does not read",
 )
@@ -527,10 +521,14 @@ DELETE_VPN_CONN = Operation(
     write=True,
 )
 
-_SSL_NAME = Param("sslservice_name", "sslVpnServerName", "body", rule=validation.resource_name)
-_LOCAL_ROUTES = _cidrs("local_routes", "localSubnets")
-_ADDRESS_POOL = Param("address_pool", "remoteSubnet", "body", rule=validation.cidr)
-_CLIENT_DNS = Param("client_dns", "clientDns", "body", rule=validation.ip_address)
+# Create and update both require these three [D:Jl385fe3r, D:Gl39u2j5r; JAVA
+# updateSslVpnServer checks all three]: an update replaces the service's settings.
+_SSL_NAME = Param(
+    "sslservice_name", "sslVpnServerName", "body", True, rule=validation.resource_name
+)
+_LOCAL_ROUTES = _cidrs("local_routes", "localSubnets", required=True)
+_ADDRESS_POOL = Param("address_pool", "remoteSubnet", "body", True, rule=validation.cidr)
+_CLIENT_DNS = Param("client_dns", "clientDns", "body", rule=validation.client_dns)
 
 CREATE_VPN_SSLSERVICE = Operation(
     "create_vpn_sslservice",
@@ -540,9 +538,9 @@ CREATE_VPN_SSLSERVICE = Operation(
     CreateSslVpnServerResult,
     (
         _VPN_ID,
-        Param("sslservice_name", "sslVpnServerName", "body", True, rule=validation.resource_name),
-        _cidrs("local_routes", "localSubnets", required=True),
-        Param("address_pool", "remoteSubnet", "body", True, rule=validation.cidr),
+        _SSL_NAME,
+        _LOCAL_ROUTES,
+        _ADDRESS_POOL,
         Param(
             "interface_type",
             "interfaceType",
@@ -573,7 +571,8 @@ UPDATE_VPN_SSLSERVICE = Operation(
     OperationResult,
     (_VPN_ID, _SSL_ID, _SSL_NAME, _LOCAL_ROUTES, _ADDRESS_POOL, _CLIENT_DNS),
     write=True,
-    needs=(_one_of("sslservice_name", "local_routes", "address_pool", "client_dns"),),
+    note="name, routes and address pool required, as the API documents (the official SDK "
+    "sends what it is given)",
 )
 
 DELETE_VPN_SSLSERVICE = Operation(
@@ -600,7 +599,7 @@ CREATE_VPN_SSLUSERS = Operation(
             "sslVpnUsers",
             "body",
             required=True,
-            need=_ssl_users_need,
+            need=_model_list(SslVpnUserSpec, empty_ok=False),
             rule=_ssl_user_rules,
             encode=lambda users: [unstructure(user) for user in users],
         ),

@@ -51,14 +51,15 @@ class SslOperations(ClientCore):
         vpn_id: str,
         sslservice_id: str,
         *,
-        sslservice_name: str | None = None,
-        local_routes: Sequence[str] | None = None,
-        address_pool: str | None = None,
+        sslservice_name: str,
+        local_routes: Sequence[str],
+        address_pool: str,
         client_dns: str | None = None,
         client_token: str | None = None,
     ) -> OperationResult:
-        """Change the SSL-VPN service; connected clients are disconnected.
-        Its interface type cannot change."""
+        """Set the SSL-VPN service's name, routes and address pool (all three required, as
+        the API documents) and, optionally, its client DNS; connected clients are
+        disconnected. Its interface type cannot change."""
         return await self._invoke(ops.UPDATE_VPN_SSLSERVICE, locals())
 
     async def delete_vpn_sslservice(

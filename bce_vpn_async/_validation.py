@@ -1,10 +1,11 @@
 """Input rules of the VPN API, shared by the client and the emulator.
 
 Every function is pure: it returns the value (normalised where the API allows more than
-one form) or raises ``BceValidationError(field, rule)``. The rules are the seed guide's
-and the create-tunnel page's (spec section 0a); the client checks them before it sends
-anything, and the emulator checks the same rules on what it receives, so a test against
-the emulator fails the way the service would.
+one form) or raises ``BceValidationError(field, rule)``. A rule refuses only what every source
+refuses; where sources disagree the widest documented form is accepted (spec section 11),
+and each rule names its source. The client checks them before it sends anything, and the
+emulator checks the same rules on what it receives, so a test against the emulator fails
+the way the service would.
 
 A message names the field and the rule, never the rejected value: the value may be a
 pre-shared key or a password, and a value carrying a line break would forge lines in
@@ -31,6 +32,7 @@ __all__ = [
     "IKE_MODES",
     "IKE_VERSIONS",
     "INTERFACE_TYPES",
+    "IPSEC_PFS_GROUPS",
     "PAYMENT_TIMINGS",
     "PFS_GROUPS",
     "RESERVATION_TIME_UNITS",
@@ -39,12 +41,14 @@ __all__ = [
     "choice",
     "cidr",
     "cidr_list",
+    "client_dns",
     "client_token",
     "description",
+    "ike_lifetime",
     "ip_address",
+    "ipsec_lifetime",
     "lifetime",
     "lifetime_seconds",
-    "lifetimes",
     "max_connection",
     "max_keys",
     "reservation_length",
@@ -54,14 +58,19 @@ __all__ = [
     "ssl_password",
     "tag_key",
     "tag_value",
+    "vpn_name",
     "whole_number",
 ]
 
 IKE_VERSIONS = frozenset({"v1", "v2"})
 IKE_MODES = frozenset({"main", "aggressive"})
 ENC_ALGS = frozenset({"aes", "aes192", "aes256", "3des"})
-AUTH_ALGS = frozenset({"sha1", "md5"})
+# The seed guide and GEN list sha1 and md5; Terraform's resource_baiducloud_vpn_conn.go also
+# sha2_256/384/512. The union is accepted (spec 11): the service is the judge.
+AUTH_ALGS = frozenset({"sha1", "md5", "sha2_256", "sha2_384", "sha2_512"})
 PFS_GROUPS = frozenset({"group2", "group5", "group14", "group24"})
+# Phase 2 may also turn PFS off [TF resource_baiducloud_vpn_conn.go].
+IPSEC_PFS_GROUPS = PFS_GROUPS | {"disabled"}
 INTERFACE_TYPES = frozenset({"tap", "tun"})
 VPN_TYPES = frozenset({"IPSec", "SSL"})
 PAYMENT_TIMINGS = frozenset({"Prepaid", "Postpaid"})
@@ -101,15 +110,12 @@ _DESCRIPTION_RULE = (
     "must be at most 200 characters with no line breaks, control characters or lone surrogates"
 )
 
-# The create-tunnel page lists the symbols !@#$%^*()_ . The SSL user docs (spec 3.14) list
-# !@#$%^*(_ , keeping "(" but not ")": an unbalanced pair that reads as a dropped character,
-# so both secrets accept the tunnel page's set. Refusing ")" locally would block passwords
-# the service most likely takes; if it does refuse one, its own error says so.
-_SECRET_SYMBOLS = "!@#$%^*()_"
-_SECRET_CHARS = re.compile(f"[A-Za-z0-9{re.escape(_SECRET_SYMBOLS)}]*")
+# The seed create-tunnel page lists the symbols !@#$%^*()_ for a pre-shared key; the SSL
+# user pages [D:Kl3a3l8ga, D:el3b86jjt] and GEN ssl_vpn_user.py list !@#$%^*(_ for a
+# password, without ")". Every source agrees on each list, so each is kept as written.
+_TUNNEL_SYMBOLS = "!@#$%^*()_"
+_PASSWORD_SYMBOLS = "!@#$%^*(_"
 _SECRET_LENGTH = "must be 8-17 characters"
-_SECRET_ALPHABET = f"may hold only letters, digits and the symbols {_SECRET_SYMBOLS}"
-_SECRET_MIX = f"must contain a letter, a digit and a symbol from {_SECRET_SYMBOLS}"
 
 _CIDR_RULE = "must be an IPv4 network in CIDR form, such as 192.168.0.0/24"
 _CIDR_HOST_BITS = "must have no host bits set (give the network address, such as 192.168.0.0/24)"
@@ -117,9 +123,14 @@ _CIDR_HOST_BITS = "must have no host bits set (give the network address, such as
 # Bounded so that a huge digit string cannot cost a big-integer conversion.
 _LIFETIME_TEXT = re.compile(r"\s*([0-9]{1,19})\s*[sS]?\s*", re.ASCII)
 _LIFETIME_FORM = "must be whole seconds: an int, a numeric string or a string such as '28800s'"
-_LIFETIME_RANGE = "must be a multiple of 3600 seconds, from 3600 to 86400"
+# The current API reference (GEN ike_config.py / ipsec_config.py) and the Java SDK: IKE
+# 60-86400 s, IPSec 180-86400 s. The seed guide's multiple-of-3600 and ordering rules are
+# not kept: the seed create-tunnel page's own example sends 200, the Go SDK's docs 25500
+# and Terraform's tests 100/200 (spec 11).
+_IKE_LIFETIME = (60, 86400)
+_IPSEC_LIFETIME = (180, 86400)
 
-_CLIENT_TOKEN = re.compile(r"[\x21-\x7e]{1,64}")
+_CLIENT_TOKEN = re.compile(r"[\x20-\x7e]{1,64}")
 
 
 def _text(field: str, value: object) -> str:
@@ -162,6 +173,24 @@ def resource_name(field: str, value: object) -> str:
     return text
 
 
+def vpn_name(field: str, value: object) -> str:
+    """A gateway name: a ``resource_name`` other than ``default``, which GEN
+    update_vpn_request.py ("不能取值default") and Terraform say is reserved."""
+    text = resource_name(field, value)
+    if text == "default":
+        raise BceValidationError(field, "must not be default (reserved)")
+    return text
+
+
+def client_dns(field: str, value: object) -> str:
+    """An SSL-VPN service's client DNS: the API says "DNS address" and no source gives its
+    form, so any non-empty string (spec 11)."""
+    text = _text(field, value)
+    if not text:
+        raise BceValidationError(field, "must not be empty (leave it out instead)")
+    return text
+
+
 def description(field: str, value: object) -> str:
     """A free-text description; may be empty."""
     text = _text(field, value)
@@ -193,28 +222,30 @@ def tag_value(field: str, value: object) -> str:
     return _tag_text(field, value, 0)
 
 
-def _secret(field: str, value: object) -> str:
+def _secret(field: str, value: object, symbols: str) -> str:
     text = _text(field, value)
     if not 8 <= len(text) <= 17:
         raise BceValidationError(field, _SECRET_LENGTH)
-    if not _SECRET_CHARS.fullmatch(text):
-        raise BceValidationError(field, _SECRET_ALPHABET)
+    if not all((c.isascii() and c.isalnum()) or c in symbols for c in text):
+        raise BceValidationError(field, f"may hold only letters, digits and the symbols {symbols}")
     has_letter = any(c.isascii() and c.isalpha() for c in text)
     has_digit = any(c.isascii() and c.isdigit() for c in text)
-    has_symbol = any(c in _SECRET_SYMBOLS for c in text)
+    has_symbol = any(c in symbols for c in text)
     if not (has_letter and has_digit and has_symbol):
-        raise BceValidationError(field, _SECRET_MIX)
+        raise BceValidationError(
+            field, f"must contain a letter, a digit and a symbol from {symbols}"
+        )
     return text
 
 
 def secret_key(field: str, value: object) -> str:
-    """A tunnel's pre-shared key (create-tunnel page, spec 3.9)."""
-    return _secret(field, value)
+    """A tunnel's pre-shared key: symbols from ``!@#$%^*()_`` (seed create-tunnel page)."""
+    return _secret(field, value, _TUNNEL_SYMBOLS)
 
 
 def ssl_password(field: str, value: object) -> str:
-    """An SSL-VPN user's password: the same shape as a tunnel key (see ``_SECRET_SYMBOLS``)."""
-    return _secret(field, value)
+    """An SSL-VPN user's password: symbols from ``!@#$%^*(_``, no ``)`` [D:Kl3a3l8ga, GEN]."""
+    return _secret(field, value, _PASSWORD_SYMBOLS)
 
 
 def _parse_interface(text: str) -> ipaddress.IPv4Interface | None:
@@ -299,34 +330,30 @@ def lifetime_seconds(value: object) -> int | None:
     return whole_number(value, _LIFETIME_TEXT)
 
 
-def lifetime(field: str, value: object) -> int:
-    """An IKE or IPSec lifetime in seconds.
+def lifetime(field: str, value: object, bounds: tuple[int, int]) -> int:
+    """An IKE or IPSec lifetime in seconds, within ``bounds`` (``_IKE_LIFETIME`` or
+    ``_IPSEC_LIFETIME``, the current API reference's; spec 11).
 
     Requests carry ints, responses strings such as ``"28800s"`` (spec 4), and a value read
-    back from one is often sent again, so all three forms are read. The multiple-of-3600
-    rule and the 86400 ceiling are the seed guide's (spec 0a); a zero or negative lifetime
-    is meaningless, so the floor is one step of 3600.
+    back from one is often sent again, so all three forms are read.
     """
     seconds = lifetime_seconds(value) if isinstance(value, int | str) else None
     if seconds is None:
         raise BceValidationError(field, _LIFETIME_FORM)
-    if seconds % 3600 or not 3600 <= seconds <= 86400:
-        raise BceValidationError(field, _LIFETIME_RANGE)
+    low, high = bounds
+    if not low <= seconds <= high:
+        raise BceValidationError(field, f"must be from {low} to {high} seconds")
     return seconds
 
 
-def lifetimes(ike_lifetime: int | None, ipsec_lifetime: int | None) -> None:
-    """The seed guide's cross-field rule: phase 2 must not expire before phase 1.
+def ike_lifetime(field: str, value: object) -> int:
+    """A phase 1 lifetime: 60 to 86400 seconds [GEN ike_config.py, JAVA IkeConfig]."""
+    return lifetime(field, value, _IKE_LIFETIME)
 
-    Takes values already returned by ``lifetime``; a missing one leaves the service's
-    default in force, which cannot be compared, so the rule then does not apply.
-    """
-    if ike_lifetime is None or ipsec_lifetime is None:
-        return
-    if ipsec_lifetime < ike_lifetime:
-        raise BceValidationError(
-            "ipsec_config.ipsec_lifetime", "must not be less than ike_config.ike_lifetime"
-        )
+
+def ipsec_lifetime(field: str, value: object) -> int:
+    """A phase 2 lifetime: 180 to 86400 seconds [GEN ipsec_config.py]."""
+    return lifetime(field, value, _IPSEC_LIFETIME)
 
 
 def max_keys(value: object) -> int:
@@ -339,17 +366,14 @@ def max_keys(value: object) -> int:
 
 
 def client_token(value: object) -> str:
-    """An idempotency token: "an ASCII string of at most 64 characters" (spec 1).
+    """An idempotency token: "an ASCII string of at most 64 characters" [D:gjwvyu77i].
 
-    Printable ASCII without spaces: the token travels in the query string and is stored
-    by the service as a key, so a space or a control character gains nothing and risks
-    being encoded differently on the way.
+    Printable ASCII, spaces included (the docs exclude none): a control character could
+    forge a line in a log that prints the query, and no source shows one.
     """
     text = _text("client_token", value)
     if not _CLIENT_TOKEN.fullmatch(text):
-        raise BceValidationError(
-            "client_token", "must be 1-64 printable ASCII characters with no spaces"
-        )
+        raise BceValidationError("client_token", "must be 1-64 printable ASCII characters")
     return text
 
 

@@ -141,7 +141,9 @@ def string_item(value: Any, _: Any) -> Any:
 
 def model_hook(wire: str, absent: Any, inner: Hook) -> Hook:
     def structure_model(value: Any, _: Any) -> Any:
-        if absent is not NOTHING and is_blank(value):
+        # An empty object reads as absent too: a gateway without one answers
+        # "sslVpnServer": {} as readily as null (spec 11).
+        if absent is not NOTHING and (is_blank(value) or (isinstance(value, dict) and not value)):
             return absent
         try:
             return inner(value, None)

@@ -95,7 +95,7 @@ async def ipsec_tour(client: AsyncVpnClient) -> None:
     await client.delete_vpn_conn(conn.vpn_conn_id)
     await client.wait_until_status(vpn_id, "active")
     await client.unbind_eip(vpn_id)
-    await client.wait_until_status(vpn_id, "unconfigured")
+    await client.wait_until_status(vpn_id, "active")
     await client.delete_vpn(vpn_id)
     left.discard(vpn_id)
     step(f"deleted {vpn_id}")

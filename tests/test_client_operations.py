@@ -474,12 +474,22 @@ CASES = [
     _case(
         "update_vpn_sslservice",
         lambda c: c.update_vpn_sslservice(
-            "vpn-1", "sslvpn-5b2hq4nm40tt", sslservice_name="hzb_2", client_dns="8.8.8.8"
+            "vpn-1",
+            "sslvpn-5b2hq4nm40tt",
+            sslservice_name="hzb_2",
+            local_routes=("192.168.0.0/24",),
+            address_pool="172.168.0.0/16",
+            client_dns="8.8.8.8",
         ),
         "PUT",
         "/v1/vpn/vpn-1/sslVpnServer/sslvpn-5b2hq4nm40tt",
         {},
-        {"sslVpnServerName": "hzb_2", "clientDns": "8.8.8.8"},
+        {
+            "sslVpnServerName": "hzb_2",
+            "localSubnets": ["192.168.0.0/24"],
+            "remoteSubnet": "172.168.0.0/16",
+            "clientDns": "8.8.8.8",
+        },
         None,
         _is_empty_result,
     ),

@@ -78,7 +78,7 @@ async def ipsec_lifecycle(client: AsyncVpnClient, emulator: VpnEmulator, **wait:
     await client.delete_vpn_conn(conn.vpn_conn_id)
     await client.wait_until_status(vpn_id, "active", **wait)
     await client.unbind_eip(vpn_id)
-    await client.wait_until_status(vpn_id, "unconfigured", **wait)
+    await client.wait_until_status(vpn_id, "active", **wait)
     await client.delete_vpn(vpn_id)
     with pytest.raises(BceNotFoundError):
         await client.get_vpn(vpn_id)
@@ -113,7 +113,14 @@ async def ssl_lifecycle(client: AsyncVpnClient, emulator: VpnEmulator, **wait: A
             address_pool="172.17.0.0/16",
         )
 
-    await client.update_vpn_sslservice(vpn_id, server.ssl_vpn_server_id, client_dns="8.8.8.8")
+    await client.update_vpn_sslservice(
+        vpn_id,
+        server.ssl_vpn_server_id,
+        sslservice_name="svc1",
+        local_routes=["192.168.0.0/24"],
+        address_pool="172.16.0.0/16",
+        client_dns="8.8.8.8",
+    )
     await client.wait_until_status(vpn_id, {"unconfigured", "active"}, **wait)
     users = [SslVpnUserSpec(f"user{i}", f"Passw0rd_{i}") for i in range(5)]
     ids = (await client.create_vpn_sslusers(vpn_id, sslusers=users)).ssl_vpn_user_ids

@@ -202,7 +202,7 @@ def test_the_guide_list_example_reads_into_a_vpn_page() -> None:
             max_connection=None,
             create_time="2021-04-25 17:22:34",
             expired_time=None,
-            payment_timing="postpay",
+            payment_timing="Postpaid",
             vpn_conns=(),
             ssl_vpn_server=None,
         ),

@@ -176,7 +176,7 @@ async def scenario(
     await call(c.delete_vpn_conn(conn.vpn_conn_id))
     await wait(vpn_id, "active")
     await call(c.unbind_eip(vpn_id))
-    await wait(vpn_id, "unconfigured")
+    await wait(vpn_id, "active")
     await call(c.delete_vpn(vpn_id))
     await call(c.get_vpn_conn(vpn_id))  # 404
 
@@ -201,10 +201,19 @@ async def scenario(
             address_pool="172.16.0.0/16",
         )
     )
-    await wait(ssl_id, "unconfigured")
+    await wait(ssl_id, "active")
     await call(c.get_vpn_sslservice(ssl_id))
-    await call(c.update_vpn_sslservice(ssl_id, server.ssl_vpn_server_id, client_dns="8.8.8.8"))
-    await wait(ssl_id, "unconfigured")
+    await call(
+        c.update_vpn_sslservice(
+            ssl_id,
+            server.ssl_vpn_server_id,
+            sslservice_name="srv",
+            local_routes=["192.168.0.0/24"],
+            address_pool="172.16.0.0/16",
+            client_dns="8.8.8.8",
+        )
+    )
+    await wait(ssl_id, "active")
     users = await call(
         c.create_vpn_sslusers(
             ssl_id,
@@ -223,7 +232,7 @@ async def scenario(
     for user_id in (alice, bob):
         await call(c.delete_vpn_ssl_user(ssl_id, user_id))
     await call(c.delete_vpn_sslservice(ssl_id, server.ssl_vpn_server_id))
-    await wait(ssl_id, "unconfigured")
+    await wait(ssl_id, "active")
     await call(c.delete_vpn(ssl_id))
 
 

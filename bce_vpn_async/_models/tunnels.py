@@ -19,23 +19,28 @@ __all__ = [
 class IkeConfig:
     """Phase 1 (IKE) settings; used in requests and read back from responses.
 
-    ``ike_lifetime`` is in seconds (the wire calls it ``ikeLifeTime``).
+    ``ike_lifetime`` is in seconds (the wire calls it ``ikeLifeTime``). A request needs
+    ``ike_version``, ``ike_mode``, ``ike_enc_alg`` and ``ike_pfs`` (the client refuses one
+    without them); a response may leave any field out, which reads as None.
     """
 
-    ike_version: str
-    ike_mode: str
-    ike_enc_alg: str
-    ike_pfs: str
+    ike_version: str | None = None
+    ike_mode: str | None = None
+    ike_enc_alg: str | None = None
+    ike_pfs: str | None = None
     ike_auth_alg: str | None = None
     ike_lifetime: int | None = None
 
 
 @frozen
 class IpsecConfig:
-    """Phase 2 (IPSec) settings; used in requests and read back from responses."""
+    """Phase 2 (IPSec) settings; used in requests and read back from responses.
 
-    ipsec_enc_alg: str
-    ipsec_auth_alg: str
+    A request needs ``ipsec_enc_alg`` and ``ipsec_auth_alg``; a response may leave any field
+    out, which reads as None."""
+
+    ipsec_enc_alg: str | None = None
+    ipsec_auth_alg: str | None = None
     ipsec_pfs: str | None = None
     ipsec_lifetime: int | None = None
 

@@ -109,7 +109,11 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="requests per second per account; past it, 429 with Retry-After",
     )
-    serve.add_argument("--relaxed", action="store_true", help="relax the guide's lifetime rules")
+    serve.add_argument(
+        "--relaxed",
+        action="store_true",
+        help="take any positive lifetime, outside the reference's 60/180-86400 s",
+    )
     serve.add_argument(
         "--control", action="store_true", help="serve the /_emulator/ control plane (below)"
     )

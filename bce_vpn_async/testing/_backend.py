@@ -101,6 +101,7 @@ class Backend:
 
     def start_configuring(self, gateway: Gateway) -> None:
         gateway.busy_until = self.now() + self.configure_seconds
+        gateway.configured = True
 
     def require_free_eip(self, access_key_id: str, eip: str) -> None:
         for other in self.gateways.values():

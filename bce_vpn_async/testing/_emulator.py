@@ -136,7 +136,8 @@ class VpnEmulator:
     and faults; ``accounts`` ``{access_key_id: secret_access_key or Credentials}`` (a
     ``Credentials`` with a session token requires it), default the test account
     (``TEST_ACCESS_KEY_ID``/``TEST_SECRET_ACCESS_KEY``); ``strict_validation`` False
-    relaxes the seed guide's lifetime rules (any positive lifetime, in any order);
+    lifts the API reference's lifetime ranges (IKE 60-86400 s, IPSec 180-86400 s): any
+    positive lifetime is taken, for a service that accepts more than it documents;
     ``latency`` seconds added to every answer; ``max_vpns_per_vpc`` (3);
     ``skew_seconds`` how far ahead of the clock a signature may be dated (900);
     ``token_retention`` how long a clientToken is remembered (86400); ``rate_limit``

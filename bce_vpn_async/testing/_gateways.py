@@ -28,7 +28,7 @@ DEFAULT_MAX_CONNECTION = 5
 def create_vpn(backend: Backend, call: Call) -> Json:
     body = Body(call.body)
     vpc_id = body.need("vpcId", validation.resource_id)
-    name = body.need("vpnName", validation.resource_name)
+    name = body.need("vpnName", validation.vpn_name)
     subnet_id = body.rule("subnetId", validation.resource_id)
     vpn_type = body.choice("type", validation.VPN_TYPES) or "IPSec"
     description = body.rule("description", validation.description) or ""
@@ -75,6 +75,8 @@ def create_vpn(backend: Backend, call: Call) -> Json:
         tags=tags,
         delete_protect=delete_protect,
         resource_group_id=resource_group_id,
+        # An EIP bound at creation configures the gateway as a later bind would.
+        configured=bool(eip),
     )
     backend.gateways[gateway.vpn_id] = gateway
     return {"vpnId": gateway.vpn_id}
@@ -108,7 +110,7 @@ def get_vpn(backend: Backend, call: Call) -> Json:
 def update_vpn(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
     body = Body(call.body)
-    name = body.rule("vpnName", validation.resource_name)
+    name = body.rule("vpnName", validation.vpn_name)
     description = body.rule("description", validation.description)
     set_given(gateway, name=name, description=description)
 
@@ -160,7 +162,9 @@ def renew_vpn(backend: Backend, call: Call) -> None:
 
 def update_vpn_delete_protect(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
-    gateway.delete_protect = Body(call.body).need_flag("deleteProtect")
+    # Marked optional [D:Dlzjsmzon]: the Go SDK's omitempty sends {} for false, which
+    # then changes nothing.
+    set_given(gateway, delete_protect=Body(call.body).flag("deleteProtect"))
 
 
 def _reservation_months(billing: Body) -> int:

@@ -4,8 +4,9 @@ Two kinds of refusal, as BCE makes them (spec 6): a field that is missing or of 
 JSON type is ``InappropriateJSON``; a well-typed value that breaks a rule is
 ``BadRequest``, with the rule taken from the shared ``validation`` module so that the
 client and the emulator can never disagree. A JSON ``null`` counts as absent (the
-official SDK sends ``"description": null`` for unset fields) and unknown keys are
-ignored. Messages name the wire field and the rule, never the value.
+official SDK sends ``"description": null`` for unset fields), so does an empty string (the
+Go SDK sends ``"cgwId": ""``), and unknown keys are ignored. Messages name the wire
+field and the rule, never the value.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def apply_rule(rule: Callable[..., T], *args: object) -> T:
 
 
 def lenient_lifetime(field: str, value: object) -> int:
-    """A lifetime when the guide's rules are relaxed: any positive whole number of seconds."""
+    """A lifetime when the reference's range is relaxed (``strict_validation=False``, ``serve
+    --relaxed``): any positive whole number of seconds, for code written against a service
+    that accepts more than the API reference documents."""
     seconds = validation.lifetime_seconds(value) if isinstance(value, int | str) else None
     if seconds is not None and seconds > 0:
         return seconds
@@ -56,6 +59,11 @@ class Body:
 
     def _get(self, key: str, required: bool) -> object:
         value = self._data.get(key)
+        # An empty string counts as absent, like null (spec 11): the Go SDK serialises every
+        # unset string field, as cgwId "" and localIp "" beside a remoteIp on tunnel
+        # create, or vpnName "" beside a description on update.
+        if value == "":
+            value = None
         if value is None and required:
             raise ServiceError.inappropriate_json(f"{self.name(key)} is required")
         return value
@@ -77,9 +85,6 @@ class Body:
 
     def flag(self, key: str) -> bool | None:
         return cast("bool | None", self._typed(key, (bool,), "true or false", False))
-
-    def need_flag(self, key: str) -> bool:
-        return cast(bool, self._typed(key, (bool,), "true or false", True))
 
     def number_or_text(self, key: str) -> int | str | None:
         return cast("int | str | None", self._typed(key, (int, str), "a number or a string", False))

@@ -10,11 +10,14 @@ Status machine (spec section 5 leaves it to us):
 - ``configuring`` for ``configure_seconds`` after a bind, an unbind, or a tunnel or
   SSL-VPN service change;
 - ``expired`` once a prepaid term has run out (until renewed);
-- otherwise settled: ``active`` when an EIP is bound, ``unconfigured`` when none is.
+- otherwise settled: ``unconfigured`` until its first configuration (an EIP bound, at
+  creation or later, or a tunnel or SSL-VPN service created), ``active`` from then on.
 
-Settling on the EIP alone keeps the seed guide's bind rule ("only a gateway with no EIP,
-in status unconfigured") coherent: a gateway can always bind an EIP once it is idle,
-whatever tunnels it already has.
+No source ties ``active`` to an EIP: the seed guide's ``get_vpn`` example is ``"status":
+"active", "eip": ""`` with no tunnel and no SSL-VPN service, so a gateway stays active once
+configured, whatever is later removed. The guide says a new gateway becomes
+``unconfigured`` and "only then" may be configured; binding, tunnels and the SSL-VPN
+service are its configuration (spec 5, 0a).
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ __all__ = [
     "SslUser",
     "Tunnel",
     "gateway_view",
-    "iso_time",
     "set_given",
     "ssl_server_view",
     "tunnel_view",
     "user_view",
+    "wire_time",
 ]
 
 Json = dict[str, Any]
@@ -75,13 +78,10 @@ def set_given(record: object, **changes: object) -> None:
             setattr(record, name, value)
 
 
-def iso_time(epoch: float) -> str:
-    """Gateway times (``createTime``, ``expiredTime``): ISO 8601 UTC, second precision."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
-
-
-def _tunnel_time(epoch: float) -> str:
-    # The tunnel list page shows createdTime as "2021-04-25 17:22:34" (spec 3.10).
+def wire_time(epoch: float) -> str:
+    """Every time the service answers: ``"2021-04-25 17:22:34"``, as the seed ``get_vpn`` and
+    ``list_vpns`` examples, D:Xk2ydminh and D:Bk2ynne1n show it. No source names the zone;
+    the emulator writes UTC."""
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(epoch))
 
 
@@ -141,6 +141,7 @@ class Gateway:
     delete_protect: bool = False
     resource_group_id: str | None = None
     busy_until: float = 0.0
+    configured: bool = False
     tunnels: dict[str, Tunnel] = field(factory=dict)
     ssl_server: SslServer | None = None
 
@@ -151,7 +152,7 @@ class Gateway:
             return "configuring"
         if self.expires_at is not None and now >= self.expires_at:
             return "expired"
-        return "active" if self.eip else "unconfigured"
+        return "active" if self.configured else "unconfigured"
 
 
 def _lifetime(seconds: int) -> str:
@@ -162,9 +163,11 @@ def _lifetime(seconds: int) -> str:
 
 def tunnel_view(tunnel: Tunnel, gateway: Gateway) -> Json:
     ike = dict(tunnel.ike)
-    ike["ikeLifeTime"] = _lifetime(ike["ikeLifeTime"])
+    if "ikeLifeTime" in ike:
+        ike["ikeLifeTime"] = _lifetime(ike["ikeLifeTime"])
     ipsec = dict(tunnel.ipsec)
-    ipsec["ipsecLifetime"] = _lifetime(ipsec["ipsecLifetime"])
+    if "ipsecLifetime" in ipsec:
+        ipsec["ipsecLifetime"] = _lifetime(ipsec["ipsecLifetime"])
     return {
         "vpnId": tunnel.vpn_id,
         "vpnConnId": tunnel.vpn_conn_id,
@@ -177,8 +180,9 @@ def tunnel_view(tunnel: Tunnel, gateway: Gateway) -> Json:
         "remoteSubnets": list(tunnel.remote_subnets),
         "description": tunnel.description,
         "status": "active",
-        "healthStatus": "reachable" if gateway.eip else "unreachable",
-        "createdTime": _tunnel_time(tunnel.created_at),
+        # No healthStatus: the emulator has no peer to reach, and no value it could answer
+        # would be a fact (spec 11).
+        "createdTime": wire_time(tunnel.created_at),
         "ikeConfig": ike,
         "ipsecConfig": ipsec,
     }
@@ -221,10 +225,11 @@ def gateway_view(gateway: Gateway, now: float) -> Json:
         "type": gateway.vpn_type,
         "status": gateway.status(now),
         "eip": gateway.eip,
-        "bandwidthInMbps": 0,
         "paymentTiming": gateway.payment_timing,
-        "createTime": iso_time(gateway.created_at),
-        "expiredTime": None if gateway.expires_at is None else iso_time(gateway.expires_at),
+        # No bandwidthInMbps: it is the bound EIP's, which the emulator does not know.
+        "createTime": wire_time(gateway.created_at),
+        # null for a postpaid gateway, as the seed examples show.
+        "expiredTime": None if gateway.expires_at is None else wire_time(gateway.expires_at),
         "vpnConnNum": len(tunnels),
         "vpnConns": tunnels,
         "maxConnection": gateway.max_connection,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from baidubce.auth import bce_v1_signer
+from baidubce.auth.bce_credentials import BceCredentials
 from emulator_helpers import BASE_URL, VPC, error_of
 
 from bce_vpn_async._credentials import Credentials
@@ -186,3 +189,58 @@ async def test_an_sts_account_refuses_another_session_token(
     emulator.add_account(Credentials("sts-ak", "sts-sk", "the-token"))
     response = await raw.send(_signed(raw, Credentials("sts-ak", "sts-sk", "other"), clock))
     assert error_of(response) == (400, "SignatureDoesNotMatch")
+
+
+def _official(
+    emulator: VpnEmulator, clock: FakeClock, headers_to_sign: list[bytes], extra: dict[str, str]
+) -> httpx.Request:
+    """A list request signed by the official SDK's ``bce_v1_signer.sign``."""
+    timestamp = int(clock.time())
+    date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+    headers = {"host": "bcc.bj.baidubce.com", "x-bce-date": date, **extra}
+    credentials = emulator.credentials
+    authorization = bce_v1_signer.sign(
+        BceCredentials(credentials.access_key_id, credentials.secret_access_key),
+        b"GET",
+        b"/v1/vpn",
+        {key.encode(): value.encode() for key, value in headers.items()},
+        {b"vpcId": VPC.encode()},
+        timestamp,
+        1800,
+        headers_to_sign,
+    )
+    return httpx.Request(
+        "GET", BASE_URL + LIST, headers={**headers, "authorization": authorization.decode()}
+    )
+
+
+async def test_an_explicit_list_is_verified_with_exactly_the_listed_headers(
+    raw: httpx.AsyncClient, emulator: VpnEmulator, clock: FakeClock
+) -> None:
+    """Point 10 [bce-auth-v1, spec 7: with a signedHeaders list the canonical headers are
+    exactly the listed ones; PY auth/bce_v1_signer.py]: the official signer, listing every
+    header it signs, is accepted."""
+    request = _official(emulator, clock, [b"host", b"x-bce-date"], {})
+    assert "/host;x-bce-date/" in request.headers["authorization"]
+    assert (await raw.send(request)).status_code == 200
+
+
+async def test_a_header_signed_but_not_listed_does_not_count(
+    raw: httpx.AsyncClient, emulator: VpnEmulator, clock: FakeClock
+) -> None:
+    """Point 10 [spec 7, 11]: the official signer also signs every x-bce-* header it does
+    not list; the service verifies the list, so such a signature does not match."""
+    request = _official(emulator, clock, [b"host", b"x-bce-date"], {"x-bce-request-id": "r-1"})
+    assert "/host;x-bce-date/" in request.headers["authorization"]
+    assert error_of(await raw.send(request)) == (400, "SignatureDoesNotMatch")
+
+
+async def test_a_listed_header_the_request_lacks_is_not_signed(
+    raw: httpx.AsyncClient, emulator: VpnEmulator, clock: FakeClock
+) -> None:
+    """Point 10 [bce-auth-v1, spec 7]: a listed name with no (or an empty) header adds no
+    canonical line, on the signer's side and the verifier's alike."""
+    signer = BceV1Signer(headers_to_sign=("host", "x-bce-date", "content-md5"))
+    request = _signed(raw, emulator.credentials, clock, signer=signer)
+    assert "content-md5" not in request.headers
+    assert (await raw.send(request)).status_code == 200

@@ -44,7 +44,10 @@ async def test_get_vpn_answers_the_full_gateway(
     assert vpn["sslVpnServer"] is None
     assert vpn["tags"] == [{"tagKey": "k", "tagValue": "v"}]
     assert vpn["deleteProtect"] is False
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", vpn["createTime"])
+    # The seed get_vpn/list_vpns examples and D:Xk2ydminh: "2021-04-25 17:22:34" (spec 11).
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", vpn["createTime"])
+    # No source gives a value the emulator could know (spec 11): the EIP's bandwidth.
+    assert "bandwidthInMbps" not in vpn
 
 
 async def test_bind_eip_configures_then_settles_active(
@@ -68,14 +71,17 @@ async def test_bind_accepts_the_flag_with_an_empty_value(
     assert response.status_code == 200
 
 
-async def test_unbind_eip_settles_unconfigured(
+async def test_unbind_eip_leaves_a_configured_gateway_active(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
+    """Point 5 [seed get_vpn example: "status": "active", "eip": ""]: no source ties
+    ``active`` to an EIP, so unbinding does not make the gateway unconfigured again."""
     vpn_id = await create_gateway(http, emulator, eip="10.1.1.1")
     assert emulator.state.status(vpn_id) == "active"
     assert (await http.put(f"/v1/vpn/{vpn_id}?unbind")).status_code == 200
     emulator.advance(0.1)
-    assert emulator.state.status(vpn_id) == "unconfigured"
+    assert emulator.state.status(vpn_id) == "active"
+    assert (await http.get(f"/v1/vpn/{vpn_id}")).json()["eip"] == ""
 
 
 async def test_bind_is_refused_on_a_gateway_with_an_eip(

@@ -46,7 +46,8 @@ async def _ssl(client: AsyncVpnClient) -> tuple[str, str, str]:
     server = await client.create_vpn_sslservice(
         vpn_id, sslservice_name="srv", local_routes=["192.168.0.0/24"], address_pool="172.16.0.0/16"
     )
-    await client.wait_until_status(vpn_id, "unconfigured")
+    # The service makes the gateway active (a configured gateway stays so).
+    await client.wait_until_status(vpn_id, "active")
     users = await client.create_vpn_sslusers(
         vpn_id, sslusers=[SslVpnUserSpec("alice", EMULATOR_SSL_PASSWORD)]
     )

@@ -305,7 +305,7 @@ class Soak:
         await self.write(unit, "delete_vpn_conn", lambda: c.delete_vpn_conn(unit.tunnels["t1"]))
         await self.wait(vpn_id, "active")
         await self.write(unit, "unbind_eip", lambda: c.unbind_eip(vpn_id))
-        await self.wait(vpn_id, "unconfigured")
+        await self.wait(vpn_id, "active")
         await self.write(unit, "delete_vpn", lambda: c.delete_vpn(vpn_id))
 
     async def _ssl(self, unit: Unit) -> None:
@@ -334,13 +334,19 @@ class Soak:
             ),
         )
         server_id = service.ssl_vpn_server_id
-        await self.wait(vpn_id, "unconfigured")
+        await self.wait(vpn_id, "active")
         await self.write(
             unit,
             "update_vpn_sslservice",
-            lambda: c.update_vpn_sslservice(vpn_id, server_id, sslservice_name="srv2"),
+            lambda: c.update_vpn_sslservice(
+                vpn_id,
+                server_id,
+                sslservice_name="srv2",
+                local_routes=["192.168.0.0/24"],
+                address_pool="172.16.0.0/16",
+            ),
         )
-        await self.wait(vpn_id, "unconfigured")
+        await self.wait(vpn_id, "active")
         await self.read(lambda: c.get_vpn_sslservice(vpn_id))
         for batch in (("user1", "user2", "user3"), ("user4",)):
             specs = [SslVpnUserSpec(name, SOAK_PASSWORD) for name in batch]
@@ -375,7 +381,7 @@ class Soak:
         await self.write(
             unit, "delete_vpn_sslservice", lambda: c.delete_vpn_sslservice(vpn_id, server_id)
         )
-        await self.wait(vpn_id, "unconfigured")
+        await self.wait(vpn_id, "active")
         await self.write(unit, "delete_vpn", lambda: c.delete_vpn(vpn_id))
 
     async def _prepaid(self, unit: Unit) -> None:
