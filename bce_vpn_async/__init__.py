@@ -46,12 +46,26 @@ from ._pipeline import Handler, LoggingMiddleware, Middleware
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
 from ._signing import BceV1Signer, Signer
+from ._validation import (
+    AuthAlg,
+    EncAlg,
+    IkeMode,
+    IkeVersion,
+    InterfaceType,
+    IpsecPfs,
+    PaymentTiming,
+    PfsGroup,
+    ReservationTimeUnit,
+    VpnStatus,
+    VpnType,
+)
 from ._version import __version__
 
 __all__ = [
     "REGIONS",
     "AsyncPaginator",
     "AsyncVpnClient",
+    "AuthAlg",
     "BceAuthError",
     "BceClientError",
     "BceConflictError",
@@ -74,13 +88,21 @@ __all__ = [
     "CreateVpnResult",
     "Credentials",
     "CredentialsProvider",
+    "EncAlg",
     "Handler",
     "IkeConfig",
+    "IkeMode",
+    "IkeVersion",
+    "InterfaceType",
     "IpsecConfig",
+    "IpsecPfs",
     "LoggingMiddleware",
     "Middleware",
     "OperationResult",
+    "PaymentTiming",
+    "PfsGroup",
     "RateLimit",
+    "ReservationTimeUnit",
     "ResponseMetadata",
     "RetryBudget",
     "RetryPolicy",
@@ -94,6 +116,8 @@ __all__ = [
     "VpnConn",
     "VpnConnList",
     "VpnPage",
+    "VpnStatus",
+    "VpnType",
     "WaiterFailedError",
     "WaiterTimeoutError",
     "__version__",

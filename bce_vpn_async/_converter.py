@@ -12,6 +12,7 @@ Requests are written camelCase, ``None`` left out.
 
 from __future__ import annotations
 
+import enum
 import re
 import typing
 from collections.abc import Callable, Mapping
@@ -32,6 +33,7 @@ from bce_vpn_async._wire_checks import (
     Hook,
     Invalid,
     bool_hook,
+    enum_hook,
     got,
     int_hook,
     is_blank,
@@ -111,9 +113,22 @@ def _wire_name(cls: type, name: str) -> str:
 def _optional_inner(tp: Any) -> tuple[Any, bool]:
     if isinstance(tp, UnionType) or typing.get_origin(tp) is typing.Union:
         args = [arg for arg in typing.get_args(tp) if arg is not NoneType]
+        optional = len(args) < len(typing.get_args(tp))
         if len(args) == 1:
-            return args[0], True
+            return args[0], optional
+        # An enumeration or any other string (VpnStatus | str): read as the enumeration.
+        enums = [arg for arg in args if isinstance(arg, type) and issubclass(arg, enum.Enum)]
+        if len(enums) == 1 and set(args) == {enums[0], str}:
+            return enums[0], optional
     return tp, False
+
+
+def _is_literal_of_strings(tp: Any) -> bool:
+    # A Literal alias (Literal["v1", "v2"]) of a request model: read as its string, so an
+    # answer holding a value the SDK does not know yet is still read.
+    return typing.get_origin(tp) is typing.Literal and all(
+        isinstance(arg, str) for arg in typing.get_args(tp)
+    )
 
 
 _STRUCTURERS: dict[type, Hook] = {}
@@ -127,8 +142,10 @@ def _field_hook(cls: type, attribute: attrs.Attribute[Any], tp: Any, wire: str) 
         absent = attribute.default
     else:
         absent = None if optional else NOTHING
-    if inner is str:
+    if inner is str or _is_literal_of_strings(inner):
         return str_hook(wire, optional)
+    if isinstance(inner, type) and issubclass(inner, enum.StrEnum):
+        return enum_hook(wire, optional, inner)
     if inner is bool:
         return bool_hook(wire, absent)
     if inner is int:

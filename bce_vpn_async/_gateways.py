@@ -13,6 +13,7 @@ from ._core import ClientCore
 from ._errors import BceValidationError
 from ._models import Billing, CreateVpnResult, OperationResult, Tag, Vpn, VpnPage
 from ._pagination import AsyncPaginator
+from ._validation import VpnType
 from ._waiters import (
     DEFAULT_FAILURE_STATUSES,
     OnStatus,
@@ -31,7 +32,7 @@ class GatewayOperations(ClientCore):
         *,
         vpn_name: str,
         billing: Billing,
-        vpn_type: str | None = None,
+        vpn_type: VpnType | None = None,
         max_connections: int | None = None,
         description: str | None = None,
         eip: str | None = None,
@@ -50,7 +51,7 @@ class GatewayOperations(ClientCore):
         vpc_id: str,
         *,
         eip: str | None = None,
-        vpn_type: str | None = None,
+        vpn_type: VpnType | None = None,
         marker: str | None = None,
         max_keys: int | None = None,
         max_items: int | None = None,

@@ -16,6 +16,7 @@ from ._models import (
     SslVpnUserSpec,
 )
 from ._pagination import AsyncPaginator
+from ._validation import InterfaceType
 
 __all__ = ["SslOperations"]
 
@@ -28,7 +29,7 @@ class SslOperations(ClientCore):
         sslservice_name: str,
         local_routes: Sequence[str],
         address_pool: str,
-        interface_type: str = "tap",
+        interface_type: InterfaceType = "tap",
         client_dns: str | None = None,
         client_token: str | None = None,
     ) -> CreateSslVpnServerResult:

@@ -19,10 +19,13 @@ HTTP stack.
 
 from __future__ import annotations
 
+import enum
 import ipaddress
 import math
 import re
+import typing
 from collections.abc import Collection
+from typing import Literal, TypeAlias
 
 from ._errors import BceValidationError
 
@@ -37,6 +40,17 @@ __all__ = [
     "PFS_GROUPS",
     "RESERVATION_TIME_UNITS",
     "VPN_TYPES",
+    "AuthAlg",
+    "EncAlg",
+    "IkeMode",
+    "IkeVersion",
+    "InterfaceType",
+    "IpsecPfs",
+    "PaymentTiming",
+    "PfsGroup",
+    "ReservationTimeUnit",
+    "VpnStatus",
+    "VpnType",
     "boolean",
     "choice",
     "cidr",
@@ -62,21 +76,55 @@ __all__ = [
     "whole_number",
 ]
 
-IKE_VERSIONS = frozenset({"v1", "v2"})
-IKE_MODES = frozenset({"main", "aggressive"})
-ENC_ALGS = frozenset({"aes", "aes192", "aes256", "3des"})
+# Each enumeration once, as the type users annotate with (mypy catches a typo) and, from
+# it, the set a rule checks against.
+IkeVersion: TypeAlias = Literal["v1", "v2"]
+IkeMode: TypeAlias = Literal["main", "aggressive"]
+EncAlg: TypeAlias = Literal["aes", "aes192", "aes256", "3des"]
 # The seed guide and GEN list sha1 and md5; Terraform's resource_baiducloud_vpn_conn.go also
 # sha2_256/384/512. The union is accepted (spec 11): the service is the judge.
-AUTH_ALGS = frozenset({"sha1", "md5", "sha2_256", "sha2_384", "sha2_512"})
-PFS_GROUPS = frozenset({"group2", "group5", "group14", "group24"})
+AuthAlg: TypeAlias = Literal["sha1", "md5", "sha2_256", "sha2_384", "sha2_512"]
+PfsGroup: TypeAlias = Literal["group2", "group5", "group14", "group24"]
 # Phase 2 may also turn PFS off [TF resource_baiducloud_vpn_conn.go].
-IPSEC_PFS_GROUPS = PFS_GROUPS | {"disabled"}
-INTERFACE_TYPES = frozenset({"tap", "tun"})
-VPN_TYPES = frozenset({"IPSec", "SSL"})
-PAYMENT_TIMINGS = frozenset({"Prepaid", "Postpaid"})
+IpsecPfs: TypeAlias = Literal[PfsGroup, "disabled"]
+InterfaceType: TypeAlias = Literal["tap", "tun"]
+VpnType: TypeAlias = Literal["IPSec", "SSL"]
+PaymentTiming: TypeAlias = Literal["Prepaid", "Postpaid"]
 # The API reference documents "month"; the official Python SDK and Terraform send "Month"
 # (spec 3.1). Both are accepted so that code ported from either keeps working.
-RESERVATION_TIME_UNITS = frozenset({"month", "Month"})
+ReservationTimeUnit: TypeAlias = Literal["month", "Month"]
+
+
+def _values(kind: object) -> frozenset[str]:
+    return frozenset(typing.get_args(kind))
+
+
+IKE_VERSIONS = _values(IkeVersion)
+IKE_MODES = _values(IkeMode)
+ENC_ALGS = _values(EncAlg)
+AUTH_ALGS = _values(AuthAlg)
+PFS_GROUPS = _values(PfsGroup)
+IPSEC_PFS_GROUPS = _values(IpsecPfs)
+INTERFACE_TYPES = _values(InterfaceType)
+VPN_TYPES = _values(VpnType)
+PAYMENT_TIMINGS = _values(PaymentTiming)
+RESERVATION_TIME_UNITS = _values(ReservationTimeUnit)
+
+
+class VpnStatus(enum.StrEnum):
+    """The gateway statuses the sources document; each equals its wire string
+    (``vpn.status == VpnStatus.ACTIVE``). A status the SDK does not know is kept as the
+    string the service sent."""
+
+    BUILDING = "building"
+    """Just created [D:Xk2ydminh]; becomes ``unconfigured`` within about 3 minutes (seed)."""
+    UNCONFIGURED = "unconfigured"
+    """Built, not yet configured [D:Xk2ydminh]."""
+    ACTIVE = "active"
+    """Configured and usable [D:Xk2ydminh]."""
+    CONFIGURING = "configuring"
+    """Applying a change [GO model.go VPN_STATUS_CONFIGURING]."""
+
 
 _MAX_CONNECTIONS = (5, 10, 20, 50, 100, 200, 500, 1000)
 _RESERVATION_LENGTHS = (*range(1, 10), 12, 24, 36)

@@ -133,7 +133,8 @@ async def wait_for_status(
             return vpn
         if outcome is Outcome.FAILED:
             raise WaiterFailedError(
-                f"gateway {vpn_id} reached {vpn.status!r} while waiting for {sorted(targets)}",
+                f"gateway {vpn_id} reached {_shown(vpn.status)} "
+                f"while waiting for {sorted(targets)}",
                 last=vpn,
             )
         now = clock.monotonic()
@@ -171,8 +172,13 @@ async def _poll(
 def _timed_out(
     vpn_id: str, targets: frozenset[str], timeout: float, last: Vpn | None
 ) -> WaiterTimeoutError:
-    seen = "answered no poll" if last is None else f"was still {last.status!r}"
+    seen = "answered no poll" if last is None else f"was still {_shown(last.status)}"
     return WaiterTimeoutError(
         f"gateway {vpn_id} {seen} after {timeout:g} s (waiting for {sorted(targets)})",
         last=last,
     )
+
+
+def _shown(status: str | None) -> str:
+    # As the service wrote it ('active'), not as the enumeration's repr.
+    return repr(None if status is None else str(status))

@@ -9,6 +9,7 @@ the value.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Mapping
 from types import NoneType
@@ -21,6 +22,7 @@ __all__ = [
     "Hook",
     "Invalid",
     "bool_hook",
+    "enum_hook",
     "got",
     "int_hook",
     "is_blank",
@@ -75,6 +77,21 @@ def str_hook(wire: str, optional: bool) -> Hook:
 def to_int(value: Any) -> int | None:
     """The integer a value stands for, or None if it stands for none."""
     return whole_number(value, _INTEGER)
+
+
+def enum_hook(wire: str, optional: bool, kind: type[enum.StrEnum]) -> Hook:
+    """A string read as ``kind``'s member when it names one, kept as the string when not
+    (a status the SDK does not know yet)."""
+    members = {member.value: member for member in kind}
+
+    def structure_enum(value: Any, _: Any) -> Any:
+        if isinstance(value, str):
+            return members.get(value, value)
+        if value is None and optional:
+            return None
+        raise Invalid([wire], "expected a string" + got(value))
+
+    return structure_enum
 
 
 def int_hook(wire: str, absent: Any, lifetime: bool) -> Hook:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import typing
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -399,7 +400,11 @@ def test_every_public_function_and_enumeration_is_listed_in_all() -> None:
         name
         for name, obj in vars(v).items()
         if not name.startswith("_")
-        and (getattr(obj, "__module__", None) == v.__name__ or isinstance(obj, frozenset))
+        and (
+            getattr(obj, "__module__", None) == v.__name__
+            or isinstance(obj, frozenset)
+            or typing.get_origin(obj) is typing.Literal
+        )
     }
     assert set(v.__all__) == public
 

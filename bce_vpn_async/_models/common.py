@@ -7,6 +7,8 @@ from types import MappingProxyType
 
 from attrs import field, frozen
 
+from bce_vpn_async._validation import PaymentTiming, ReservationTimeUnit
+
 __all__ = [
     "EMPTY_METADATA",
     "Billing",
@@ -45,10 +47,10 @@ class Tag:
 class Billing:
     """How a gateway is paid for; the wire nests the reservation fields in ``reservation``."""
 
-    payment_timing: str | None = None
+    payment_timing: PaymentTiming | None = None
     billing_method: str | None = None
     reservation_length: int | None = None
-    reservation_time_unit: str | None = None
+    reservation_time_unit: ReservationTimeUnit | None = None
 
 
 @frozen(kw_only=True)

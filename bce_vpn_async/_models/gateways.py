@@ -7,6 +7,7 @@ from attrs import field, frozen
 from bce_vpn_async._models.common import EMPTY_METADATA, PageFields, ResponseMetadata, Tag
 from bce_vpn_async._models.ssl import SslVpnServer
 from bce_vpn_async._models.tunnels import VpnConn
+from bce_vpn_async._validation import VpnStatus
 
 __all__ = ["CreateVpnResult", "Vpn", "VpnPage"]
 
@@ -23,7 +24,7 @@ class Vpn:
     vpn_name: str | None = None
     description: str | None = None
     vpn_type: str | None = None
-    status: str | None = None
+    status: VpnStatus | str | None = None
     eip: str | None = None
     bandwidth_in_mbps: int | None = None
     vpc_id: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from attrs import field, frozen
 
 from bce_vpn_async._models.common import EMPTY_METADATA, ResponseMetadata
+from bce_vpn_async._validation import AuthAlg, EncAlg, IkeMode, IkeVersion, IpsecPfs, PfsGroup
 
 __all__ = [
     "CreateVpnConnResult",
@@ -24,11 +25,11 @@ class IkeConfig:
     without them); a response may leave any field out, which reads as None.
     """
 
-    ike_version: str | None = None
-    ike_mode: str | None = None
-    ike_enc_alg: str | None = None
-    ike_pfs: str | None = None
-    ike_auth_alg: str | None = None
+    ike_version: IkeVersion | None = None
+    ike_mode: IkeMode | None = None
+    ike_enc_alg: EncAlg | None = None
+    ike_pfs: PfsGroup | None = None
+    ike_auth_alg: AuthAlg | None = None
     ike_lifetime: int | None = None
 
 
@@ -39,9 +40,9 @@ class IpsecConfig:
     A request needs ``ipsec_enc_alg`` and ``ipsec_auth_alg``; a response may leave any field
     out, which reads as None."""
 
-    ipsec_enc_alg: str | None = None
-    ipsec_auth_alg: str | None = None
-    ipsec_pfs: str | None = None
+    ipsec_enc_alg: EncAlg | None = None
+    ipsec_auth_alg: AuthAlg | None = None
+    ipsec_pfs: IpsecPfs | None = None
     ipsec_lifetime: int | None = None
 
 

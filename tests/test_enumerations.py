@@ -1,0 +1,90 @@
+"""Enum-like fields are typed: mypy catches a typo, and results keep what the SDK does not know."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import typing
+from pathlib import Path
+
+import pytest
+
+from bce_vpn_async import AsyncVpnClient, Billing, IkeConfig, IpsecPfs, PfsGroup, Vpn, VpnStatus
+from bce_vpn_async._converter import structure
+
+
+def test_a_vpn_status_equals_its_wire_string() -> None:
+    assert VpnStatus.ACTIVE == "active"
+    assert {status.value for status in VpnStatus} == {
+        "active",
+        "building",
+        "unconfigured",
+        "configuring",
+    }
+
+
+def test_a_known_status_is_read_as_the_enumeration_and_an_unknown_one_as_the_string() -> None:
+    assert structure({"vpnId": "vpn-1", "status": "active"}, Vpn).status is VpnStatus.ACTIVE
+    # Results still accept a status the SDK does not know (a service adds one later).
+    assert structure({"vpnId": "vpn-1", "status": "upgrading"}, Vpn).status == "upgrading"
+
+
+def test_an_algorithm_the_sdk_does_not_know_is_still_read_from_a_response() -> None:
+    config = structure({"ikeVersion": "v3", "ikeEncAlg": "sm4"}, IkeConfig)
+    assert (config.ike_version, config.ike_enc_alg) == ("v3", "sm4")
+
+
+def test_phase_two_may_turn_pfs_off_but_phase_one_may_not() -> None:
+    assert "disabled" in typing.get_args(IpsecPfs)
+    assert "disabled" not in typing.get_args(PfsGroup)
+
+
+async def test_the_wait_accepts_the_enumeration(vpn_client: AsyncVpnClient) -> None:
+    created = await vpn_client.create_vpn(
+        "vpc-1", vpn_name="gw1", billing=Billing(payment_timing="Postpaid")
+    )
+    vpn = await vpn_client.wait_until_status(created.vpn_id, VpnStatus.UNCONFIGURED)
+    assert vpn.status is VpnStatus.UNCONFIGURED
+
+
+def _mypy(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
+    pytest.importorskip("mypy")
+    source = tmp_path / "user_code.py"
+    source.write_text(textwrap.dedent(code), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_mypy_catches_a_typo_in_an_enum_like_field(tmp_path: Path) -> None:
+    result = _mypy(
+        tmp_path,
+        """
+        from bce_vpn_async import Billing, IkeConfig, IpsecConfig
+        Billing(payment_timing="Postpayed")
+        IkeConfig("v2", "main", "aes256", "group15")
+        IpsecConfig("aes256", "sha256")
+        """,
+    )
+    assert result.returncode == 1, result.stdout
+    for line in (3, 4, 5):
+        assert f"user_code.py:{line}: error" in result.stdout, result.stdout
+
+
+def test_mypy_accepts_every_documented_value(tmp_path: Path) -> None:
+    result = _mypy(
+        tmp_path,
+        """
+        from bce_vpn_async import Billing, IkeConfig, IpsecConfig, VpnStatus
+        Billing(payment_timing="Postpaid", reservation_time_unit="Month")
+        IkeConfig("v1", "aggressive", "3des", "group24", ike_auth_alg="sha2_512")
+        IpsecConfig("aes", "md5", ipsec_pfs="disabled")
+        status: str = VpnStatus.ACTIVE
+        """,
+    )
+    assert result.returncode == 0, result.stdout
