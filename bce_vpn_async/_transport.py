@@ -20,12 +20,11 @@ import asyncio
 import contextlib
 import enum
 import logging
+import sys
 import time
 from datetime import timedelta
 
 import aiohttp
-import h11
-import httpcore
 import httpx
 
 from ._errors import (
@@ -61,6 +60,24 @@ _CUT_SHORT = (
 
 _TRANSIENT = frozenset({_Kind.TIMEOUT, _Kind.CONNECTION, _Kind.MALFORMED})
 
+_NONE: tuple[type[BaseException], ...] = ()
+
+
+def _classes(module: str, *names: str) -> tuple[type[BaseException], ...]:
+    """Exception classes of ``module`` if it has been imported, else none.
+
+    h11 and httpcore are loaded only by httpx's own transports (a caller's ``http_client``,
+    ``transport="httpx"``); an exception of a library never imported cannot have been
+    raised, so telling their errors apart needs no import (the two take tens of
+    milliseconds of a program's start).
+    """
+    loaded = sys.modules.get(module)
+    if loaded is None:
+        return _NONE
+    # getattr: another thread may be importing it right now.
+    found = (getattr(loaded, name, None) for name in names)
+    return tuple(cls for cls in found if isinstance(cls, type) and issubclass(cls, BaseException))
+
 
 def _chain(exc: BaseException) -> list[BaseException]:
     seen: list[BaseException] = []
@@ -80,15 +97,23 @@ def _kind(exc: BaseException) -> _Kind:
     raised it, and a connection closed before the answer otherwise.
     """
     chain = _chain(exc)
+    # h11's RemoteProtocolError derives from ProtocolError, not LocalProtocolError.
+    local: tuple[type[BaseException], ...] = (
+        httpx.LocalProtocolError,
+        *_classes("h11", "LocalProtocolError"),
+    )
+    remote: tuple[type[BaseException], ...] = (
+        aiohttp.ClientPayloadError,
+        *_classes("h11", "RemoteProtocolError"),
+    )
     for link in chain:
         if isinstance(link, httpx.DecodingError):
             return _Kind.UNDECODABLE
-        if isinstance(link, h11.LocalProtocolError | httpx.LocalProtocolError):
-            # h11's RemoteProtocolError derives from ProtocolError, not LocalProtocolError.
+        if isinstance(link, local):
             return _Kind.REFUSED
         if isinstance(link, httpx.UnsupportedProtocol | aiohttp.InvalidURL):
             return _Kind.REFUSED
-        if isinstance(link, h11.RemoteProtocolError | aiohttp.ClientPayloadError):
+        if isinstance(link, remote):
             # An answer cut short by the peer hanging up is a lost connection (a drop after
             # the change was applied), not a garbled one; both libraries only say so in words.
             text = str(link)
@@ -102,9 +127,19 @@ def _kind(exc: BaseException) -> _Kind:
             aiohttp.ClientResponseError | aiohttp.http_exceptions.HttpProcessingError,
         ):
             return _Kind.MALFORMED
-    if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException | TimeoutError):
+    timeouts: tuple[type[BaseException], ...] = (
+        httpx.TimeoutException,
+        TimeoutError,
+        *_classes("httpcore", "TimeoutException"),
+    )
+    if isinstance(exc, timeouts):
         return _Kind.TIMEOUT
-    if isinstance(exc, httpx.TransportError | httpcore.NetworkError | OSError):
+    lost: tuple[type[BaseException], ...] = (
+        httpx.TransportError,
+        OSError,
+        *_classes("httpcore", "NetworkError"),
+    )
+    if isinstance(exc, lost):
         return _Kind.CONNECTION
     return _Kind.UNKNOWN
 

@@ -13,6 +13,7 @@ The raw contenders send the request this SDK sends (same URL, headers and signat
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -25,8 +26,12 @@ _RETRIES = [0]
 # httpx's own pool costs milliseconds a call from C = 50 on; the driver gives these fewer.
 SLOW_AT_HIGH_C = ("sdk-httpx", "httpx-raw")
 
+# The default SDK on a uvloop loop (the [uvloop] extra); left out where uvloop is missing.
+_UVLOOP = ("sdk-uvloop",) if importlib.util.find_spec("uvloop") else ()
+
 CONTENDERS = (
     "sdk",
+    *_UVLOOP,
     "sdk-httpx",
     "official-threads",
     "official-to_thread",
@@ -38,7 +43,14 @@ CONTENDERS = (
 # From C = 1000 on, only the contenders that stay near the latency bound (and the official
 # SDK in threads, the comparison users make): the others' rows at C = 200 and 500 show why.
 HIGH_C = 1000
-AT_HIGH_C = ("sdk", "official-threads", "httpx-aiohttp-raw", "aiohttp-raw", "asyncio-floor")
+AT_HIGH_C = (
+    "sdk",
+    *_UVLOOP,
+    "official-threads",
+    "httpx-aiohttp-raw",
+    "aiohttp-raw",
+    "asyncio-floor",
+)
 
 
 async def _drive(call: Callable[[], Awaitable[Any]], n: int, c: int) -> None:
@@ -245,6 +257,11 @@ def run(
     meter = Meter(server_pid)
     if contender == "sdk":
         asyncio.run(_sdk(endpoint, vpn_id, n, c, meter, "aiohttp"))
+    elif contender == "sdk-uvloop":
+        import uvloop
+
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(_sdk(endpoint, vpn_id, n, c, meter, "aiohttp"))
     elif contender == "sdk-httpx":
         asyncio.run(_sdk(endpoint, vpn_id, n, c, meter, "httpx"))
     elif contender == "httpx-raw":

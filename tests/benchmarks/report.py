@@ -36,6 +36,7 @@ PACKAGES = (
 )
 LABELS = {
     "sdk": "bce-vpn-async (aiohttp transport, default)",
+    "sdk-uvloop": "bce-vpn-async on uvloop",
     "sdk-httpx": 'bce-vpn-async (transport="httpx")',
     "official-threads": "official SDK, ThreadPoolExecutor(C)",
     "official-to_thread": "official SDK, asyncio.to_thread",
