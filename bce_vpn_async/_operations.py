@@ -46,7 +46,7 @@ from ._models import (
     VpnPage,
 )
 
-__all__ = ["OPERATIONS", "Operation", "Param", "by_name"]
+__all__ = ["MARKER", "MAX_KEYS", "OPERATIONS", "Operation", "Param", "by_name"]
 
 ResultT = TypeVar("ResultT")
 
@@ -55,6 +55,11 @@ Check = Callable[[str, Any], object]
 # Over all of an operation's arguments, by Python name.
 Combined = Callable[[Mapping[str, Any]], None]
 Where = Literal["path", "query", "body"]
+
+# The query keys of every paginated operation (``marker=``, ``max_keys=``): the client's
+# paginator sends them and the emulator's reads them.
+MARKER = "marker"
+MAX_KEYS = "maxKeys"
 
 
 def _as_list(value: Sequence[Any]) -> list[Any]:
