@@ -7,7 +7,8 @@ and, for a listing, that it is paginated. From it:
 
 - the client's methods each make one call, ``invoke(OPERATION, locals())``, which checks,
   builds and sends (``_core``);
-- the emulator's routes, operation names and read/write sets (``testing._routes``);
+- the emulator's routes, operation names and read/write sets (``testing._routes``), and
+  the wire names its handlers read (``testing._inputs``: by Python name, via ``param``);
 - the tests' lists of operations, and the README's table of them (``tests/test_operations``).
 
 Two kinds of check, and one switch between them (``ClientConfig.validate``):
