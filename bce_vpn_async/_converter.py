@@ -44,7 +44,7 @@ from bce_vpn_async._wire_checks import (
     tuple_hook,
 )
 
-__all__ = ["MalformedResponse", "structure", "unstructure"]
+__all__ = ["MalformedResponse", "structure", "unstructure", "wire_name"]
 
 T = TypeVar("T")
 Normaliser = Callable[[Any], dict[str, Any]]
@@ -72,6 +72,9 @@ class MalformedResponse(ValueError):
 _WIRE_EXCEPTIONS: Final[Mapping[tuple[type, str], str]] = {
     (Vpn, "vpn_type"): "type",
     (IkeConfig, "ike_lifetime"): "ikeLifeTime",
+    # Billing's wire form nests two of its fields in "reservation".
+    (Billing, "reservation_length"): "reservation.reservationLength",
+    (Billing, "reservation_time_unit"): "reservation.reservationTimeUnit",
 }
 # Keys that need more than a rename, mapped to marks (a NUL never starts a field name) that
 # the class's fix-up below resolves once all keys are normalised.
@@ -105,6 +108,18 @@ def _camel(name: str) -> str:
 
 def _wire_name(cls: type, name: str) -> str:
     return _WIRE_EXCEPTIONS.get((cls, name)) or _camel(name)
+
+
+def wire_name(cls: type, name: str) -> str:
+    """The wire name of the field ``name`` of model ``cls`` (``ikeLifeTime``), a dotted path
+    where the wire nests it (``reservation.reservationLength``).
+
+    Raises ``KeyError`` for a name that is not a field of ``cls``: the emulator reads nested
+    objects by these names, so it cannot read a key the SDK has no field for.
+    """
+    if name == _METADATA or name not in attrs.fields_dict(cls):
+        raise KeyError(f"{cls.__name__} has no field {name!r}")
+    return _wire_name(cls, name)
 
 
 # --- Per-model structuring --------------------------------------------------------------------
@@ -233,9 +248,6 @@ def _structurer(cls: type) -> Hook:
     hints = typing.get_type_hints(cls)
     fields = attrs.fields(cls)
     wires = {a.name: _wire_name(cls, a.name) for a in fields if a.name != _METADATA}
-    if cls is Billing:
-        for name in ("reservation_length", "reservation_time_unit"):
-            wires[name] = "reservation." + _camel(name)
     overrides: dict[str, Any] = {
         a.name: override(
             struct_hook=keep
@@ -296,19 +308,17 @@ def _drop_none(wire: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unstructure_billing(billing: Billing) -> dict[str, Any]:
-    reservation = _drop_none(
-        {
-            "reservationLength": billing.reservation_length,
-            "reservationTimeUnit": billing.reservation_time_unit,
-        }
-    )
-    return _drop_none(
-        {
-            "paymentTiming": billing.payment_timing,
-            "billingMethod": billing.billing_method,
-            "reservation": reservation or None,
-        }
-    )
+    # Nested where the field's wire name is a dotted path (the reservation's two fields).
+    wire: dict[str, Any] = {}
+    for attribute in attrs.fields(Billing):
+        value = getattr(billing, attribute.name)
+        if value is not None:
+            *outer, key = _wire_name(Billing, attribute.name).split(".")
+            target = wire
+            for part in outer:
+                target = target.setdefault(part, {})
+            target[key] = value
+    return wire
 
 
 def _unstructurer(cls: type) -> Callable[[Any], dict[str, Any]]:

@@ -35,7 +35,7 @@ from ._errors import (
     unreadable_response,
 )
 from ._models import ResponseMetadata
-from ._operations import Operation
+from ._operations import MARKER, MAX_KEYS, Operation
 from ._options import SharedParts, merged_headers
 from ._pagination import AsyncPaginator, Page
 from ._pipeline import Middleware, Pipeline
@@ -389,14 +389,14 @@ class ClientCore:
         if marker is not None:
             validation.resource_id("marker", marker)
         if max_keys is not None:
-            query.append(("maxKeys", str(validation.max_keys(max_keys))))
+            query.append((MAX_KEYS, str(validation.max_keys(max_keys))))
         if max_items is not None and (
             isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
         ):
             raise BceValidationError("max_items", "must be a non-negative integer")
 
         async def fetch(page_marker: str | None) -> PageT:
-            sent = query if page_marker is None else [*query, ("marker", page_marker)]
+            sent = query if page_marker is None else [*query, (MARKER, page_marker)]
             return await self._call(operation, path, sent, None)
 
         return AsyncPaginator(fetch, _items, marker=marker, max_items=max_items)

@@ -7,7 +7,8 @@ and, for a listing, that it is paginated. From it:
 
 - the client's methods each make one call, ``invoke(OPERATION, locals())``, which checks,
   builds and sends (``_core``);
-- the emulator's routes, operation names and read/write sets (``testing._routes``);
+- the emulator's routes, operation names and read/write sets (``testing._routes``), and
+  the wire names its handlers read (``testing._inputs``: by Python name, via ``param``);
 - the tests' lists of operations, and the README's table of them (``tests/test_operations``).
 
 Two kinds of check, and one switch between them (``ClientConfig.validate``):
@@ -46,7 +47,7 @@ from ._models import (
     VpnPage,
 )
 
-__all__ = ["OPERATIONS", "Operation", "Param", "by_name"]
+__all__ = ["MARKER", "MAX_KEYS", "OPERATIONS", "Operation", "Param", "by_name"]
 
 ResultT = TypeVar("ResultT")
 
@@ -55,6 +56,11 @@ Check = Callable[[str, Any], object]
 # Over all of an operation's arguments, by Python name.
 Combined = Callable[[Mapping[str, Any]], None]
 Where = Literal["path", "query", "body"]
+
+# The query keys of every paginated operation (``marker=``, ``max_keys=``): the client's
+# paginator sends them and the emulator's reads them.
+MARKER = "marker"
+MAX_KEYS = "maxKeys"
 
 
 def _as_list(value: Sequence[Any]) -> list[Any]:

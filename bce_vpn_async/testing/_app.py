@@ -164,7 +164,7 @@ class WireApp:
             route: Match | ServiceError = match(request.method, request.path, query)
         except ServiceError as exc:
             route = exc
-        operation = route.operation if isinstance(route, Match) else None
+        operation = route.operation.name if isinstance(route, Match) else None
         fault = self.faults.draw(operation)
         # Latency is held like a stall, by each way in: over a socket the client's read
         # timeout cuts it, and the in-process transport honours that timeout the same way.
@@ -232,7 +232,7 @@ class WireApp:
                 raise route
             body = _parse_body(request.body)
             token = query.get("clientToken")
-            if token is None or route.operation in READ_OPERATIONS:
+            if token is None or route.operation.name in READ_OPERATIONS:
                 return account, self._run(route, account, query, body, request_id)
             apply_rule(validation.client_token, token)
             return account, self._idempotent(route, account, query, body, token, request_id)
@@ -247,7 +247,8 @@ class WireApp:
         body: object,
         request_id: str,
     ) -> Answer:
-        result = route.handler(self.backend, Call(account, route.path_ids, query, body))
+        call = Call(route.operation, account, route.path_ids, query, body)
+        result = route.handler(self.backend, call)
         payload = b"" if result is None else _dump(result)
         return self._answer(200, payload, request_id)
 
@@ -262,7 +263,7 @@ class WireApp:
     ) -> Answer:
         now = self.clock.time()
         self._forget_before(now - self._retention)
-        key = (account, route.operation, token)
+        key = (account, route.operation.name, token)
         params = sorted((k, v) for k, v in query.items() if k != "clientToken")
         fingerprint = _dump([route.path_ids, params, body]).decode()
         kept = self._kept.get(key)

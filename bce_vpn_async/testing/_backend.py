@@ -24,8 +24,9 @@ from attrs import frozen
 
 from bce_vpn_async import _validation as validation
 from bce_vpn_async._clock import Clock
+from bce_vpn_async._operations import MARKER, MAX_KEYS, Operation
 
-from ._inputs import apply_rule
+from ._inputs import Body, apply_rule, declared
 from ._state import Gateway, Json, ServiceError
 
 __all__ = ["MONTH_SECONDS", "Backend", "Call", "Handler", "max_keys", "paginate"]
@@ -39,12 +40,26 @@ T = TypeVar("T")
 
 @frozen
 class Call:
-    """One operation's input: who asks, the ids from the path, the query and the JSON body."""
+    """One operation's input: which operation (the route's), who asks, the ids from the
+    path, the query and the JSON body. Handlers read them by the table's Python names."""
 
+    operation: Operation[Any]
     access_key_id: str
     path_ids: Mapping[str, str]
     query: Mapping[str, str]
     body: object
+
+    def path_id(self, name: str) -> str:
+        """The id in the path placeholder of parameter ``name`` (``vpn_id``)."""
+        return self.path_ids[declared(self.operation, name, "path")]
+
+    def fields(self) -> Body:
+        """The JSON body, read by the operation's parameter names."""
+        return Body(self.body, self.operation)
+
+    def query_fields(self) -> Body:
+        """The query, read by the operation's parameter names."""
+        return Body(dict(self.query), self.operation, where="query")
 
 
 Handler = Callable[["Backend", Call], "Json | None"]
@@ -83,8 +98,8 @@ class Backend:
                 self._taken.add(ident)
                 return ident
 
-    def gateway(self, call: Call, key: str = "vpnId") -> Gateway:
-        vpn_id = call.path_ids[key]
+    def gateway(self, call: Call) -> Gateway:
+        vpn_id = call.path_id("vpn_id")
         gateway = self.gateways.get(vpn_id)
         # Another account's gateway is as invisible as one that never existed.
         if gateway is None or gateway.access_key_id != call.access_key_id:
@@ -111,7 +126,7 @@ class Backend:
 
 def max_keys(query: Mapping[str, str]) -> int:
     """``maxKeys`` from the query: 1000 when absent, and a larger value is capped at 1000."""
-    text = query.get("maxKeys")
+    text = query.get(MAX_KEYS)
     if text is None or text == "":
         return 1000
     try:
@@ -126,7 +141,7 @@ def max_keys(query: Mapping[str, str]) -> int:
 def paginate(
     items: Sequence[T],
     key: Callable[[T], str],
-    query: Mapping[str, str],
+    call: Call,
     name: str,
     view: Callable[[T], Any],
 ) -> Json:
@@ -135,9 +150,12 @@ def paginate(
     An unknown marker (say, the id of a deleted item) starts the page where it would have
     sorted, so a paginator never loses its place when the list changes under it.
     """
+    if not call.operation.paginated:
+        raise KeyError(f"{call.operation.name} is not paginated: it takes no {MARKER}")
+    query = call.query
     ordered = sorted(items, key=key)
     ids = [key(item) for item in ordered]
-    marker = query.get("marker") or None
+    marker = query.get(MARKER) or None
     size = max_keys(query)
     start = bisect.bisect_left(ids, marker) if marker else 0
     page = ordered[start : start + size]

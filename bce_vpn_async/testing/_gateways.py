@@ -5,6 +5,8 @@ release protection. Every handler is ``(backend, call) -> JSON body | None``, as
 from __future__ import annotations
 
 from bce_vpn_async import _validation as validation
+from bce_vpn_async._converter import unstructure
+from bce_vpn_async._models import Billing, Tag
 
 from ._backend import MONTH_SECONDS, Backend, Call, paginate
 from ._inputs import Body, apply_rule
@@ -26,26 +28,27 @@ DEFAULT_MAX_CONNECTION = 5
 
 
 def create_vpn(backend: Backend, call: Call) -> Json:
-    body = Body(call.body)
-    vpc_id = body.need("vpcId", validation.resource_id)
-    name = body.need("vpnName", validation.vpn_name)
-    subnet_id = body.rule("subnetId", validation.resource_id)
-    vpn_type = body.choice("type", validation.VPN_TYPES) or "IPSec"
+    body = call.fields()
+    vpc_id = body.need("vpc_id", validation.resource_id)
+    name = body.need("vpn_name", validation.vpn_name)
+    subnet_id = body.rule("subnet_id", validation.resource_id)
+    vpn_type = body.choice("vpn_type", validation.VPN_TYPES) or "IPSec"
     description = body.rule("description", validation.description) or ""
     eip = body.rule("eip", validation.ip_address) or ""
-    billing = body.need_child("billing")
-    payment = billing.need_choice("paymentTiming", validation.PAYMENT_TIMINGS)
+    billing = body.need_child("billing", Billing)
+    payment = billing.need_choice("payment_timing", validation.PAYMENT_TIMINGS)
     months = _reservation_months(billing)
-    max_connection = body.integer("maxConnection")
+    max_connection = body.integer("max_connections")
     if max_connection is not None:
         if vpn_type != "SSL":
-            raise ServiceError.bad_request("maxConnection: only an SSL gateway takes one")
+            where = body.name("max_connections")
+            raise ServiceError.bad_request(f"{where}: only an SSL gateway takes one")
         max_connection = apply_rule(validation.max_connection, max_connection)
     elif vpn_type == "SSL":
         max_connection = DEFAULT_MAX_CONNECTION
     tags = _tags(body)
-    delete_protect = body.flag("deleteProtect") or False
-    resource_group_id = body.text("resourceGroupId")
+    delete_protect = body.flag("delete_protect") or False
+    resource_group_id = body.text("resource_group_id")
 
     owned = [g for g in backend.gateways.values() if g.access_key_id == call.access_key_id]
     if sum(g.vpc_id == vpc_id for g in owned) >= backend.max_vpns_per_vpc:
@@ -69,7 +72,7 @@ def create_vpn(backend: Backend, call: Call) -> Json:
         description=description,
         subnet_id=subnet_id,
         eip=eip,
-        billing_method=billing.text("billingMethod"),
+        billing_method=billing.text("billing_method"),
         expires_at=now + months * MONTH_SECONDS if payment == "Prepaid" else None,
         max_connection=max_connection,
         tags=tags,
@@ -83,14 +86,12 @@ def create_vpn(backend: Backend, call: Call) -> Json:
 
 
 def list_vpns(backend: Backend, call: Call) -> Json:
-    vpc_id = call.query.get("vpcId")
-    if not vpc_id:
-        raise ServiceError.bad_request("vpcId: is required")
-    apply_rule(validation.resource_id, "vpcId", vpc_id)
-    vpn_type = call.query.get("type")
-    if vpn_type:
-        apply_rule(validation.choice, "type", vpn_type, validation.VPN_TYPES)
-    eip = call.query.get("eip")
+    query = call.query_fields()
+    vpc_id = query.rule("vpc_id", validation.resource_id)
+    if vpc_id is None:
+        raise ServiceError.bad_request(f"{query.name('vpc_id')}: is required")
+    vpn_type = query.choice("vpn_type", validation.VPN_TYPES)
+    eip = query.text("eip")
     found = [
         g
         for g in backend.gateways.values()
@@ -100,7 +101,7 @@ def list_vpns(backend: Backend, call: Call) -> Json:
         and (not eip or g.eip == eip)
     ]
     now = backend.now()
-    return paginate(found, lambda g: g.vpn_id, call.query, "vpns", lambda g: gateway_view(g, now))
+    return paginate(found, lambda g: g.vpn_id, call, "vpns", lambda g: gateway_view(g, now))
 
 
 def get_vpn(backend: Backend, call: Call) -> Json:
@@ -109,8 +110,8 @@ def get_vpn(backend: Backend, call: Call) -> Json:
 
 def update_vpn(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
-    body = Body(call.body)
-    name = body.rule("vpnName", validation.vpn_name)
+    body = call.fields()
+    name = body.rule("vpn_name", validation.vpn_name)
     description = body.rule("description", validation.description)
     set_given(gateway, name=name, description=description)
 
@@ -134,7 +135,7 @@ def delete_vpn(backend: Backend, call: Call) -> None:
 
 def bind_eip(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
-    eip = Body(call.body).need("eip", validation.ip_address)
+    eip = call.fields().need("eip", validation.ip_address)
     backend.require_idle(gateway)
     if gateway.eip:
         raise ServiceError.denied(f"The VPN gateway {gateway.vpn_id} already has an EIP.")
@@ -154,7 +155,7 @@ def unbind_eip(backend: Backend, call: Call) -> None:
 
 def renew_vpn(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
-    months = _reservation_months(Body(call.body).need_child("billing"))
+    months = _reservation_months(call.fields().need_child("billing", Billing))
     if gateway.payment_timing != "Prepaid" or gateway.expires_at is None:
         raise ServiceError.denied("Only a prepaid VPN gateway can be renewed.")
     gateway.expires_at = max(gateway.expires_at, backend.now()) + months * MONTH_SECONDS
@@ -164,22 +165,19 @@ def update_vpn_delete_protect(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
     # Marked optional [D:Dlzjsmzon]: the Go SDK's omitempty sends {} for false, which
     # then changes nothing.
-    set_given(gateway, delete_protect=Body(call.body).flag("deleteProtect"))
+    set_given(gateway, delete_protect=call.fields().flag("delete_protect"))
 
 
 def _reservation_months(billing: Body) -> int:
-    reservation = billing.child("reservation")
-    if reservation is None:
-        return 1
-    reservation.choice("reservationTimeUnit", validation.RESERVATION_TIME_UNITS)
-    length = reservation.integer("reservationLength")
+    billing.choice("reservation_time_unit", validation.RESERVATION_TIME_UNITS)
+    length = billing.integer("reservation_length")
     return 1 if length is None else apply_rule(validation.reservation_length, length)
 
 
 def _tags(body: Body) -> list[Json]:
     tags = []
-    for tag in body.children("tags") or ():
-        key = tag.text("tagKey", required=True)
-        value = tag.text("tagValue") or ""
-        tags.append({"tagKey": key, "tagValue": value})
+    for tag in body.children("tags", Tag) or ():
+        key = tag.text("tag_key", required=True) or ""
+        value = tag.text("tag_value") or ""
+        tags.append(unstructure(Tag(tag_key=key, tag_value=value)))
     return tags

@@ -7,6 +7,11 @@ client and the emulator can never disagree. A JSON ``null`` counts as absent (th
 official SDK sends ``"description": null`` for unset fields), so does an empty string (the
 Go SDK sends ``"cgwId": ""``), and unknown keys are ignored. Messages name the wire
 field and the rule, never the value.
+
+Handlers read fields by their Python names; the wire names come from the SDK's table of
+operations (a top-level field or query key: its ``Param``) and from its converter (a field
+of a nested object: the request model's). A name neither declares is a ``KeyError``, so the
+emulator cannot read a key the SDK does not send.
 """
 
 from __future__ import annotations
@@ -15,13 +20,29 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from bce_vpn_async import _validation as validation
+from bce_vpn_async._converter import wire_name
 from bce_vpn_async._errors import BceValidationError
+from bce_vpn_async._operations import Operation, Where
 
 from ._state import ServiceError
 
-__all__ = ["Body", "apply_rule", "lenient_lifetime"]
+__all__ = ["Body", "apply_rule", "declared", "lenient_lifetime"]
 
 T = TypeVar("T")
+# Where a Body's wire names come from: an operation's parameters, or a request model's fields.
+Names = Operation[Any] | type
+
+
+def declared(operation: Operation[Any], name: str, where: Where) -> str:
+    """The wire name of ``operation``'s parameter ``name``, which travels in ``where``;
+    ``KeyError`` if the table declares no such parameter there."""
+    try:
+        param = operation.param(name)
+    except KeyError:
+        raise KeyError(f"{operation.name} declares no parameter {name!r}") from None
+    if param.where != where:
+        raise KeyError(f"{operation.name}: {name!r} goes in the {param.where}, not the {where}")
+    return param.wire
 
 
 def apply_rule(rule: Callable[..., T], *args: object) -> T:
@@ -45,81 +66,108 @@ def lenient_lifetime(field: str, value: object) -> int:
 
 
 class Body:
-    """A JSON object of a request, or one nested in it (``prefix`` names where)."""
+    """A JSON object of a request, one nested in it (``prefix`` names where), or the query
+    (``where="query"``), read by Python field names looked up in ``names``."""
 
-    def __init__(self, data: object, prefix: str = "") -> None:
+    def __init__(self, data: object, names: Names, prefix: str = "", where: Where = "body") -> None:
         if not isinstance(data, dict):
-            where = prefix or "the request body"
-            raise ServiceError.inappropriate_json(f"{where} must be a JSON object")
+            at = prefix or "the request body"
+            raise ServiceError.inappropriate_json(f"{at} must be a JSON object")
         self._data: dict[str, Any] = data
+        self._names = names
         self._prefix = prefix
+        self._where = where
 
-    def name(self, key: str) -> str:
-        return f"{self._prefix}.{key}" if self._prefix else key
+    def _wire(self, field: str) -> str:
+        if isinstance(self._names, Operation):
+            return declared(self._names, field, self._where)
+        return wire_name(self._names, field)
 
-    def _get(self, key: str, required: bool) -> object:
-        value = self._data.get(key)
+    def _at(self, wire: str) -> str:
+        return f"{self._prefix}.{wire}" if self._prefix else wire
+
+    def name(self, field: str) -> str:
+        """The field's wire name, as messages give it (``ikeConfig.ikeLifeTime``)."""
+        return self._at(self._wire(field))
+
+    def _get(self, field: str, required: bool) -> object:
+        # A dotted wire name is a field the wire nests (billing's reservation.*).
+        *outer, key = self._wire(field).split(".")
+        data, at = self._data, self._prefix
+        for part in outer:
+            at = f"{at}.{part}" if at else part
+            inner = data.get(part)
+            if inner is None or inner == "":
+                data = {}
+                break
+            if not isinstance(inner, dict):
+                raise ServiceError.inappropriate_json(f"{at} must be a JSON object")
+            data = inner
+        value = data.get(key)
         # An empty string counts as absent, like null (spec 11): the Go SDK serialises every
         # unset string field, as cgwId "" and localIp "" beside a remoteIp on tunnel
         # create, or vpnName "" beside a description on update.
         if value == "":
             value = None
         if value is None and required:
-            raise ServiceError.inappropriate_json(f"{self.name(key)} is required")
+            raise ServiceError.inappropriate_json(f"{self.name(field)} is required")
         return value
 
-    def _typed(self, key: str, kinds: tuple[type, ...], noun: str, required: bool) -> Any:
-        value = self._get(key, required)
+    def _typed(self, field: str, kinds: tuple[type, ...], noun: str, required: bool) -> Any:
+        value = self._get(field, required)
         if value is None:
             return None
         # JSON true is a Python int too; it is never a number here.
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            raise ServiceError.inappropriate_json(f"{self.name(key)} must be {noun}")
+            raise ServiceError.inappropriate_json(f"{self.name(field)} must be {noun}")
         return value
 
-    def text(self, key: str, *, required: bool = False) -> str | None:
-        return cast("str | None", self._typed(key, (str,), "a string", required))
+    def text(self, field: str, *, required: bool = False) -> str | None:
+        return cast("str | None", self._typed(field, (str,), "a string", required))
 
-    def integer(self, key: str) -> int | None:
-        return cast("int | None", self._typed(key, (int,), "an integer", False))
+    def integer(self, field: str) -> int | None:
+        return cast("int | None", self._typed(field, (int,), "an integer", False))
 
-    def flag(self, key: str) -> bool | None:
-        return cast("bool | None", self._typed(key, (bool,), "true or false", False))
+    def flag(self, field: str) -> bool | None:
+        return cast("bool | None", self._typed(field, (bool,), "true or false", False))
 
-    def number_or_text(self, key: str) -> int | str | None:
-        return cast("int | str | None", self._typed(key, (int, str), "a number or a string", False))
+    def number_or_text(self, field: str) -> int | str | None:
+        value = self._typed(field, (int, str), "a number or a string", False)
+        return cast("int | str | None", value)
 
-    def texts(self, key: str, *, required: bool = False) -> list[str] | None:
-        value = self._typed(key, (list,), "a list of strings", required)
+    def texts(self, field: str, *, required: bool = False) -> list[str] | None:
+        value = self._typed(field, (list,), "a list of strings", required)
         if value is not None and not all(isinstance(item, str) for item in value):
-            raise ServiceError.inappropriate_json(f"{self.name(key)} must be a list of strings")
+            raise ServiceError.inappropriate_json(f"{self.name(field)} must be a list of strings")
         return cast("list[str] | None", value)
 
-    def child(self, key: str) -> Body | None:
-        value = self._get(key, False)
-        return None if value is None else Body(value, self.name(key))
+    # Nested objects are read by the fields of their request model (``model``).
+    def child(self, field: str, model: type) -> Body | None:
+        value = self._get(field, False)
+        return None if value is None else Body(value, model, self.name(field))
 
-    def need_child(self, key: str) -> Body:
-        return Body(self._get(key, True), self.name(key))
+    def need_child(self, field: str, model: type) -> Body:
+        return Body(self._get(field, True), model, self.name(field))
 
-    def children(self, key: str, *, required: bool = False) -> list[Body] | None:
-        value = self._typed(key, (list,), "a list of objects", required)
+    def children(self, field: str, model: type, *, required: bool = False) -> list[Body] | None:
+        value = self._typed(field, (list,), "a list of objects", required)
         if value is None:
             return None
-        return [Body(item, f"{self.name(key)}[{index}]") for index, item in enumerate(value)]
+        at = self.name(field)
+        return [Body(item, model, f"{at}[{index}]") for index, item in enumerate(value)]
 
     # A string checked by a validation rule, in one call.
-    def rule(self, key: str, rule: Callable[[str, object], T]) -> T | None:
-        value = self.text(key)
-        return None if value is None else apply_rule(rule, self.name(key), value)
+    def rule(self, field: str, rule: Callable[[str, object], T]) -> T | None:
+        value = self.text(field)
+        return None if value is None else apply_rule(rule, self.name(field), value)
 
-    def need(self, key: str, rule: Callable[[str, object], T]) -> T:
-        return apply_rule(rule, self.name(key), self.text(key, required=True))
+    def need(self, field: str, rule: Callable[[str, object], T]) -> T:
+        return apply_rule(rule, self.name(field), self.text(field, required=True))
 
-    def choice(self, key: str, allowed: frozenset[str]) -> str | None:
-        value = self.text(key)
-        return None if value is None else self.need_choice(key, allowed)
+    def choice(self, field: str, allowed: frozenset[str]) -> str | None:
+        value = self.text(field)
+        return None if value is None else self.need_choice(field, allowed)
 
-    def need_choice(self, key: str, allowed: frozenset[str]) -> str:
-        value = self.text(key, required=True)
-        return apply_rule(validation.choice, self.name(key), value, allowed)
+    def need_choice(self, field: str, allowed: frozenset[str]) -> str:
+        value = self.text(field, required=True)
+        return apply_rule(validation.choice, self.name(field), value, allowed)

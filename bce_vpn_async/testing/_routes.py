@@ -11,10 +11,11 @@ named after it, in ``_gateways``, ``_tunnels`` or ``_ssl``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from attrs import frozen
 
-from bce_vpn_async._operations import OPERATIONS
+from bce_vpn_async._operations import OPERATIONS, Operation
 
 from . import _gateways, _ssl, _tunnels
 from ._backend import Handler
@@ -27,14 +28,15 @@ __all__ = ["OPERATION_NAMES", "READ_OPERATIONS", "Match", "Route", "match"]
 class Route:
     method: str
     pattern: tuple[str, ...]
-    operation: str
+    operation: Operation[Any]
     handler: Handler
     flag: str | None = None
 
 
 @frozen
 class Match:
-    operation: str
+    operation: Operation[Any]
+    """The table's: handlers read their parameters by it (``Call.operation``)."""
     handler: Handler
     path_ids: Mapping[str, str]
 
@@ -60,7 +62,7 @@ ROUTES = tuple(
             Route(
                 operation.method,
                 tuple(operation.path.strip("/").split("/")),
-                operation.name,
+                operation,
                 _handler(operation.name),
                 operation.flag,
             )

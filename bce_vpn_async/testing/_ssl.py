@@ -8,6 +8,8 @@ are unique. Passwords are stored but never answered.
 from __future__ import annotations
 
 from bce_vpn_async import _validation as validation
+from bce_vpn_async._models import SslVpnUserSpec
+from bce_vpn_async._operations import CREATE_VPN_SSLSERVICE
 
 from ._backend import Backend, Call, paginate
 from ._inputs import Body, apply_rule
@@ -34,10 +36,9 @@ __all__ = [
 ]
 
 
-def _server(backend: Backend, call: Call) -> tuple[Gateway, SslServer]:
+def _server(backend: Backend, call: Call, wanted: str | None) -> tuple[Gateway, SslServer]:
     gateway = backend.gateway(call)
     server = gateway.ssl_server
-    wanted = call.path_ids.get("sslVpnServerId")
     if server is None or (wanted is not None and wanted != server.server_id):
         raise ServiceError.not_found("SSL-VPN service", wanted or f"of {gateway.vpn_id}")
     return gateway, server
@@ -45,7 +46,7 @@ def _server(backend: Backend, call: Call) -> tuple[Gateway, SslServer]:
 
 def _user(backend: Backend, call: Call) -> tuple[Gateway, SslServer, SslUser]:
     gateway = backend.gateway(call)
-    user_id = call.path_ids["userId"]
+    user_id = call.path_id("ssluser_id")
     server = gateway.ssl_server
     user = None if server is None else server.users.get(user_id)
     if server is None or user is None:
@@ -53,19 +54,19 @@ def _user(backend: Backend, call: Call) -> tuple[Gateway, SslServer, SslUser]:
     return gateway, server, user
 
 
-def _subnets(body: Body, key: str, *, required: bool) -> list[str] | None:
-    value = body.texts(key, required=required)
-    return None if value is None else apply_rule(validation.cidr_list, body.name(key), value)
+def _subnets(body: Body, field: str, *, required: bool) -> list[str] | None:
+    value = body.texts(field, required=required)
+    return None if value is None else apply_rule(validation.cidr_list, body.name(field), value)
 
 
 def create_vpn_sslservice(backend: Backend, call: Call) -> Json:
     gateway = backend.gateway(call)
-    body = Body(call.body)
-    name = body.need("sslVpnServerName", validation.resource_name)
-    interface_type = body.choice("interfaceType", validation.INTERFACE_TYPES) or "tap"
-    local_subnets = _subnets(body, "localSubnets", required=True) or []
-    remote_subnet = body.need("remoteSubnet", validation.cidr)
-    client_dns = body.rule("clientDns", validation.client_dns) or ""
+    body = call.fields()
+    name = body.need("sslservice_name", validation.resource_name)
+    interface_type = body.choice("interface_type", validation.INTERFACE_TYPES) or "tap"
+    local_subnets = _subnets(body, "local_routes", required=True) or []
+    remote_subnet = body.need("address_pool", validation.cidr)
+    client_dns = body.rule("client_dns", validation.client_dns) or ""
     if gateway.vpn_type != "SSL":
         raise ServiceError.denied(f"The VPN gateway {gateway.vpn_id} is not an SSL gateway.")
     if gateway.ssl_server is not None:
@@ -87,22 +88,26 @@ def create_vpn_sslservice(backend: Backend, call: Call) -> Json:
 
 
 def get_vpn_sslservice(backend: Backend, call: Call) -> Json:
-    gateway, server = _server(backend, call)
+    gateway, server = _server(backend, call, None)
     return ssl_server_view(server, gateway)
 
 
 def update_vpn_sslservice(backend: Backend, call: Call) -> None:
-    gateway, server = _server(backend, call)
-    body = Body(call.body)
+    gateway, server = _server(backend, call, call.path_id("sslservice_id"))
+    body = call.fields()
     # The reference marks all three required [D:Gl39u2j5r]; the Java SDK checks them too.
-    name = body.need("sslVpnServerName", validation.resource_name)
-    local_subnets = _subnets(body, "localSubnets", required=True)
-    remote_subnet = body.need("remoteSubnet", validation.cidr)
-    client_dns = body.rule("clientDns", validation.client_dns)
-    interface_type = body.choice("interfaceType", validation.INTERFACE_TYPES)
+    name = body.need("sslservice_name", validation.resource_name)
+    local_subnets = _subnets(body, "local_routes", required=True)
+    remote_subnet = body.need("address_pool", validation.cidr)
+    client_dns = body.rule("client_dns", validation.client_dns)
+    # Not a field of the update; the reference says it cannot change [D:Gl39u2j5r], so a
+    # body that names another value (as create names it) is refused.
+    as_created = Body(call.body, CREATE_VPN_SSLSERVICE)
+    interface_type = as_created.choice("interface_type", validation.INTERFACE_TYPES)
     if interface_type is not None and interface_type != server.interface_type:
+        where = as_created.name("interface_type")
         raise ServiceError.bad_request(
-            "interfaceType: cannot be changed (clients declare it in their configuration)"
+            f"{where}: cannot be changed (clients declare it in their configuration)"
         )
     backend.require_idle(gateway)
     set_given(
@@ -116,7 +121,7 @@ def update_vpn_sslservice(backend: Backend, call: Call) -> None:
 
 
 def delete_vpn_sslservice(backend: Backend, call: Call) -> None:
-    gateway, server = _server(backend, call)
+    gateway, server = _server(backend, call, call.path_id("sslservice_id"))
     backend.require_idle(gateway)
     if server.users:
         raise ServiceError.denied("Delete the SSL-VPN service's users before deleting it.")
@@ -126,16 +131,17 @@ def delete_vpn_sslservice(backend: Backend, call: Call) -> None:
 
 def create_vpn_sslusers(backend: Backend, call: Call) -> Json:
     gateway = backend.gateway(call)
-    entries = Body(call.body).children("sslVpnUsers", required=True) or []
+    body = call.fields()
+    entries = body.children("sslusers", SslVpnUserSpec, required=True) or []
     if not entries:
-        raise ServiceError.bad_request("sslVpnUsers: must hold at least one user")
+        raise ServiceError.bad_request(f"{body.name('sslusers')}: must hold at least one user")
     users = [
         SslUser(
             user_id="",
-            user_name=entry.need("userName", validation.resource_name),
+            user_name=entry.need("user_name", validation.resource_name),
             password=entry.need("password", validation.ssl_password),
             description=entry.rule("description", validation.description) or "",
-            client_name=entry.text("clientName"),
+            client_name=entry.text("client_name"),
         )
         for entry in entries
     ]
@@ -160,21 +166,24 @@ def get_vpn_ssl_user(backend: Backend, call: Call) -> Json:
     gateway = backend.gateway(call)
     server = gateway.ssl_server
     users = [] if server is None else list(server.users.values())
-    user_name = call.query.get("userName")
+    user_name = call.query_fields().text("user_name")
     if user_name:
         users = [user for user in users if user.user_name == user_name]
-    return paginate(users, lambda user: user.user_id, call.query, "sslVpnUsers", user_view)
+    return paginate(users, lambda user: user.user_id, call, "sslVpnUsers", user_view)
 
 
 def update_vpn_ssl_user(backend: Backend, call: Call) -> None:
     gateway, _, user = _user(backend, call)
-    body = Body(call.body)
-    user_name = body.text("userName")
+    body = call.fields()
+    # Not a field of the update: user names never change (spec 3.14), so a body that names
+    # another (as a user is created with it) is refused.
+    as_created = Body(call.body, SslVpnUserSpec)
+    user_name = as_created.text("user_name")
     if user_name is not None and user_name != user.user_name:
-        raise ServiceError.bad_request("userName: cannot be changed")
+        raise ServiceError.bad_request(f"{as_created.name('user_name')}: cannot be changed")
     password = body.rule("password", validation.ssl_password)
     description = body.rule("description", validation.description)
-    client_name = body.text("clientName")
+    client_name = body.text("client_name")
     backend.require_idle(gateway)
     set_given(user, password=password, description=description, client_name=client_name)
 

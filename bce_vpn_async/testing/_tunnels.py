@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from bce_vpn_async import _validation as validation
+from bce_vpn_async._converter import wire_name
+from bce_vpn_async._models import IkeConfig, IpsecConfig
 
 from ._backend import Backend, Call
 from ._inputs import Body, apply_rule, lenient_lifetime
@@ -14,59 +16,61 @@ from ._state import Gateway, Json, ServiceError, Tunnel, tunnel_view
 __all__ = ["create_vpn_conn", "delete_vpn_conn", "get_vpn_conn", "update_vpn_conn"]
 
 
-def _cidrs(body: Body, key: str) -> list[str]:
-    value = body.texts(key, required=True)
-    return apply_rule(validation.cidr_list, body.name(key), value)
+def _cidrs(body: Body, field: str) -> list[str]:
+    value = body.texts(field, required=True)
+    return apply_rule(validation.cidr_list, body.name(field), value)
 
 
 def _lifetime(
-    backend: Backend, body: Body, key: str, in_range: Callable[[str, object], int]
+    backend: Backend, body: Body, field: str, in_range: Callable[[str, object], int]
 ) -> int | None:
-    value = body.number_or_text(key)
+    value = body.number_or_text(field)
     if value is None:
         return None
     if backend.strict_validation:
-        return apply_rule(in_range, body.name(key), value)
-    return lenient_lifetime(body.name(key), value)
+        return apply_rule(in_range, body.name(field), value)
+    return lenient_lifetime(body.name(field), value)
 
 
 def _configs(backend: Backend, body: Body) -> tuple[Json, Json]:
-    ike = body.need_child("ikeConfig")
-    ipsec = body.need_child("ipsecConfig")
+    ike = body.need_child("ike_config", IkeConfig)
+    ipsec = body.need_child("ipsec_config", IpsecConfig)
     ike_config: dict[str, Any] = {
-        "ikeVersion": ike.need_choice("ikeVersion", validation.IKE_VERSIONS),
-        "ikeMode": ike.need_choice("ikeMode", validation.IKE_MODES),
-        "ikeEncAlg": ike.need_choice("ikeEncAlg", validation.ENC_ALGS),
-        "ikeAuthAlg": ike.choice("ikeAuthAlg", validation.AUTH_ALGS),
-        "ikePfs": ike.need_choice("ikePfs", validation.PFS_GROUPS),
-        "ikeLifeTime": _lifetime(backend, ike, "ikeLifeTime", validation.ike_lifetime),
+        "ike_version": ike.need_choice("ike_version", validation.IKE_VERSIONS),
+        "ike_mode": ike.need_choice("ike_mode", validation.IKE_MODES),
+        "ike_enc_alg": ike.need_choice("ike_enc_alg", validation.ENC_ALGS),
+        "ike_auth_alg": ike.choice("ike_auth_alg", validation.AUTH_ALGS),
+        "ike_pfs": ike.need_choice("ike_pfs", validation.PFS_GROUPS),
+        "ike_lifetime": _lifetime(backend, ike, "ike_lifetime", validation.ike_lifetime),
     }
     ipsec_config: dict[str, Any] = {
-        "ipsecEncAlg": ipsec.need_choice("ipsecEncAlg", validation.ENC_ALGS),
-        "ipsecAuthAlg": ipsec.need_choice("ipsecAuthAlg", validation.AUTH_ALGS),
-        "ipsecPfs": ipsec.choice("ipsecPfs", validation.IPSEC_PFS_GROUPS),
-        "ipsecLifetime": _lifetime(backend, ipsec, "ipsecLifetime", validation.ipsec_lifetime),
+        "ipsec_enc_alg": ipsec.need_choice("ipsec_enc_alg", validation.ENC_ALGS),
+        "ipsec_auth_alg": ipsec.need_choice("ipsec_auth_alg", validation.AUTH_ALGS),
+        "ipsec_pfs": ipsec.choice("ipsec_pfs", validation.IPSEC_PFS_GROUPS),
+        "ipsec_lifetime": _lifetime(backend, ipsec, "ipsec_lifetime", validation.ipsec_lifetime),
     }
     # An optional setting left out is answered as left out: the service's defaults are in
     # no source, so the emulator claims none (spec 11). No rule ties the two lifetimes.
-    return _given(ike_config), _given(ipsec_config)
+    return _given(IkeConfig, ike_config), _given(IpsecConfig, ipsec_config)
 
 
-def _given(config: Json) -> Json:
-    return {key: value for key, value in config.items() if value is not None}
+def _given(model: type, config: Json) -> Json:
+    # Stored as the wire spells it (the views answer it as stored).
+    return {wire_name(model, key): value for key, value in config.items() if value is not None}
 
 
 def _fill(backend: Backend, tunnel: Tunnel, body: Body) -> None:
     """Read a whole tunnel from ``body`` into ``tunnel``: create and update both replace all."""
-    secret = body.need("secretKey", validation.secret_key)
-    local = _cidrs(body, "localSubnets")
-    remote = _cidrs(body, "remoteSubnets")
+    secret = body.need("secret_key", validation.secret_key)
+    local = _cidrs(body, "local_subnets")
+    remote = _cidrs(body, "remote_subnets")
     # The current API names the peer by customer-gateway id, the seed page by address.
-    remote_ip = body.rule("remoteIp", validation.ip_address)
-    cgw_id = body.rule("cgwId", validation.resource_id)
+    remote_ip = body.rule("remote_ip", validation.ip_address)
+    cgw_id = body.rule("cgw_id", validation.resource_id)
     if remote_ip is None and cgw_id is None:
-        raise ServiceError.inappropriate_json("cgwId or remoteIp is required")
-    name = body.need("vpnConnName", validation.resource_name)
+        peer = f"{body.name('cgw_id')} or {body.name('remote_ip')}"
+        raise ServiceError.inappropriate_json(f"{peer} is required")
+    name = body.need("vpn_conn_name", validation.resource_name)
     description = body.rule("description", validation.description) or ""
     ike, ipsec = _configs(backend, body)
     tunnel.secret_key = secret
@@ -88,7 +92,7 @@ def _ipsec_gateway(backend: Backend, call: Call) -> Gateway:
 
 
 def _tunnel(backend: Backend, call: Call) -> tuple[Gateway, Tunnel]:
-    vpn_conn_id = call.path_ids["vpnConnId"]
+    vpn_conn_id = call.path_id("vpn_conn_id")
     vpn_id = backend.tunnel_gateways.get(vpn_conn_id)
     gateway = backend.gateways.get(vpn_id) if vpn_id else None
     if gateway is None or gateway.access_key_id != call.access_key_id:
@@ -98,7 +102,7 @@ def _tunnel(backend: Backend, call: Call) -> tuple[Gateway, Tunnel]:
 
 def create_vpn_conn(backend: Backend, call: Call) -> Json:
     gateway = _ipsec_gateway(backend, call)
-    body = Body(call.body)
+    body = call.fields()
     tunnel = Tunnel(
         vpn_conn_id="",
         vpn_id=gateway.vpn_id,
@@ -124,10 +128,10 @@ def get_vpn_conn(backend: Backend, call: Call) -> Json:
 
 def update_vpn_conn(backend: Backend, call: Call) -> None:
     gateway, tunnel = _tunnel(backend, call)
-    body = Body(call.body)
+    body = call.fields()
     # The update body names the gateway too (spec 3.11); a tunnel is not found under
     # another gateway.
-    vpn_id = body.need("vpnId", validation.resource_id)
+    vpn_id = body.need("vpn_id", validation.resource_id)
     if vpn_id != gateway.vpn_id:
         raise ServiceError.not_found("VPN tunnel", tunnel.vpn_conn_id)
     replacement = Tunnel(
