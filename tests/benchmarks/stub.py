@@ -65,10 +65,13 @@ async def _full_calls(
 
     body, headers = answer
     credentials = Credentials(AK, SK)
-    client = AsyncVpnClient(credentials=credentials, endpoint=BASE)
-    client._make_http_client = lambda: httpx.AsyncClient(  # type: ignore[method-assign]
-        transport=StubTransport(body, headers)
-    )
+
+    class StubbedClient(AsyncVpnClient):
+        # The SDK's own pool (its fast path), on the stub: the client makes it when built.
+        def _make_http_client(self) -> httpx.AsyncClient:
+            return httpx.AsyncClient(transport=StubTransport(body, headers))
+
+    client = StubbedClient(credentials=credentials, endpoint=BASE)
     results = {}
     async with client:
 
