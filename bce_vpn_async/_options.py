@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
+from attrs import define, field
+
 from ._budget import RetryBudget, RetryTokens
 from ._errors import BceValidationError
 from ._pipeline import ClockSkew, LoggingMiddleware, Middleware, SigningMiddleware
@@ -95,31 +97,21 @@ def extra_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return checked
 
 
+@define(kw_only=True, eq=False)
 class SharedParts:
     """What a client and all its ``with_options`` copies hold in common."""
 
-    def __init__(
-        self,
-        *,
-        provider: CredentialsProvider,
-        signing: SigningMiddleware,
-        skew: ClockSkew,
-        rate_limit: RateLimitMiddleware | None,
-        middleware: tuple[Middleware, ...],
-        gate: asyncio.Semaphore | None,
-        clock: Clock,
-    ) -> None:
-        self.provider = provider
-        self.signing = signing
-        self.skew = skew
-        self.rate_limit = rate_limit
-        self.middleware = middleware
-        self.gate = gate
-        self._clock = clock
-        # One balance per budget: calls under the same budget earn into and spend from
-        # one balance whichever copy made them; a copy with a budget of its own keeps
-        # its own (a balance only means something in its budget's units).
-        self._tokens: dict[RetryBudget, RetryTokens] = {}
+    provider: CredentialsProvider
+    signing: SigningMiddleware
+    skew: ClockSkew
+    rate_limit: RateLimitMiddleware | None
+    middleware: tuple[Middleware, ...]
+    gate: asyncio.Semaphore | None
+    _clock: Clock
+    # One balance per budget: calls under the same budget earn into and spend from one
+    # balance whichever copy made them; a copy with a budget of its own keeps its own (a
+    # balance only means something in its budget's units).
+    _tokens: dict[RetryBudget, RetryTokens] = field(factory=dict, init=False)
 
     @classmethod
     def of(

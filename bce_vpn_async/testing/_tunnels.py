@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from attrs import evolve
+
 from bce_vpn_async import _validation as validation
 from bce_vpn_async._converter import wire_name
 from bce_vpn_async._models import IkeConfig, IpsecConfig
@@ -59,8 +61,9 @@ def _given(model: type, config: Json) -> Json:
     return {wire_name(model, key): value for key, value in config.items() if value is not None}
 
 
-def _fill(backend: Backend, tunnel: Tunnel, body: Body) -> None:
-    """Read a whole tunnel from ``body`` into ``tunnel``: create and update both replace all."""
+def _read_tunnel(backend: Backend, body: Body) -> dict[str, Any]:
+    """A whole tunnel's settings from ``body``, as ``Tunnel`` fields: create and update both
+    replace all."""
     secret = body.need("secret_key", validation.secret_key)
     local = _cidrs(body, "local_subnets")
     remote = _cidrs(body, "remote_subnets")
@@ -73,15 +76,17 @@ def _fill(backend: Backend, tunnel: Tunnel, body: Body) -> None:
     name = body.need("vpn_conn_name", validation.resource_name)
     description = body.rule("description", validation.description) or ""
     ike, ipsec = _configs(backend, body)
-    tunnel.secret_key = secret
-    tunnel.local_subnets = local
-    tunnel.remote_subnets = remote
-    tunnel.remote_ip = remote_ip
-    tunnel.cgw_id = cgw_id
-    tunnel.name = name
-    tunnel.description = description
-    tunnel.ike = ike
-    tunnel.ipsec = ipsec
+    return {
+        "secret_key": secret,
+        "local_subnets": local,
+        "remote_subnets": remote,
+        "remote_ip": remote_ip,
+        "cgw_id": cgw_id,
+        "name": name,
+        "description": description,
+        "ike": ike,
+        "ipsec": ipsec,
+    }
 
 
 def _ipsec_gateway(backend: Backend, call: Call) -> Gateway:
@@ -103,16 +108,14 @@ def _tunnel(backend: Backend, call: Call) -> tuple[Gateway, Tunnel]:
 def create_vpn_conn(backend: Backend, call: Call) -> Json:
     gateway = _ipsec_gateway(backend, call)
     body = call.fields()
-    tunnel = Tunnel(
-        vpn_conn_id="",
-        vpn_id=gateway.vpn_id,
-        name="",
-        secret_key="",
-        created_at=backend.now(),
-    )
-    _fill(backend, tunnel, body)
+    settings = _read_tunnel(backend, body)
     backend.require_idle(gateway)
-    tunnel.vpn_conn_id = backend.new_id("vpnconn-")
+    tunnel = Tunnel(
+        vpn_conn_id=backend.new_id("vpnconn-"),
+        vpn_id=gateway.vpn_id,
+        created_at=backend.now(),
+        **settings,
+    )
     gateway.tunnels[tunnel.vpn_conn_id] = tunnel
     backend.tunnel_gateways[tunnel.vpn_conn_id] = gateway.vpn_id
     backend.start_configuring(gateway)
@@ -134,14 +137,7 @@ def update_vpn_conn(backend: Backend, call: Call) -> None:
     vpn_id = body.need("vpn_id", validation.resource_id)
     if vpn_id != gateway.vpn_id:
         raise ServiceError.not_found("VPN tunnel", tunnel.vpn_conn_id)
-    replacement = Tunnel(
-        vpn_conn_id=tunnel.vpn_conn_id,
-        vpn_id=gateway.vpn_id,
-        name="",
-        secret_key="",
-        created_at=tunnel.created_at,
-    )
-    _fill(backend, replacement, body)
+    replacement = evolve(tunnel, **_read_tunnel(backend, body))
     backend.require_idle(gateway)
     gateway.tunnels[tunnel.vpn_conn_id] = replacement
     backend.start_configuring(gateway)
