@@ -27,10 +27,25 @@ from typing import Any, Generic, Literal, TypeVar
 from attrs import field, frozen
 
 from . import _validation as validation
+from ._arguments import (
+    Check,
+    Combined,
+    billing_rules,
+    billing_to_create,
+    billing_to_renew,
+    ike_rules,
+    ipsec_rules,
+    max_connections_for_ssl,
+    model_list,
+    one_of,
+    phase_need,
+    renewal,
+    ssl_user_rules,
+    tag_rules,
+    tags_out,
+)
 from ._converter import unstructure
-from ._errors import BceValidationError
 from ._models import (
-    Billing,
     CreateSslVpnServerResult,
     CreateSslVpnUsersResult,
     CreateVpnConnResult,
@@ -51,10 +66,6 @@ __all__ = ["MARKER", "MAX_KEYS", "OPERATIONS", "Operation", "Param", "by_name"]
 
 ResultT = TypeVar("ResultT")
 
-# (field, value) -> anything; raises BceValidationError naming the field, never the value.
-Check = Callable[[str, Any], object]
-# Over all of an operation's arguments, by Python name.
-Combined = Callable[[Mapping[str, Any]], None]
 Where = Literal["path", "query", "body"]
 
 # The query keys of every paginated operation (``marker=``, ``max_keys=``): the client's
@@ -130,159 +141,6 @@ class Operation(Generic[ResultT]):
         return self.write or self.optional_token
 
 
-# -- the checks that combine fields or look inside models --------------------------------------
-
-
-def _model(kind: type) -> Check:
-    def need_model(field: str, value: object) -> object:
-        if not isinstance(value, kind):
-            raise BceValidationError(field, f"must be a {kind.__name__}")
-        return value
-
-    return need_model
-
-
-def _model_list(kind: type, *, empty_ok: bool) -> Check:
-    def need_models(field: str, value: object) -> object:
-        # A str is a Sequence too; anything but a real list or tuple is a caller's mistake.
-        if not isinstance(value, list | tuple) or not (value or empty_ok):
-            adjective = "" if empty_ok else "non-empty "
-            raise BceValidationError(field, f"must be a {adjective}list of {kind.__name__}")
-        for index, item in enumerate(value):
-            if not isinstance(item, kind):
-                raise BceValidationError(f"{field}[{index}]", f"must be a {kind.__name__}")
-        return value
-
-    return need_models
-
-
-def _billing_rules(field: str, billing: Billing) -> None:
-    if billing.payment_timing is not None:
-        validation.choice(
-            f"{field}.payment_timing", billing.payment_timing, validation.PAYMENT_TIMINGS
-        )
-    if billing.reservation_length is not None:
-        validation.reservation_length(billing.reservation_length)
-    if billing.reservation_time_unit is not None:
-        validation.choice(
-            f"{field}.reservation_time_unit",
-            billing.reservation_time_unit,
-            validation.RESERVATION_TIME_UNITS,
-        )
-
-
-def _billing_to_create(field: str, billing: object) -> None:
-    _model(Billing)(field, billing)
-    if isinstance(billing, Billing) and billing.payment_timing is None:
-        raise BceValidationError(f"{field}.payment_timing", "is required to create a gateway")
-
-
-def _billing_to_renew(field: str, billing: object) -> None:
-    _model(Billing)(field, billing)
-    if isinstance(billing, Billing) and billing.reservation_length is None:
-        raise BceValidationError(f"{field}.reservation_length", "is required to renew")
-
-
-def _renewal(billing: Billing) -> dict[str, Any]:
-    # Renewal names only the reservation; the payment timing is the gateway's own.
-    return unstructure(
-        Billing(
-            reservation_length=billing.reservation_length,
-            reservation_time_unit=billing.reservation_time_unit or "month",
-        )
-    )
-
-
-def _tag_rules(field: str, tags: Sequence[Tag]) -> None:
-    for index, tag in enumerate(tags):
-        validation.tag_key(f"{field}[{index}].tag_key", tag.tag_key)
-        validation.tag_value(f"{field}[{index}].tag_value", tag.tag_value)
-
-
-def _tags_out(tags: Sequence[Tag]) -> list[dict[str, Any]] | None:
-    return [unstructure(tag) for tag in tags] or None
-
-
-def _phase_rules(
-    choices: Mapping[str, tuple[frozenset[str], bool]], lifetime: str, in_range: Check
-) -> Check:
-    """The rules of an IKE or IPSec config: each enumerated field (``True`` if required)
-    among its documented values, and the lifetime in range (``in_range``)."""
-
-    def rules(field: str, config: object) -> None:
-        for name, (allowed, required) in choices.items():
-            value = getattr(config, name)
-            if required or value is not None:
-                validation.choice(f"{field}.{name}", value, allowed)
-        value = getattr(config, lifetime)
-        if value is not None:
-            in_range(f"{field}.{lifetime}", value)
-
-    return rules
-
-
-def _phase_need(kind: type, required: tuple[str, ...]) -> Check:
-    """A config model holding every field a request needs (the seed guide's "required"):
-    always checked, since the model itself lets a response leave any field out."""
-
-    def need(field: str, config: object) -> None:
-        _model(kind)(field, config)
-        for name in required:
-            if getattr(config, name) is None:
-                raise BceValidationError(f"{field}.{name}", "is required")
-
-    return need
-
-
-_ike_rules = _phase_rules(
-    {
-        "ike_version": (validation.IKE_VERSIONS, True),
-        "ike_mode": (validation.IKE_MODES, True),
-        "ike_enc_alg": (validation.ENC_ALGS, True),
-        "ike_pfs": (validation.PFS_GROUPS, True),
-        "ike_auth_alg": (validation.AUTH_ALGS, False),
-    },
-    "ike_lifetime",
-    validation.ike_lifetime,
-)
-_ipsec_rules = _phase_rules(
-    {
-        "ipsec_enc_alg": (validation.ENC_ALGS, True),
-        "ipsec_auth_alg": (validation.AUTH_ALGS, True),
-        "ipsec_pfs": (validation.IPSEC_PFS_GROUPS, False),
-    },
-    "ipsec_lifetime",
-    validation.ipsec_lifetime,
-)
-
-
-def _ssl_user_rules(field: str, users: Sequence[SslVpnUserSpec]) -> None:
-    for index, user in enumerate(users):
-        where = f"{field}[{index}]"
-        validation.resource_name(f"{where}.user_name", user.user_name)
-        validation.ssl_password(f"{where}.password", user.password)
-        if user.description is not None:
-            validation.description(f"{where}.description", user.description)
-        if user.client_name is not None:
-            validation.description(f"{where}.client_name", user.client_name)
-
-
-def _one_of(*names: str) -> Combined:
-    """At least one of ``names`` given: an update that changes nothing is a mistake."""
-    listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
-
-    def need_one(arguments: Mapping[str, Any]) -> None:
-        if all(arguments.get(name) is None for name in names):
-            raise BceValidationError(names[0], f"give {listed}")
-
-    return need_one
-
-
-def _max_connections_for_ssl(arguments: Mapping[str, Any]) -> None:
-    if arguments.get("max_connections") is not None and arguments.get("vpn_type") != "SSL":
-        raise BceValidationError("max_connections", "applies to SSL gateways only")
-
-
 # -- the parameters, as reused across operations ------------------------------------------------
 
 
@@ -312,8 +170,8 @@ _TUNNEL = (
         "ikeConfig",
         "body",
         required=True,
-        need=_phase_need(IkeConfig, ("ike_version", "ike_mode", "ike_enc_alg", "ike_pfs")),
-        rule=_ike_rules,
+        need=phase_need(IkeConfig, ("ike_version", "ike_mode", "ike_enc_alg", "ike_pfs")),
+        rule=ike_rules,
         encode=unstructure,
     ),
     Param(
@@ -321,8 +179,8 @@ _TUNNEL = (
         "ipsecConfig",
         "body",
         required=True,
-        need=_phase_need(IpsecConfig, ("ipsec_enc_alg", "ipsec_auth_alg")),
-        rule=_ipsec_rules,
+        need=phase_need(IpsecConfig, ("ipsec_enc_alg", "ipsec_auth_alg")),
+        rule=ipsec_rules,
         encode=unstructure,
     ),
     Param("remote_ip", "remoteIp", "body", rule=validation.ip_address),
@@ -331,7 +189,7 @@ _TUNNEL = (
 )
 # The official SDK's update sends snake_case IKE/IPSec keys the service does not read; both
 # of this SDK's tunnel bodies are camelCase throughout.
-_TUNNEL_NEEDS = (_one_of("remote_ip", "cgw_id"),)
+_TUNNEL_NEEDS = (one_of("remote_ip", "cgw_id"),)
 
 # -- the table ---------------------------------------------------------------------------------
 
@@ -351,8 +209,8 @@ CREATE_VPN = Operation(
             "billing",
             "body",
             required=True,
-            need=_billing_to_create,
-            rule=_billing_rules,
+            need=billing_to_create,
+            rule=billing_rules,
             encode=unstructure,
         ),
         Param(
@@ -374,15 +232,15 @@ CREATE_VPN = Operation(
             "tags",
             "tags",
             "body",
-            need=_model_list(Tag, empty_ok=True),
-            rule=_tag_rules,
-            encode=_tags_out,
+            need=model_list(Tag, empty_ok=True),
+            rule=tag_rules,
+            encode=tags_out,
         ),
         Param("resource_group_id", "resourceGroupId", "body", need=validation.resource_id),
         Param("delete_protect", "deleteProtect", "body", need=validation.boolean),
     ),
     write=True,
-    rules=(_max_connections_for_ssl,),
+    rules=(max_connections_for_ssl,),
     note='unset fields are left out (no `"billingMethod": null`, no reservation for postpaid)',
 )
 
@@ -441,7 +299,7 @@ UPDATE_VPN = Operation(
     (_VPN_ID, Param("vpn_name", "vpnName", "body", rule=validation.vpn_name), _DESCRIPTION),
     flag="modifyAttribute",
     write=True,
-    needs=(_one_of("vpn_name", "description"),),
+    needs=(one_of("vpn_name", "description"),),
     note="refuses an empty update instead of sending `{}`",
 )
 
@@ -468,9 +326,9 @@ RENEW_VPN = Operation(
             "billing",
             "body",
             required=True,
-            need=_billing_to_renew,
-            rule=_billing_rules,
-            encode=_renewal,
+            need=billing_to_renew,
+            rule=billing_rules,
+            encode=renewal,
         ),
     ),
     flag="purchaseReserved",
@@ -605,8 +463,8 @@ CREATE_VPN_SSLUSERS = Operation(
             "sslVpnUsers",
             "body",
             required=True,
-            need=_model_list(SslVpnUserSpec, empty_ok=False),
-            rule=_ssl_user_rules,
+            need=model_list(SslVpnUserSpec, empty_ok=False),
+            rule=ssl_user_rules,
             encode=lambda users: [unstructure(user) for user in users],
         ),
     ),
@@ -639,7 +497,7 @@ UPDATE_VPN_SSL_USER = Operation(
         Param("client_name", "clientName", "body", rule=validation.description),
     ),
     write=True,
-    needs=(_one_of("password", "description", "client_name"),),
+    needs=(one_of("password", "description", "client_name"),),
 )
 
 DELETE_VPN_SSL_USER = Operation(
