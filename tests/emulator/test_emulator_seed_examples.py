@@ -15,6 +15,12 @@ from typing import Any
 import httpx
 import pytest
 from emulator_helpers import create_gateway
+from seed_examples import (
+    GUIDE_GET_SSL_SERVER,
+    GUIDE_LIST_SSL_USERS,
+    GUIDE_LIST_TUNNELS,
+    GUIDE_LIST_VPNS,
+)
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -69,31 +75,7 @@ RESPONSES: list[tuple[type, str]] = [
     # "List VPN gateways".
     (
         VpnPage,
-        """{
- "nextMarker": "vpn-xktdeMSf",
- "marker": "vpn-IyWRtII7",
- "maxKeys": 1,
- "isTruncated": true,
- "vpns": [
- {
- "status": "active",
- "eip": "10.12.34.32",
- "vpnId": "vpn-IyWRtII7",
- "vpcId": "83edd0d2-8a68-4ce5-a396-9d2917d58a57",
- "description": "",
- "expiredTime": null,
- "productType": "postpay",
- "vpnConnNum": 0,
- "bandwidthInMbps": 10,
- "vpnConns": [],
- "sslVpnServer": null,
- "type": "IPSec",
- "maxConnection": null,
- "vpnName": "VPN_aoko_2",
- "createTime": "2021-04-25 17:22:34"
- }
- ]
-}""",
+        GUIDE_LIST_VPNS,
     ),
     # "Query VPN details".
     (
@@ -130,75 +112,21 @@ RESPONSES: list[tuple[type, str]] = [
     # "List IPSECs" (the one added comma after "reachable").
     (
         VpnConnList,
-        """{
- "vpnConns": [
- {
- "vpn_id": "vpn-a0314a79a558",
- "vpn_conn_id": "vpnconn-771763a0da2f",
- "secretKey": "ddd22@www",
- "local_ip": null,
- "localSubnets": ["192.168.100.0/24"],
- "remoteIp": "10.107.245.188",
- "remoteSubnets": ["192.168.100.0/24"],
- "description": "111",
- "status": "active",
- "created_time": "2024-12-26T18:58:53+08:00",
- "health_status": "reachable",
- "vpnConnName": "vpncon",
- "ikeConfig":
- {
- "ikeVersion": "v1",
- "ikeMode": "main",
- "ikeEncAlg": "aes",
- "ikeAuthAlg": "sha1",
- "ikePfs": "group2",
- "ikeLifeTime": "28800s"
- },
- "ipsecConfig":
- {
- "ipsecEncAlg": "aes",
- "ipsecAuthAlg": "sha1",
- "ipsecPfs": "group2",
- "ipsecLifetime": "28800s"
- }
- }
- ]
-}""",
+        GUIDE_LIST_TUNNELS,
     ),
     # "Create SSL-VPN service".
     (CreateSslVpnServerResult, '{"sslVpnServerId": "sslvpn-5b2hq4nm40tt"}'),
     # "List SSLVPN service".
     (
         SslVpnServer,
-        """{
- "vpnId": "vpn-shyt1vzgqc3z",
- "sslVpnServerId": "sslvpn-5b2hq4nm40tt",
- "sslVpnServerName": "hzb_1_1",
- "interfaceType": "tap",
- "status": "active",
- "localSubnets": ["192.168.0.0/24"],
- "remoteSubnet": "172.168.0.0/16",
- "maxConnection": 10,
- "clientDns":""
- }""",
+        GUIDE_GET_SSL_SERVER,
     ),
     # "Create SSL VPN users in batches".
     (CreateSslVpnUsersResult, '{"sslVpnUserIds":["sslvpn-5b2hq4nm40tt"]}'),
     # "List SSL-VPN users".
     (
         SslVpnUserPage,
-        """{
- "marker": "vpn-ssl-user-xynkefqf3n5x",
- "maxKeys": 1,
- "isTruncated": false,
- "sslVpnUsers": [
- {
- "userId": "vpn-ssl-user-xynkefqf3n5x",
- "userName": "user",
- "description": "desc"
- }
- ]
-}""",
+        GUIDE_LIST_SSL_USERS,
     ),
 ]
 
