@@ -62,3 +62,26 @@ def count_official(requests: Requests) -> None:
         return response
 
     bce_http_client._send_http_request = counting_send
+
+
+def result(
+    contender: str, n: int, c: int, meter: Any, failures: list[str], requests: Requests
+) -> dict[str, Any]:
+    """One measurement of a scenario whose requests were counted: what every such
+    scenario reports (the caller adds its own figures)."""
+    from common import peak_rss_mb
+
+    return {
+        "contender": contender,
+        "n": n,
+        "c": c,
+        "wall": meter.wall,
+        "cpu": meter.cpu,
+        "server_cpu": meter.server_cpu,
+        "other_cpu": meter.other,
+        "failed": len(failures),
+        "failures": sorted(set(failures)),
+        "requests": requests.count,
+        "statuses": {str(k): v for k, v in sorted(requests.statuses.items())},
+        "peak_rss_mb": peak_rss_mb(),
+    }

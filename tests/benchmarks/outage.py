@@ -13,8 +13,8 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from common import Meter, official_client, peak_rss_mb, sdk_client
-from counting import CountingMiddleware, Requests, count_official
+from common import Meter, official_client, sdk_client
+from counting import CountingMiddleware, Requests, count_official, result
 
 CONTENDERS = ("sdk", "sdk-no-budget", "official-threads")
 # Any well-formed id: the fault answers before the state is looked at.
@@ -93,18 +93,4 @@ def run(contender: str, endpoint: str, *, n: int, c: int, server_pid: int) -> di
         typed, failures = _official(endpoint, n, c, requests, meter)
     else:
         raise ValueError(f"unknown contender {contender!r}")
-    return {
-        "contender": contender,
-        "n": n,
-        "c": c,
-        "wall": meter.wall,
-        "cpu": meter.cpu,
-        "server_cpu": meter.server_cpu,
-        "other_cpu": meter.other,
-        "failed": len(failures),
-        "typed": typed,
-        "failures": sorted(set(failures)),
-        "requests": requests.count,
-        "statuses": {str(k): v for k, v in sorted(requests.statuses.items())},
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    return {**result(contender, n, c, meter, failures, requests), "typed": typed}

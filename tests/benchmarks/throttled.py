@@ -15,8 +15,8 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from common import Meter, official_client, peak_rss_mb, sdk_client
-from counting import CountingMiddleware, Requests, count_official
+from common import Meter, official_client, sdk_client
+from counting import CountingMiddleware, Requests, count_official, result
 
 CONTENDERS = ("sdk", "sdk-no-rate-limit", "official-threads")
 GATEWAYS_PER_VPC = 3
@@ -95,17 +95,6 @@ def run(
     else:
         raise ValueError(f"unknown contender {contender!r}")
     return {
-        "contender": contender,
-        "n": n,
-        "c": c,
-        "wall": meter.wall,
-        "cpu": meter.cpu,
-        "server_cpu": meter.server_cpu,
-        "other_cpu": meter.other,
-        "failed": len(failures),
-        "failures": sorted(set(failures)),
-        "requests": requests.count,
+        **result(contender, n, c, meter, failures, requests),
         "throttled": requests.statuses[429],
-        "statuses": {str(k): v for k, v in sorted(requests.statuses.items())},
-        "peak_rss_mb": peak_rss_mb(),
     }
