@@ -17,6 +17,7 @@ import pytest
 from emulator_helpers import create_gateway
 from seed_examples import (
     GUIDE_GET_SSL_SERVER,
+    GUIDE_GET_VPN,
     GUIDE_LIST_SSL_USERS,
     GUIDE_LIST_TUNNELS,
     GUIDE_LIST_VPNS,
@@ -78,35 +79,7 @@ RESPONSES: list[tuple[type, str]] = [
         GUIDE_LIST_VPNS,
     ),
     # "Query VPN details".
-    (
-        Vpn,
-        """{
- "status": "active",
- "eip": "",
- "vpnId": "vpn-shkgan7et1vx",
- "vpcId": "83edd0d2-8a68-4ce5-a396-9d2917d58a57",
- "description": "",
- "expiredTime": null,
- "paymentTiming": "Postpaid",
- "vpnConnNum": 0,
- "bandwidthInMbps": 0,
- "vpnConns": [],
- "ssl_vpn_server": null,
- "vpnName": "VPN_aoko_2",
- "createTime": "2021-04-25 17:22:34",
- "deleteProtect": true,
- "tags": [
- {
- "tagKey": "hikwnf",
- "tagValue": "nwklwmflk"
- },
- {
- "tagKey": "whfooef",
- "tagValue": "haiwnwejf"
- }
- ]
-}""",
-    ),
+    (Vpn, GUIDE_GET_VPN),
     # "Create IPSEC tunnel".
     (CreateVpnConnResult, '{"vpnConnId": "vpnconn-ku4cxya6nisq"}'),
     # "List IPSECs" (the one added comma after "reachable").
