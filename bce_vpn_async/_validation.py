@@ -296,9 +296,14 @@ def ssl_password(field: str, value: object) -> str:
     return _secret(field, value, _PASSWORD_SYMBOLS)
 
 
-def _parse_interface(text: str) -> ipaddress.IPv4Interface | None:
+_Parsed = typing.TypeVar("_Parsed", ipaddress.IPv4Interface, ipaddress.IPv4Address)
+
+
+def _parsed(kind: type[_Parsed], text: str) -> _Parsed | None:
+    """``kind(text)``, or None where ``ipaddress`` refuses it: the caller raises its own
+    error outside the ``except``, so ``ipaddress``'s (which quotes the text) is not chained."""
     try:
-        return ipaddress.IPv4Interface(text)
+        return kind(text)
     except ValueError:
         return None
 
@@ -312,7 +317,7 @@ def cidr(field: str, value: object) -> str:
     error rather than silently masked: the caller most likely mistyped the network.
     """
     text = _text(field, value)
-    interface = _parse_interface(text)
+    interface = _parsed(ipaddress.IPv4Interface, text)
     if interface is None or str(interface) != text:
         raise BceValidationError(field, _CIDR_RULE)
     if interface.ip != interface.network.network_address:
@@ -330,17 +335,10 @@ def cidr_list(field: str, value: object) -> list[str]:
     return [cidr(f"{field}[{index}]", item) for index, item in enumerate(value)]
 
 
-def _parse_address(text: str) -> ipaddress.IPv4Address | None:
-    try:
-        return ipaddress.IPv4Address(text)
-    except ValueError:
-        return None
-
-
 def ip_address(field: str, value: object) -> str:
     """An IPv4 address in dotted decimal (``ipaddress`` refuses leading zeros and spaces)."""
     text = _text(field, value)
-    if _parse_address(text) is None:
+    if _parsed(ipaddress.IPv4Address, text) is None:
         raise BceValidationError(field, "must be an IPv4 address, such as 10.107.245.188")
     return text
 
