@@ -153,6 +153,14 @@ def _cidrs(name: str, wire: str, *, required: bool = False) -> Param:
     return Param(name, wire, "body", required, rule=validation.cidr_list, encode=_as_list)
 
 
+def _model(
+    name: str, wire: str, need: Check, rule: Check, encode: Callable[[Any], Any] = unstructure
+) -> Param:
+    # A model (or list of models) the body requires: `need` checks it is one whatever
+    # `validate` says, `rule` holds the API's rules over its fields, `encode` makes the JSON.
+    return Param(name, wire, "body", required=True, need=need, rule=rule, encode=encode)
+
+
 _VPN_ID = _path("vpn_id", "vpnId")
 _SSL_ID = _path("sslservice_id", "sslVpnServerId")
 _USER_ID = _path("ssluser_id", "userId")
@@ -165,23 +173,17 @@ _TUNNEL = (
     _cidrs("local_subnets", "localSubnets", required=True),
     _cidrs("remote_subnets", "remoteSubnets", required=True),
     Param("vpn_conn_name", "vpnConnName", "body", required=True, rule=validation.resource_name),
-    Param(
+    _model(
         "ike_config",
         "ikeConfig",
-        "body",
-        required=True,
-        need=phase_need(IkeConfig, ("ike_version", "ike_mode", "ike_enc_alg", "ike_pfs")),
-        rule=ike_rules,
-        encode=unstructure,
+        phase_need(IkeConfig, ("ike_version", "ike_mode", "ike_enc_alg", "ike_pfs")),
+        ike_rules,
     ),
-    Param(
+    _model(
         "ipsec_config",
         "ipsecConfig",
-        "body",
-        required=True,
-        need=phase_need(IpsecConfig, ("ipsec_enc_alg", "ipsec_auth_alg")),
-        rule=ipsec_rules,
-        encode=unstructure,
+        phase_need(IpsecConfig, ("ipsec_enc_alg", "ipsec_auth_alg")),
+        ipsec_rules,
     ),
     Param("remote_ip", "remoteIp", "body", rule=validation.ip_address),
     Param("cgw_id", "cgwId", "body", need=validation.resource_id),
@@ -204,15 +206,7 @@ CREATE_VPN = Operation(
             "vpc_id", "vpcId", "body", required=True, need=validation.resource_id, positional=True
         ),
         Param("vpn_name", "vpnName", "body", required=True, rule=validation.vpn_name),
-        Param(
-            "billing",
-            "billing",
-            "body",
-            required=True,
-            need=billing_to_create,
-            rule=billing_rules,
-            encode=unstructure,
-        ),
+        _model("billing", "billing", billing_to_create, billing_rules),
         Param(
             "vpn_type",
             "type",
@@ -321,15 +315,7 @@ RENEW_VPN = Operation(
     OperationResult,
     (
         _VPN_ID,
-        Param(
-            "billing",
-            "billing",
-            "body",
-            required=True,
-            need=billing_to_renew,
-            rule=billing_rules,
-            encode=renewal,
-        ),
+        _model("billing", "billing", billing_to_renew, billing_rules, renewal),
     ),
     flag="purchaseReserved",
     write=True,
@@ -458,14 +444,12 @@ CREATE_VPN_SSLUSERS = Operation(
     CreateSslVpnUsersResult,
     (
         _VPN_ID,
-        Param(
+        _model(
             "sslusers",
             "sslVpnUsers",
-            "body",
-            required=True,
-            need=model_list(SslVpnUserSpec, empty_ok=False),
-            rule=ssl_user_rules,
-            encode=lambda users: [unstructure(user) for user in users],
+            model_list(SslVpnUserSpec, empty_ok=False),
+            ssl_user_rules,
+            lambda users: [unstructure(user) for user in users],
         ),
     ),
     write=True,
