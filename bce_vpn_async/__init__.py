@@ -1,5 +1,6 @@
 """bce-vpn-async: an asyncio-native SDK for the Baidu AI Cloud (BCE) VPN API."""
 
+from . import _models
 from ._budget import RetryBudget
 from ._client import AsyncVpnClient
 from ._clock import Clock
@@ -21,26 +22,27 @@ from ._errors import (
     WaiterFailedError,
     WaiterTimeoutError,
 )
-from ._models import (
-    Billing,
-    CreateSslVpnServerResult,
-    CreateSslVpnUsersResult,
-    CreateVpnConnResult,
-    CreateVpnResult,
-    IkeConfig,
-    IpsecConfig,
-    OperationResult,
-    ResponseMetadata,
-    SslVpnServer,
-    SslVpnUser,
-    SslVpnUserPage,
-    SslVpnUserSpec,
-    Tag,
-    Vpn,
-    VpnConn,
-    VpnConnList,
-    VpnPage,
-)
+
+# The models: `_models.__all__` is their one list, and `__all__` below takes it whole. Type
+# checkers read an export from a literal `__all__` or from an `X as X` import, hence the form.
+from ._models import Billing as Billing
+from ._models import CreateSslVpnServerResult as CreateSslVpnServerResult
+from ._models import CreateSslVpnUsersResult as CreateSslVpnUsersResult
+from ._models import CreateVpnConnResult as CreateVpnConnResult
+from ._models import CreateVpnResult as CreateVpnResult
+from ._models import IkeConfig as IkeConfig
+from ._models import IpsecConfig as IpsecConfig
+from ._models import OperationResult as OperationResult
+from ._models import ResponseMetadata as ResponseMetadata
+from ._models import SslVpnServer as SslVpnServer
+from ._models import SslVpnUser as SslVpnUser
+from ._models import SslVpnUserPage as SslVpnUserPage
+from ._models import SslVpnUserSpec as SslVpnUserSpec
+from ._models import Tag as Tag
+from ._models import Vpn as Vpn
+from ._models import VpnConn as VpnConn
+from ._models import VpnConnList as VpnConnList
+from ._models import VpnPage as VpnPage
 from ._pagination import AsyncPaginator
 from ._pipeline import Handler, LoggingMiddleware, Middleware
 from ._ratelimit import RateLimit
@@ -79,46 +81,29 @@ __all__ = [
     "BceTransportError",
     "BceV1Signer",
     "BceValidationError",
-    "Billing",
     "ClientConfig",
     "Clock",
-    "CreateSslVpnServerResult",
-    "CreateSslVpnUsersResult",
-    "CreateVpnConnResult",
-    "CreateVpnResult",
     "Credentials",
     "CredentialsProvider",
     "EncAlg",
     "Handler",
-    "IkeConfig",
     "IkeMode",
     "IkeVersion",
     "InterfaceType",
-    "IpsecConfig",
     "IpsecPfs",
     "LoggingMiddleware",
     "Middleware",
-    "OperationResult",
     "PaymentTiming",
     "PfsGroup",
     "RateLimit",
     "ReservationTimeUnit",
-    "ResponseMetadata",
     "RetryBudget",
     "RetryPolicy",
     "Signer",
-    "SslVpnServer",
-    "SslVpnUser",
-    "SslVpnUserPage",
-    "SslVpnUserSpec",
-    "Tag",
-    "Vpn",
-    "VpnConn",
-    "VpnConnList",
-    "VpnPage",
     "VpnStatus",
     "VpnType",
     "WaiterFailedError",
     "WaiterTimeoutError",
     "__version__",
+    *_models.__all__,
 ]

@@ -22,7 +22,6 @@ from seed_examples import (
 from bce_vpn_async import _models as models
 from bce_vpn_async._converter import structure
 from bce_vpn_async._models import (
-    EMPTY_METADATA,
     Billing,
     CreateSslVpnServerResult,
     CreateSslVpnUsersResult,
@@ -42,6 +41,7 @@ from bce_vpn_async._models import (
     VpnConnList,
     VpnPage,
 )
+from bce_vpn_async._models.common import EMPTY_METADATA
 
 # --- spec 3.10: the list-tunnels item. Its ikeConfig/ipsecConfig are elided ("{...}") in the
 # spec; they are filled in with the guide's values so the item parses.

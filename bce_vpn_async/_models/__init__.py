@@ -6,13 +6,7 @@ names live in ``bce_vpn_async._converter``.
 
 from __future__ import annotations
 
-from bce_vpn_async._models.common import (
-    EMPTY_METADATA,
-    Billing,
-    OperationResult,
-    ResponseMetadata,
-    Tag,
-)
+from bce_vpn_async._models.common import Billing, OperationResult, ResponseMetadata, Tag
 from bce_vpn_async._models.gateways import CreateVpnResult, Vpn, VpnPage
 from bce_vpn_async._models.ssl import (
     CreateSslVpnServerResult,
@@ -31,7 +25,6 @@ from bce_vpn_async._models.tunnels import (
 )
 
 __all__ = [
-    "EMPTY_METADATA",
     "Billing",
     "CreateSslVpnServerResult",
     "CreateSslVpnUsersResult",
