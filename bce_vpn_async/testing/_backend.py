@@ -70,12 +70,13 @@ class Backend:
         self,
         *,
         clock: Clock,
-        build_seconds: float = 0.5,
-        configure_seconds: float = 0.1,
-        seed: int = 0,
-        strict_validation: bool = True,
-        max_vpns_per_vpc: int = 3,
+        build_seconds: float,
+        configure_seconds: float,
+        seed: int,
+        strict_validation: bool,
+        max_vpns_per_vpc: int,
     ) -> None:
+        # The settings' defaults are VpnEmulator's, its one constructor.
         self.clock = clock
         self.build_seconds = build_seconds
         self.configure_seconds = configure_seconds
