@@ -110,6 +110,8 @@ class ClientCore:
         self._clock = config.clock
         self._headers = headers
         self._pipeline = Pipeline(shared.chain(config), self._send)
+        # Bound once: a bound method made per call is one more object per call in flight.
+        self._is_closed = self._closed
         self._gate = shared.gate
         self._timeout = config.httpx_timeout().as_dict()
         self._requests = RequestFactory(
@@ -233,7 +235,7 @@ class ClientCore:
         client = self._http_client
         if client is None:  # pragma: no cover - _open() always sets it first
             raise BceClientError("this client is not open")
-        return _transport.send(client, request, own=self._owns_http_client, closed=self._closed)
+        return _transport.send(client, request, own=self._owns_http_client, closed=self._is_closed)
 
     def _closed(self) -> bool:
         # A method, not an inline test: the state changes while a send is awaited.
