@@ -14,7 +14,7 @@ import enum
 import json
 import uuid
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -29,7 +29,6 @@ from ._credentials import Credentials, CredentialsProvider, as_provider
 from ._errors import (
     REQUEST_ID_HEADER,
     BceClientError,
-    BceError,
     BceValidationError,
     error_from_response,
     unreadable_response,
@@ -111,6 +110,8 @@ class ClientCore:
         self._clock = config.clock
         self._headers = headers
         self._pipeline = Pipeline(shared.chain(config), self._send)
+        # Bound once: a bound method made per call is one more object per call in flight.
+        self._is_closed = self._closed
         self._gate = shared.gate
         self._timeout = config.httpx_timeout().as_dict()
         self._requests = RequestFactory(
@@ -230,21 +231,11 @@ class ClientCore:
 
     # -- one request -------------------------------------------------------------------
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
+    def _send(self, request: httpx.Request) -> Awaitable[httpx.Response]:
         client = self._http_client
         if client is None:  # pragma: no cover - _open() always sets it first
             raise BceClientError("this client is not open")
-        if self._closed():
-            # A retry of a call that was in flight when the client was closed.
-            raise _closed_under_call()
-        try:
-            return await _transport.send(client, request, own=self._owns_http_client)
-        except BceError as exc:
-            # Closing the pool fails the calls on it in the transport's own words (aiohttp's
-            # RuntimeError "Session is closed", a ConnectTimeout that would be retried).
-            if self._closed():
-                raise _closed_under_call() from exc
-            raise
+        return _transport.send(client, request, own=self._owns_http_client, closed=self._is_closed)
 
     def _closed(self) -> bool:
         # A method, not an inline test: the state changes while a send is awaited.
@@ -305,10 +296,12 @@ class ClientCore:
                 query.append((param.wire, value))
         return operation.path.format_map(ids), query, body
 
-    async def _invoke(self, operation: Operation[T], arguments: Mapping[str, Any]) -> T:
-        """Make one call of ``operation`` with the method's ``arguments`` (its ``locals()``)."""
+    def _invoke(self, operation: Operation[T], arguments: Mapping[str, Any]) -> Awaitable[T]:
+        """One call of ``operation`` with the method's ``arguments`` (its ``locals()``):
+        checked now, in the method's own coroutine, and sent when the result is awaited.
+        (A plain function, so a call in flight holds one coroutine less.)"""
         path, query, body = self._request_parts(operation, arguments)
-        return await self._call(operation, path, query, body)
+        return self._call(operation, path, query, body)
 
     def _build(
         self,
@@ -341,20 +334,21 @@ class ClientCore:
         self._open()
         request = self._build(operation.name, operation.method, path, query, body)
         try:
-            answer = await self._answer(operation, request)
+            if self._gate is None:
+                response = await self._pipeline(request)
+            else:
+                async with self._gate:
+                    response = await self._pipeline(request)
+            answer = self._answer(operation, response)
         except BaseException as exc:
             _end_call(request, exc)
             raise
         _end_call(request, None)
         return answer
 
-    async def _answer(self, operation: Operation[T], request: httpx.Request) -> T:
+    def _answer(self, operation: Operation[T], response: httpx.Response) -> T:
+        """The result of a call from its response, or the typed error it stands for."""
         name = operation.name
-        if self._gate is None:
-            response = await self._pipeline(request)
-        else:
-            async with self._gate:
-                response = await self._pipeline(request)
         if not 200 <= response.status_code < 300:
             raise error_from_response(response)
         metadata = ResponseMetadata(
@@ -415,7 +409,3 @@ def _end_call(request: httpx.Request, error: BaseException | None) -> None:
     if callbacks:
         for callback in callbacks:
             callback(error)
-
-
-def _closed_under_call() -> BceClientError:
-    return BceClientError("this client was closed while the call was in flight")

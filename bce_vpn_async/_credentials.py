@@ -89,7 +89,9 @@ CredentialsProvider: TypeAlias = Callable[[], Awaitable[Credentials]]
 
 
 @frozen
-class _StaticProvider:
+class StaticProvider:
+    """Fixed credentials as a provider; the signer reads ``credentials`` without awaiting."""
+
     credentials: Credentials
 
     async def __call__(self) -> Credentials:
@@ -99,7 +101,7 @@ class _StaticProvider:
 def as_provider(source: Credentials | CredentialsProvider) -> CredentialsProvider:
     """A provider for ``source``: static credentials are wrapped, a provider is returned as is."""
     if isinstance(source, Credentials):
-        return _StaticProvider(source)
+        return StaticProvider(source)
     if callable(source):
         return source
     raise TypeError(

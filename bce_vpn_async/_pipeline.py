@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias
 import httpx
 from attrs import define
 
+from ._credentials import StaticProvider
 from ._errors import REQUEST_ID_HEADER
 from ._signing import SECURITY_TOKEN_HEADER
 
 if TYPE_CHECKING:
     from ._clock import Clock
-    from ._credentials import CredentialsProvider
+    from ._credentials import Credentials, CredentialsProvider
     from ._signing import Signer
 
 __all__ = [
@@ -51,12 +52,17 @@ class Middleware(Protocol):
     (and signs it where bce-auth-v1's default rule says: host, content and x-bce-* headers).
     """
 
-    async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response: ...
+    def __call__(self, request: httpx.Request, call_next: Handler) -> Awaitable[httpx.Response]:
+        """Handle one attempt; an ``async def __call__`` is the usual way to write one."""
+        ...
 
 
 def _bind(middleware: Middleware, call_next: Handler) -> Handler:
-    async def handler(request: httpx.Request) -> httpx.Response:
-        return await middleware(request, call_next)
+    # A plain function handing back the middleware's awaitable, not a coroutine awaiting
+    # it: each call holds one coroutine less per middleware while it is in flight, and
+    # with thousands of calls in flight the garbage collector walks every one of them.
+    def handler(request: httpx.Request) -> Awaitable[httpx.Response]:
+        return middleware(request, call_next)
 
     return handler
 
@@ -79,8 +85,9 @@ class Pipeline:
             handler = _bind(item, handler)
         self._handler = handler
 
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
-        return await self._handler(request)
+    def __call__(self, request: httpx.Request) -> Awaitable[httpx.Response]:
+        """Run ``request`` through the chain: await the result for the response."""
+        return self._handler(request)
 
     def __repr__(self) -> str:
         names = ", ".join(type(item).__name__ for item in self.middleware)
@@ -113,10 +120,21 @@ class SigningMiddleware:
         self._clock = clock
         self._skew = skew
 
-    async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
+    def __call__(self, request: httpx.Request, call_next: Handler) -> Awaitable[httpx.Response]:
+        credentials = self._credentials
+        if isinstance(credentials, StaticProvider):
+            # Nothing to wait for: sign now and hand on the next step's awaitable.
+            self._sign(request, credentials.credentials)
+            return call_next(request)
+        return self._sign_when_known(request, call_next)
+
+    async def _sign_when_known(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
         # Asked on every attempt, not once per client, so rotating STS credentials
         # are picked up as soon as the provider has them.
-        credentials = await self._credentials()
+        self._sign(request, await self._credentials())
+        return await call_next(request)
+
+    def _sign(self, request: httpx.Request, credentials: Credentials) -> None:
         headers = request.headers
         for name in _SIGNATURE_HEADERS:
             # Checked first: Headers.pop() of a missing name raises and catches a KeyError,
@@ -124,7 +142,6 @@ class SigningMiddleware:
             if name in headers:
                 del headers[name]
         self._signer.sign(request, credentials, self._clock.time() + self._skew.offset)
-        return await call_next(request)
 
     def __repr__(self) -> str:
         return f"SigningMiddleware(signer={self._signer!r})"
@@ -141,10 +158,13 @@ class LoggingMiddleware:
     def __init__(self, logger: logging.Logger | None = None) -> None:
         self._logger = logger if logger is not None else logging.getLogger("bce_vpn_async")
 
-    async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
+    def __call__(self, request: httpx.Request, call_next: Handler) -> Awaitable[httpx.Response]:
+        if not self._logger.isEnabledFor(logging.DEBUG):
+            return call_next(request)
+        return self._logged(request, call_next)
+
+    async def _logged(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
         logger = self._logger
-        if not logger.isEnabledFor(logging.DEBUG):
-            return await call_next(request)
         operation = request.extensions.get("bce_operation", "-")
         attempt = request.extensions.get("bce_attempt", 1)
         target = request.url.raw_path.decode("ascii", "replace")

@@ -223,7 +223,12 @@ class RetryMiddleware:
             )
             try:
                 async with scope:
-                    response = await _send_and_read_error(request, call_next)
+                    response = await call_next(request)
+                    if response.status_code >= 400:
+                        # The decision needs the error code from the body; a streamed
+                        # response has not read it yet. It is small, and the caller needs
+                        # it for the typed error anyway.
+                        await _read_or_close(response)
             except TimeoutError as exc:
                 if not scope.expired():
                     raise
@@ -296,17 +301,12 @@ class RetryMiddleware:
             self._skew.offset = server_time - self._clock.time()
 
 
-async def _send_and_read_error(request: httpx.Request, call_next: Handler) -> httpx.Response:
-    response = await call_next(request)
-    if response.status_code >= 400:
-        # The decision needs the error code from the body; a streamed response has not
-        # read it yet. It is small, and the caller needs it for the typed error anyway.
-        try:
-            await response.aread()
-        except BaseException:
-            await response.aclose()
-            raise
-    return response
+async def _read_or_close(response: httpx.Response) -> None:
+    try:
+        await response.aread()
+    except BaseException:
+        await response.aclose()
+        raise
 
 
 def _phase_bounds(timeout: object) -> tuple[float, float]:

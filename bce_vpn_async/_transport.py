@@ -22,6 +22,7 @@ import enum
 import logging
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import aiohttp
@@ -35,7 +36,7 @@ from ._errors import (
     BceTransportError,
 )
 
-__all__ = ["NO_STATUS", "is_transient", "send", "transport_error"]
+__all__ = ["NO_STATUS", "closed_under_call", "is_transient", "send", "transport_error"]
 
 _httpx_logger = logging.getLogger("httpx")
 
@@ -185,18 +186,40 @@ def is_transient(error: BaseException) -> bool:
     return _kind(cause) in _TRANSIENT
 
 
-async def send(client: httpx.AsyncClient, request: httpx.Request, *, own: bool) -> httpx.Response:
+async def send(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    own: bool,
+    closed: Callable[[], bool] | None = None,
+) -> httpx.Response:
     """Send ``request`` on ``client`` and read the whole body, or raise a ``BceError``.
 
-    ``own`` says the client is the SDK's: it is driven through its transport directly
-    (``_send_on_transport``), the caller's through ``client.send``. Streamed, then read
-    here, so that a body the transport cannot decode still gives an error with the
-    status it came with.
+    ``own`` says the client is the SDK's. The SDK's own client is driven through its
+    transport directly, which is what ``client.send(request, stream=True)`` does less the
+    layers it never uses: auth, redirects, event hooks and the cookie jar (requests are
+    built by the SDK, not by ``build_request``, so a stored cookie would never go out).
+    Those cost about 60 us a call, a fifth of a whole call's CPU. The transport comes from
+    ``_transport_for_url``, which honours proxy mounts and is the hook
+    ``respx.mock(using="httpx")`` patches. A caller's client goes through ``client.send``.
+    Either way the response is streamed, then read here, so that a body the transport
+    cannot decode still gives an error with the status it came with.
+
+    ``closed`` says whether the SDK's client was closed: a call in flight then fails
+    with ``BceClientError``, not with the transport's own words for a closed pool (aiohttp's
+    "Session is closed", a ConnectTimeout that would be retried).
     """
+    if closed is not None and closed():
+        # A retry of a call that was in flight when the client was closed.
+        raise closed_under_call()
     started = time.perf_counter()
     try:
         if own:
-            response = await _send_on_transport(client, request)
+            transport = client._transport_for_url(request.url)
+            response = await transport.handle_async_request(request)
+            response.request = request
+            if _httpx_logger.isEnabledFor(logging.INFO):
+                _log_as_httpx(request, response)
         else:
             if client.is_closed:
                 raise BceClientError(
@@ -205,6 +228,13 @@ async def send(client: httpx.AsyncClient, request: httpx.Request, *, own: bool) 
                 )
             response = await client.send(request, stream=True)
     except Exception as exc:
+        if closed is not None and closed():
+            raise closed_under_call() from exc
+        if isinstance(exc, httpx.RequestError):
+            try:
+                exc.request  # noqa: B018 - raises RuntimeError when the transport set none
+            except RuntimeError:
+                exc.request = request
         if isinstance(exc, BceClientError | BceResponseError):
             raise
         raise transport_error(exc, request) from exc
@@ -212,6 +242,8 @@ async def send(client: httpx.AsyncClient, request: httpx.Request, *, own: bool) 
         await response.aread()
     except Exception as exc:
         await _close_quietly(response)
+        if closed is not None and closed():
+            raise closed_under_call() from exc
         raise transport_error(exc, request, response) from exc
     except BaseException:
         await _close_quietly(response)
@@ -221,36 +253,24 @@ async def send(client: httpx.AsyncClient, request: httpx.Request, *, own: bool) 
     return response
 
 
+def closed_under_call() -> BceClientError:
+    """The error of a call whose client was closed while it was in flight."""
+    return BceClientError("this client was closed while the call was in flight")
+
+
+def _log_as_httpx(request: httpx.Request, response: httpx.Response) -> None:
+    # The line httpx's own send logs, so a user's httpx logging shows the SDK's requests.
+    _httpx_logger.info(
+        'HTTP Request: %s %s "%s %d %s"',
+        request.method,
+        request.url,
+        response.http_version,
+        response.status_code,
+        response.reason_phrase,
+    )
+
+
 async def _close_quietly(response: httpx.Response) -> None:
     # Closing a broken stream can fail in turn; the first failure is the one to report.
     with contextlib.suppress(Exception):
         await response.aclose()
-
-
-async def _send_on_transport(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
-    """What ``client.send(request, stream=True)`` does for the SDK's own client, less the
-    layers it never uses: auth, redirects, event hooks and the cookie jar (requests are
-    built here, not by ``build_request``, so a stored cookie would never go out). Those
-    cost about 60 µs a call, a fifth of a whole call's CPU. The transport comes from
-    ``_transport_for_url``, which honours proxy mounts and is the hook
-    ``respx.mock(using="httpx")`` patches."""
-    transport = client._transport_for_url(request.url)
-    try:
-        response = await transport.handle_async_request(request)
-    except httpx.RequestError as exc:
-        try:
-            exc.request  # noqa: B018 - raises RuntimeError when the transport set none
-        except RuntimeError:
-            exc.request = request
-        raise
-    response.request = request
-    if _httpx_logger.isEnabledFor(logging.INFO):
-        _httpx_logger.info(
-            'HTTP Request: %s %s "%s %d %s"',
-            request.method,
-            request.url,
-            response.http_version,
-            response.status_code,
-            response.reason_phrase,
-        )
-    return response
