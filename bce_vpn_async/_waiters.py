@@ -60,8 +60,8 @@ _FLAT_WAITS = 2
 def poll_delay(attempt: int, initial: float, maximum: float, rng: random.Random) -> float:
     """The wait between the start of poll ``attempt + 1`` and the start of the next one.
 
-    The first two waits are ``initial`` plus up to a tenth (a jitter upward only, so a poll
-    lands soon after a transition expected near the interval); from then on the wait grows
+    The first two waits are ``initial`` plus up to a twentieth (a jitter upward only, so a
+    poll lands soon after a transition expected near the interval); from then on the wait grows
     by half each time up to ``maximum``, jittered by a fifth either way. Either way many
     waiters started together spread out instead of polling in lockstep.
 
@@ -70,7 +70,7 @@ def poll_delay(attempt: int, initial: float, maximum: float, rng: random.Random)
     ends would often find a change not yet done, and wait a whole interval more.
     """
     if attempt < _FLAT_WAITS:
-        return rng.uniform(initial, min(maximum, 1.1 * initial))
+        return rng.uniform(initial, min(maximum, 1.05 * initial))
     base = min(maximum, initial * 1.5 ** (attempt - _FLAT_WAITS + 1))
     return rng.uniform(max(initial, 0.8 * base), min(maximum, 1.2 * base))
 

@@ -46,14 +46,15 @@ def test_poll_delays_grow_from_the_interval_to_the_cap_with_jitter() -> None:
     assert delays[3] > delays[0]
 
 
-def test_the_first_waits_stay_within_a_tenth_above_the_interval_and_still_spread() -> None:
-    # A change expected near the interval is seen soon after it, not a fifth of it later.
+def test_the_first_waits_stay_within_a_twentieth_above_the_interval_and_still_spread() -> None:
+    # A change expected near the interval is seen soon after it: 200 waiters started
+    # together still spread over 100 ms, and none polls more than 0.1 s late for it.
     firsts = [
         poll_delay(attempt, 2.0, 15.0, random.Random(seed))
         for seed in range(50)
         for attempt in (0, 1)
     ]
-    assert all(2.0 <= d <= 2.2 for d in firsts)
+    assert all(2.0 <= d <= 2.1 for d in firsts)
     assert len(set(firsts)) > 1
 
 
