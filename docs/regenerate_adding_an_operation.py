@@ -61,7 +61,7 @@ def apply() -> None:
         sys.exit(
             f"{done.stderr}\nThe example does not merge cleanly. Resolve the conflicts "
             f"(git status lists them), git add the files, then run\n"
-            f"    python {Path(__file__).as_posix()} --capture"
+            "    python docs/regenerate_adding_an_operation.py --capture"
         )
 
 
