@@ -37,8 +37,12 @@ PAGINATION = ("marker", "max_keys", "max_items")
 by_name = pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.name)
 
 
-def test_the_table_holds_the_seed_guides_21_operations_in_its_order() -> None:
-    assert tuple(operation.name for operation in OPERATIONS) == SEED_GUIDE_NAMES
+def test_the_table_opens_with_the_seed_guides_21_operations_in_its_order() -> None:
+    # The guide's operations first, in its order (the README's); an operation the guide does
+    # not document (CONTRIBUTING.md's worked example, create_cgw) comes after them.
+    names = tuple(operation.name for operation in OPERATIONS)
+    assert names[: len(SEED_GUIDE_NAMES)] == SEED_GUIDE_NAMES
+    assert len(set(names)) == len(names), "one entry per operation"
 
 
 @by_name

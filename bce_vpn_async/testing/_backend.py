@@ -82,10 +82,15 @@ class Backend:
         self.configure_seconds = configure_seconds
         self.strict_validation = strict_validation
         self.max_vpns_per_vpc = max_vpns_per_vpc
-        self.gateways: dict[str, Gateway] = {}
-        self.tunnel_gateways: dict[str, str] = {}
         self._ids = random.Random(f"{seed}:ids")
         self._taken: set[str] = set()
+        self.forget()
+
+    def forget(self) -> None:
+        """Start with no records (``VpnEmulator.reset``): the one place that lists the
+        emulator's stores. Ids minted stay taken, so new ones stay unlike old ones."""
+        self.gateways: dict[str, Gateway] = {}
+        self.tunnel_gateways: dict[str, str] = {}
 
     # -- helpers shared by the handlers ----------------------------------------------------
 

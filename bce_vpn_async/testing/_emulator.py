@@ -237,8 +237,7 @@ class VpnEmulator:
         """Forget every gateway, tunnel, SSL-VPN service and user, every remembered
         ``clientToken``, fault rule and logged request; accounts, settings and the clock
         stay, and new ids stay unlike old ones."""
-        self.backend.gateways.clear()
-        self.backend.tunnel_gateways.clear()
+        self.backend.forget()
         self._app.forget_tokens()
         self.faults.clear()
         self.requests.clear()
