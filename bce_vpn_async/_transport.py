@@ -36,7 +36,7 @@ from ._errors import (
     BceTransportError,
 )
 
-__all__ = ["NO_STATUS", "closed_under_call", "is_transient", "send", "transport_error"]
+__all__ = ["NO_STATUS", "is_transient", "send", "transport_error"]
 
 _httpx_logger = logging.getLogger("httpx")
 
@@ -191,7 +191,7 @@ async def send(
     request: httpx.Request,
     *,
     own: bool,
-    closed: Callable[[], bool] | None = None,
+    closed: Callable[[], bool],
 ) -> httpx.Response:
     """Send ``request`` on ``client`` and read the whole body, or raise a ``BceError``.
 
@@ -205,13 +205,14 @@ async def send(
     Either way the response is streamed, then read here, so that a body the transport
     cannot decode still gives an error with the status it came with.
 
-    ``closed`` says whether the SDK's client was closed: a call in flight then fails
-    with ``BceClientError``, not with the transport's own words for a closed pool (aiohttp's
-    "Session is closed", a ConnectTimeout that would be retried).
+    ``closed`` says whether the SDK's client was closed (before this attempt, or while it
+    was in flight): the call then fails with ``BceClientError``, not with the transport's
+    own words for a closed pool (aiohttp's "Session is closed", a ConnectTimeout that
+    would be retried).
     """
-    if closed is not None and closed():
+    if closed():
         # A retry of a call that was in flight when the client was closed.
-        raise closed_under_call()
+        raise _closed_under_call()
     started = time.perf_counter()
     try:
         if own:
@@ -228,8 +229,8 @@ async def send(
                 )
             response = await client.send(request, stream=True)
     except Exception as exc:
-        if closed is not None and closed():
-            raise closed_under_call() from exc
+        if closed():
+            raise _closed_under_call() from exc
         if isinstance(exc, httpx.RequestError):
             try:
                 exc.request  # noqa: B018 - raises RuntimeError when the transport set none
@@ -242,8 +243,8 @@ async def send(
         await response.aread()
     except Exception as exc:
         await _close_quietly(response)
-        if closed is not None and closed():
-            raise closed_under_call() from exc
+        if closed():
+            raise _closed_under_call() from exc
         raise transport_error(exc, request, response) from exc
     except BaseException:
         await _close_quietly(response)
@@ -253,7 +254,7 @@ async def send(
     return response
 
 
-def closed_under_call() -> BceClientError:
+def _closed_under_call() -> BceClientError:
     """The error of a call whose client was closed while it was in flight."""
     return BceClientError("this client was closed while the call was in flight")
 
