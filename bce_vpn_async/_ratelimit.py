@@ -27,10 +27,13 @@ at first, flat near the rate that was throttled, probing beyond it). What differ
 A fresh client starts unlimited, as botocore's adaptive mode does: it knows nothing of
 the service's rate until the first throttle comes back, so everything sent before that
 answer arrives goes unpaced. 200 calls started at once against a bucket of 100 throttle
-about 100 (more on a slow server, whose first answers come late) however clever the
-limiter is afterwards. Any default that prevented it (a starting rate, a slow start,
-a default ``max_concurrency``) would have to be tuned to one service's limit and would
-slow every client that is never throttled; a user who knows the limit sets ``max_rate``.
+about 100 however clever the limiter is afterwards, and more when the first answers
+come late: a slow server, or a client whose loop is busy with the burst itself (600
+calls at 200 in flight on 2 shared cores: 188 throttled, every one sent in the first
+0.3 s, before the first throttle was read; none after it). Any default that prevented
+it (a starting rate, a slow start, a default ``max_concurrency``) would have to be tuned
+to one service's limit and would slow every client that is never throttled; a user who
+knows the limit sets ``max_rate``.
 """
 
 from __future__ import annotations
