@@ -117,14 +117,16 @@ class SigningMiddleware:
     ) -> None:
         self._signer = signer
         self._credentials = credentials
+        # Fixed credentials need no awaiting: known once, here.
+        self._static = credentials.credentials if isinstance(credentials, StaticProvider) else None
         self._clock = clock
         self._skew = skew
 
     def __call__(self, request: httpx.Request, call_next: Handler) -> Awaitable[httpx.Response]:
-        credentials = self._credentials
-        if isinstance(credentials, StaticProvider):
+        static = self._static
+        if static is not None:
             # Nothing to wait for: sign now and hand on the next step's awaitable.
-            self._sign(request, credentials.credentials)
+            self._sign(request, static)
             return call_next(request)
         return self._sign_when_known(request, call_next)
 
