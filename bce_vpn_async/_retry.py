@@ -7,7 +7,6 @@ the signing middleware, so each attempt carries a fresh ``x-bce-date`` and signa
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import enum
 import logging
@@ -21,6 +20,7 @@ from attrs import field, frozen
 
 from . import _checks
 from ._budget import RetryBudget, RetryTokens
+from ._deadlines import Deadlines
 from ._errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
 from ._ratelimit import THROTTLING_CODES, is_throttling
 from ._transport import is_transient
@@ -185,6 +185,7 @@ class RetryMiddleware:
         elif tokens is None:
             tokens = RetryTokens(policy.budget, clock.monotonic())
         self._tokens = tokens
+        self._deadlines = Deadlines()
 
     def __repr__(self) -> str:
         return f"RetryMiddleware({self.policy!r})"
@@ -214,15 +215,15 @@ class RetryMiddleware:
                         for name, value in base_timeout.items()
                     }
                 )
-            # The deadline's own timer (a loop timer armed and cancelled per attempt, tens of
-            # us) only when the phases added up could outlast it. (A read timeout bounds each
-            # read of the socket; the service's answers come in one or two.) With the default
-            # 30 s phases and 60 s total it is still armed.
-            scope = asyncio.timeout(
+            # The deadline (one timer for all of the client's calls: ``_deadlines``) only
+            # when the phases added up could outlast it. (A read timeout bounds each read
+            # of the socket; the service's answers come in one or two.) With the default
+            # 30 s phases and 60 s total it is set.
+            scope = self._deadlines.timeout(
                 remaining if remaining is not None and remaining < bound else None
             )
             try:
-                async with scope:
+                with scope:
                     response = await call_next(request)
                     if response.status_code >= 400:
                         # The decision needs the error code from the body; a streamed
@@ -232,11 +233,16 @@ class RetryMiddleware:
             except TimeoutError as exc:
                 if not scope.expired():
                     raise
-                raise BceTimeoutError(
-                    f"{request.method} {request.url.path} timed out: the total timeout of "
-                    f"{policy.total_timeout} s passed during attempt {attempt}"
-                ) from exc
+                raise _out_of_time(request, policy, attempt) from exc
             except (BceTransportError, BceResponseError) as exc:
+                if (
+                    isinstance(exc, BceTimeoutError)
+                    and deadline is not None
+                    and clock.monotonic() >= deadline
+                ):
+                    # A phase timeout cut to the time left (above) ran out with it: the
+                    # deadline's own timer may be a few ms behind (``_deadlines``).
+                    raise _out_of_time(request, policy, attempt) from exc.__cause__
                 if attempt < policy.max_attempts and classify(exc) is Decision.RETRY:
                     delay = policy.backoff(attempt, self._rng)
                     if not _passes(deadline, delay, clock) and self._may_retry(request, None):
@@ -318,6 +324,13 @@ def _phase_bounds(timeout: object) -> tuple[float, float]:
     if any(value is None for value in values):
         return math.inf, math.inf
     return max(values), sum(values)
+
+
+def _out_of_time(request: httpx.Request, policy: RetryPolicy, attempt: int) -> BceTimeoutError:
+    return BceTimeoutError(
+        f"{request.method} {request.url.path} timed out: the total timeout of "
+        f"{policy.total_timeout} s passed during attempt {attempt}"
+    )
 
 
 def _gave_up(

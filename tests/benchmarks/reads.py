@@ -38,6 +38,7 @@ CONTENDERS = (
     "httpx-raw",
     "httpx-aiohttp-raw",
     "aiohttp-raw",
+    "aiohttp-raw-timeouts",
     "asyncio-floor",
 )
 # From C = 1000 on, only the contenders that stay near the latency bound (and the official
@@ -49,6 +50,7 @@ AT_HIGH_C = (
     "official-threads",
     "httpx-aiohttp-raw",
     "aiohttp-raw",
+    "aiohttp-raw-timeouts",
     "asyncio-floor",
 )
 
@@ -152,13 +154,33 @@ def _signed(endpoint: str, vpn_id: str) -> Callable[[], dict[str, str]]:
     return headers
 
 
-async def _aiohttp_raw(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter) -> None:
+def _sdk_timeouts() -> Any:
+    """The timeouts the SDK's aiohttp transport enforces by default, as aiohttp takes them:
+    pool wait and connect, socket connect, each socket read, and the whole call."""
+    import aiohttp
+
+    from bce_vpn_async import ClientConfig, RetryPolicy
+
+    phases = ClientConfig().httpx_timeout()
+    return aiohttp.ClientTimeout(
+        total=RetryPolicy().total_timeout,
+        connect=phases.pool,
+        sock_connect=phases.connect,
+        sock_read=phases.read,
+    )
+
+
+async def _aiohttp_raw(
+    endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, *, sdk_timeouts: bool
+) -> None:
+    """Raw aiohttp with one total timeout, or (``sdk_timeouts``) with the SDK's: the same
+    request either way; the second also enforces what the SDK does on every call."""
     import aiohttp
 
     headers = _signed(endpoint, vpn_id)
     url = f"{endpoint}/v1/vpn/{vpn_id}"
     connector = aiohttp.TCPConnector(limit=max(100, c))
-    timeout = aiohttp.ClientTimeout(total=30.0)
+    timeout = _sdk_timeouts() if sdk_timeouts else aiohttp.ClientTimeout(total=30.0)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
         async def call() -> None:
@@ -269,7 +291,9 @@ def run(
     elif contender == "httpx-aiohttp-raw":
         asyncio.run(_raw(endpoint, vpn_id, n, c, meter, aiohttp=True))
     elif contender == "aiohttp-raw":
-        asyncio.run(_aiohttp_raw(endpoint, vpn_id, n, c, meter))
+        asyncio.run(_aiohttp_raw(endpoint, vpn_id, n, c, meter, sdk_timeouts=False))
+    elif contender == "aiohttp-raw-timeouts":
+        asyncio.run(_aiohttp_raw(endpoint, vpn_id, n, c, meter, sdk_timeouts=True))
     elif contender == "asyncio-floor":
         asyncio.run(_floor(endpoint, vpn_id, n, c, meter))
     elif contender == "official-threads":

@@ -77,10 +77,18 @@ def _fair_targets(
         sdk, aiohttp = reads.get((c, "sdk")), reads.get((c, "aiohttp-raw"))
         if sdk is not None and aiohttp is not None:
             ratio = sdk["cpu_us"] / aiohttp["cpu_us"]
+            # Judged against aiohttp with one total timeout, as the issue measured it; the
+            # ratio to aiohttp enforcing the SDK's own timeouts is shown beside it.
+            same = reads.get((c, "aiohttp-raw-timeouts"))
+            beside = (
+                f"; {sdk['cpu_us'] / same['cpu_us']:.2f}x raw aiohttp with the SDK's timeouts"
+                if same is not None
+                else ""
+            )
             rows.append(
                 _row(
                     f"C={c} client CPU per call against raw aiohttp, same signed GET",
-                    f"{sdk['cpu_us']:.0f} / {aiohttp['cpu_us']:.0f} µs = {ratio:.2f}x",
+                    f"{sdk['cpu_us']:.0f} / {aiohttp['cpu_us']:.0f} µs = {ratio:.2f}x{beside}",
                     "<= 1.3x",
                     ratio <= 1.3,
                 )
