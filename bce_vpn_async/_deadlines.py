@@ -9,10 +9,11 @@ against a loopback server, medians of 8 runs side by side), client CPU per call 
 with ``asyncio.timeout`` and 279 us with the scopes below; at a busier hour, 340 and 325.
 
 ``Deadlines.timeout(delay)`` is a drop-in for ``asyncio.timeout(delay)`` (a synchronous
-``with``, the same semantics) whose deadline goes into a bucket of ``RESOLUTION`` seconds,
-a set of the scopes due then. One loop timer per client and loop is armed for the
-earliest bucket; a scope that exits leaves its bucket, so nothing of it stays behind. A
-deadline fires at most ``RESOLUTION`` late, never early.
+``with``, Python 3.11's and 3.12's semantics) whose deadline goes into a bucket of
+``RESOLUTION`` seconds, a set of the scopes due then. One loop timer per client and loop
+is armed for the earliest bucket; a scope that exits leaves its bucket, so nothing of it
+stays behind. A deadline fires at most ``RESOLUTION`` late (a delay of 0 too), never
+early (but for the loop's own clock resolution, as with any loop timer).
 
 As with ``asyncio.timeout``, the task is cancelled when its deadline passes, and the
 ``with`` turns that ``CancelledError`` into ``TimeoutError`` unless the task was also
@@ -64,8 +65,7 @@ class Deadline:
             raise RuntimeError("a Deadline is used inside a task")
         self._task = task
         self._cancelling = task.cancelling()
-        self._wheel = self._owner._wheel_here()
-        self._wheel._add(self)
+        self._wheel = self._owner._enter(self)
         return self
 
     def __exit__(
@@ -81,7 +81,11 @@ class Deadline:
             wheel._discard(self)
             return
         # Cancelled by this deadline (the wheel took it out of its bucket then).
-        if task.uncancel() <= self._cancelling and exc_type is asyncio.CancelledError:
+        if (
+            task.uncancel() <= self._cancelling
+            and exc_type is not None
+            and issubclass(exc_type, asyncio.CancelledError)
+        ):
             raise TimeoutError from exc
 
     def _expire(self) -> None:
@@ -109,19 +113,23 @@ _NO_DEADLINE = _NoDeadline()
 
 
 class _Wheel:
-    """The buckets and the one timer of one event loop."""
+    """The buckets and the one timer of one event loop.
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+    It holds no reference to its loop, nor to the loop's timer handle (a superseded timer
+    is told apart by its generation and does nothing), so ``Deadlines``' weak mapping of
+    loops to wheels lets a loop and its wheel go once nothing else holds the loop.
+    """
+
+    def __init__(self) -> None:
         self._buckets: dict[int, set[Deadline]] = {}
         # Bucket keys (multiples of RESOLUTION in loop time) in a heap, each once.
         self._keys: list[int] = []
         self._queued: set[int] = set()
-        self._timer: asyncio.TimerHandle | None = None
         self._armed = math.inf
+        self._generation = 0
 
-    def _add(self, deadline: Deadline) -> None:
-        key = math.ceil((self._loop.time() + deadline._delay) / RESOLUTION)
+    def _add(self, deadline: Deadline, loop: asyncio.AbstractEventLoop) -> None:
+        key = math.ceil((loop.time() + deadline._delay) / RESOLUTION)
         deadline._key = key
         bucket = self._buckets.get(key)
         if bucket is None:
@@ -130,7 +138,7 @@ class _Wheel:
                 self._queued.add(key)
                 heapq.heappush(self._keys, key)
             if key < self._armed:
-                self._arm(key)
+                self._arm(key, loop)
         bucket.add(deadline)
 
     def _discard(self, deadline: Deadline) -> None:
@@ -141,24 +149,26 @@ class _Wheel:
             # Its key stays queued: when the timer comes to it, it finds nothing due.
             del self._buckets[key]
 
-    def _arm(self, key: int) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+    def _arm(self, key: int, loop: asyncio.AbstractEventLoop) -> None:
+        # An earlier timer than the one armed is rare (a shorter deadline than the calls
+        # in flight have); the one it supersedes fires in vain.
         self._armed = key
-        self._timer = self._loop.call_at(key * RESOLUTION, self._fire)
+        self._generation += 1
+        loop.call_at(key * RESOLUTION, self._fire, loop, self._generation)
 
-    def _fire(self) -> None:
+    def _fire(self, loop: asyncio.AbstractEventLoop, generation: int) -> None:
+        if generation != self._generation:
+            return
         # Due: the bucket the timer was armed for (the loop may run a timer up to its clock
         # resolution early; it has decided the time has come) and every one before now.
-        last_due = max(self._armed, math.floor(self._loop.time() / RESOLUTION))
-        self._timer = None
+        last_due = max(self._armed, math.floor(loop.time() / RESOLUTION))
         self._armed = math.inf
         keys = self._keys
         while keys:
             key = keys[0]
             due = self._buckets.get(key)
             if due is not None and key > last_due:
-                self._arm(key)
+                self._arm(key, loop)
                 return
             heapq.heappop(keys)
             self._queued.discard(key)
@@ -169,30 +179,35 @@ class _Wheel:
 
 
 class Deadlines:
-    """Deadlines for blocks of code in tasks, one timer per event loop for all of them."""
+    """Deadlines for blocks of code in tasks, one timer per event loop for all of them.
+
+    A client and its ``with_options`` copies share one.
+    """
 
     def __init__(self) -> None:
-        # The last loop used and its wheel, the one lookup on the hot path. A client used
-        # from one loop after another (a test suite's, say) keeps a wheel per loop; a
-        # loop's goes with it once the loop is gone and no longer the last used.
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._current: _Wheel | None = None
+        # A client used from one loop after another (a test suite's, say) has a wheel per
+        # loop, gone with its loop. The last one used is the hot path's one lookup: one
+        # tuple, so that it is read whole.
         self._wheels: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Wheel] = (
             weakref.WeakKeyDictionary()
         )
+        self._last: tuple[weakref.ReferenceType[asyncio.AbstractEventLoop], _Wheel] | None = None
 
     def timeout(self, delay: float | None) -> Deadline | _NoDeadline:
-        """A ``with`` block that is cancelled ``delay`` seconds from now (``None``: never),
-        raising ``TimeoutError`` out of the block then."""
-        return _NO_DEADLINE if delay is None else Deadline(self, delay)
+        """A ``with`` block that is cancelled ``delay`` seconds from now (``None`` or
+        infinity: never), raising ``TimeoutError`` out of the block then."""
+        if delay is None or delay == math.inf:
+            return _NO_DEADLINE
+        return Deadline(self, delay)
 
-    def _wheel_here(self) -> _Wheel:
+    def _enter(self, deadline: Deadline) -> _Wheel:
         loop = asyncio.get_running_loop()
-        if loop is self._loop:
-            assert self._current is not None
-            return self._current
-        wheel = self._wheels.get(loop)
-        if wheel is None:
-            wheel = self._wheels[loop] = _Wheel(loop)
-        self._loop, self._current = loop, wheel
+        last = self._last
+        if last is not None and last[0]() is loop:
+            wheel = last[1]
+        else:
+            found = self._wheels.get(loop)
+            wheel = found if found is not None else self._wheels.setdefault(loop, _Wheel())
+            self._last = (weakref.ref(loop), wheel)
+        wheel._add(deadline, loop)
         return wheel

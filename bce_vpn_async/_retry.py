@@ -50,6 +50,10 @@ TRANSIENT_CODES = frozenset(
     {"InternalError", "ServiceInternalError", "ServiceUnavailable", *THROTTLING_CODES}
 )
 
+# Seconds by which a clock's sum may miss the deadline it was meant to reach (a fake
+# clock advanced by the time left lands an ulp or so short of it).
+_ROUNDING = 1e-6
+
 # The longest Retry-After obeyed: a longer one is cut to this (and, like every delay, to
 # what the total deadline leaves), so one answer cannot park a call for an hour.
 MAX_RETRY_AFTER = 60.0
@@ -173,6 +177,7 @@ class RetryMiddleware:
         skew: ClockSkew,
         rng: random.Random | None = None,
         tokens: RetryTokens | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.policy = policy
         self._clock = clock
@@ -185,7 +190,8 @@ class RetryMiddleware:
         elif tokens is None:
             tokens = RetryTokens(policy.budget, clock.monotonic())
         self._tokens = tokens
-        self._deadlines = Deadlines()
+        # The timer of the calls' total deadlines: a client's, shared with its copies.
+        self._deadlines = deadlines if deadlines is not None else Deadlines()
 
     def __repr__(self) -> str:
         return f"RetryMiddleware({self.policy!r})"
@@ -238,7 +244,7 @@ class RetryMiddleware:
                 if (
                     isinstance(exc, BceTimeoutError)
                     and deadline is not None
-                    and clock.monotonic() >= deadline
+                    and deadline - clock.monotonic() <= _ROUNDING
                 ):
                     # A phase timeout cut to the time left (above) ran out with it: the
                     # deadline's own timer may be a few ms behind (``_deadlines``).
