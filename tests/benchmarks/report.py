@@ -49,6 +49,7 @@ LABELS = {
     "aiohttp-raw-timeouts": "raw aiohttp.ClientSession, the SDK's timeouts",
     "asyncio-floor": "raw asyncio streams (the floor)",
     "sdk-no-rate-limit": "bce-vpn-async, ClientConfig(rate_limit=None)",
+    "sdk-drained": "bce-vpn-async (default), the bucket emptied by another client first",
     "sdk-no-budget": "bce-vpn-async, RetryPolicy(budget=None)",
     "official": "official SDK (baidubce)",
 }

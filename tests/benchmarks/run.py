@@ -146,6 +146,9 @@ def _throttled(args: argparse.Namespace) -> list[dict[str, Any]]:
     with Server(latency_ms=args.latency_ms, rate_limit=args.rate_limit) as server:
         for round_ in range(args.rounds):
             for contender in _rotated(throttled.CONTENDERS, round_):
+                # The same start for every contender: the account's bucket full again
+                # (it refills from empty in one second) after the one before emptied it.
+                time.sleep(1.5)
                 result = run_worker(
                     "throttled",
                     "--contender",

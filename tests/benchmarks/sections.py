@@ -71,7 +71,9 @@ def throttled_section(
         f"{n} / {rate:g} = {ideal:.2f} s. This SDK keeps 200 calls in flight (a pool of 200); "
         "the official SDK runs in 50 threads with its default retry policy. A failed call is "
         "one that raised; requests are every attempt sent, counted on the client, and a "
-        "throttled request is one answered 429.",
+        "throttled request is one answered 429. Each contender starts with the bucket full "
+        "(the runner waits 1.5 s between them); the last row's client starts just after "
+        "another client of the account (C requests at once, not counted) has emptied it.",
         "",
     ]
     rows = []

@@ -4,7 +4,10 @@ Every contender makes the same calls (each a new gateway, 3 per VPC): this SDK w
 calls in flight (200 coroutines taking calls from one count, a pool of 200 connections),
 with its default configuration (the adaptive rate limiter on) and with
 ``ClientConfig(rate_limit=None)``; the official SDK in 50 threads (``pool.map``), as its
-guide configures it. The ideal wall time is N / R: what a client sending at exactly the
+guide configures it. ``sdk-drained`` is the default SDK started just as another client of
+the same account has emptied the service's bucket (a second process, a previous run).
+Every contender starts with the service's bucket full (the runner waits for it), and
+``sdk-drained`` empties it first. The ideal wall time is N / R: what a client sending at exactly the
 service's rate takes. A call that raises is a failed call; requests and their statuses
 are counted on the client (counting.py), so a 429 is one attempt the service refused.
 """
@@ -18,7 +21,7 @@ from typing import Any
 from common import Meter, official_client, sdk_client
 from counting import CountingMiddleware, Requests, count_official, result
 
-CONTENDERS = ("sdk", "sdk-no-rate-limit", "official-threads")
+CONTENDERS = ("sdk", "sdk-no-rate-limit", "official-threads", "sdk-drained")
 GATEWAYS_PER_VPC = 3
 
 
@@ -26,13 +29,37 @@ def _vpc(prefix: str, index: int) -> str:
     return f"{prefix}-vpc-{index // GATEWAYS_PER_VPC}"
 
 
+async def _drain(endpoint: str, c: int) -> None:
+    """Another client of the same account empties the service's bucket just before: C
+    signed requests at once (each takes a token, answered or refused), not counted."""
+    from bce_vpn_async import BceError
+
+    async with sdk_client(endpoint, rate_limit=None, retry=None, max_connections=c) as other:
+        outcomes = await asyncio.gather(
+            *(other.get_vpn("vpn-drain") for _ in range(c)), return_exceptions=True
+        )
+    unexpected = [o for o in outcomes if not isinstance(o, BceError)]
+    if unexpected:
+        raise RuntimeError(f"draining the bucket: {unexpected[0]!r}")
+
+
 async def _sdk(
-    endpoint: str, n: int, c: int, prefix: str, requests: Requests, meter: Meter, **config: Any
+    endpoint: str,
+    n: int,
+    c: int,
+    prefix: str,
+    requests: Requests,
+    meter: Meter,
+    *,
+    drained: bool = False,
+    **config: Any,
 ) -> list[str]:
     from bce_vpn_async import BceError, Billing
 
     failures: list[str] = []
     remaining = n
+    if drained:
+        await _drain(endpoint, c)
     async with sdk_client(
         endpoint,
         [CountingMiddleware(requests)],
@@ -89,6 +116,8 @@ def run(
         failures = asyncio.run(_sdk(endpoint, n, c, prefix, requests, meter))
     elif contender == "sdk-no-rate-limit":
         failures = asyncio.run(_sdk(endpoint, n, c, prefix, requests, meter, rate_limit=None))
+    elif contender == "sdk-drained":
+        failures = asyncio.run(_sdk(endpoint, n, c, prefix, requests, meter, drained=True))
     elif contender == "official-threads":
         failures = _official(endpoint, n, threads, prefix, requests, meter)
         c = threads
