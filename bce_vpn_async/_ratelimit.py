@@ -6,9 +6,13 @@ at first, flat near the rate that was throttled, probing beyond it). What differ
 
 - It is asyncio-native and lock-free. One event loop runs every task of a client, so the
   core's synchronous methods are atomic; nothing waits on a lock or a condition.
-- Pacing is a reservation schedule (GCRA, the "virtual scheduling" form of a token bucket):
-  each attempt takes the next slot and sleeps until it, so waiters leave in order and no
-  wake-up storm re-checks a bucket.
+- Pacing is a reservation schedule (GCRA, the "virtual scheduling" form of a token bucket)
+  taken one slot at a time: attempts wait in line, the first for its slot on the clock,
+  and each takes its slot as the one before it leaves, at the rate of that moment. So
+  waiters leave in order, no wake-up storm re-checks a bucket, and a line formed while
+  the rate was cut low speeds up as the rate regrows. (Slots reserved by every waiter
+  up front, as the first version did, kept the lowest rate: a client started on an
+  emptied bucket took 27.9 s for 600 calls that take 5.5 s on a full one.)
 - One throttle event is one cut. The 100 throttled answers to a burst of 100 requests cut
   the rate once, not 0.7^100 times: a throttle counts only for a request sent after the
   last cut (``epoch``), and after the cut's hold: one window, and until the last answer
@@ -37,20 +41,23 @@ knows the limit sets ``max_rate``.
 
 Known weakness, measured and left open: the first cut takes the accepted answers of the
 client's first moments for the service's rate. Against a full bucket that count is about
-one second of its rate (600 calls at C=200 against 100/s: 5.5-5.7 s); when another
-client of the account has just emptied the bucket it is the few tokens refilled since
-(17), the rate is cut to 12/s and the cubic curve takes seconds to regrow, re-bursts past
-twice that rate and is cut again from answers still in flight: 27.9 s. Two fixes were
-tried and dropped: holding every request for a window when nothing was accepted (no
-change: a few answers always are), and whenever the first throttle comes within a window
-of the client's first answer (drained start 6.5 s, but a full bucket 44% throttled and
-2 failed writes). A count of answers to a burst measures a bucket's content, not its
-refill rate; the fix is a rate measured over sustained throttling, not over a burst.
+one second of its rate (600 calls at C=200 against 100/s: 5.3-5.4 s, every throttle in
+the first burst); when another client of the account has just emptied the bucket it is
+the few tokens refilled since (7-9), the rate is cut to about 6/s, regrows along the
+cubic curve to twice that in 4.7 s, stands down, and the line's burst is throttled once
+more before the rate is learned: 9.4 s, twice the throttles. Two fixes were tried and
+dropped: holding every request for a window when nothing was accepted (no change: a few
+answers always are), and whenever the first throttle comes within a window of the
+client's first answer (a full bucket then 44% throttled, 2 failed writes). A count of
+answers to a burst measures a bucket's content, not its refill rate; the fix is a rate
+measured over sustained throttling, not over a burst.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -149,8 +156,10 @@ class AdaptiveRate:
         self._w_max = 0.0
         self._k = 0.0
         self._cut_at: float | None = None
-        # GCRA: the theoretical time of the next slot.
-        self._next_slot = -math.inf
+        # GCRA: the time of the last slot taken, and the schedule before it was taken
+        # (what a refund goes back to).
+        self._last_slot = -math.inf
+        self._before = -math.inf
         # Accepted answers in the current and previous window (a sliding-window count).
         self._window = 0
         self._current = 0
@@ -170,7 +179,11 @@ class AdaptiveRate:
         return rate
 
     def reserve(self, now: float) -> float:
-        """Take the next slot; the seconds to wait before sending (0 to send at once)."""
+        """Take the next slot; the seconds to wait before sending (0 to send at once).
+
+        The slot follows the last one by the rate of this moment, so attempts that take
+        their slots one at a time, each when the one before it leaves, follow a rate that
+        changes while they wait."""
         rate = self.rate(now)
         if self._cut_at is not None and rate >= 2.0 * self._w_max:
             # Grown well past the rate that was throttled with no new throttle: the
@@ -180,15 +193,13 @@ class AdaptiveRate:
             rate = self.rate(now)
         if rate == math.inf:
             return 0.0
-        slot = max(self._next_slot, now - _BURST_SECONDS)
-        self._next_slot = slot + 1.0 / rate
+        slot = max(self._last_slot + 1.0 / rate, now - _BURST_SECONDS)
+        self._before, self._last_slot = self._last_slot, slot
         return max(0.0, slot - now)
 
-    def refund(self, now: float) -> None:
-        """Give back a slot taken by an attempt that was cancelled while it waited."""
-        rate = self.rate(now)
-        if rate != math.inf:
-            self._next_slot = max(now - _BURST_SECONDS, self._next_slot - 1.0 / rate)
+    def refund(self) -> None:
+        """Give back the last slot taken, by an attempt cancelled while it waited for it."""
+        self._last_slot = self._before
 
     def on_accepted(self, now: float, epoch: int | None = None) -> None:
         """An answer that was not a throttle (to a request sent in ``epoch``): count it
@@ -230,8 +241,10 @@ class AdaptiveRate:
         self._cut_at = now
         self.epoch += 1
         self.active = True
-        # The service's bucket is empty now: no burst, the next request waits a slot.
-        self._next_slot = max(self._next_slot, now + 1.0 / self.rate(now))
+        # The service's bucket is empty now: no burst, the next request waits a slot
+        # (a refund of a slot taken before the cut keeps that).
+        self._last_slot = max(self._last_slot, now)
+        self._before = max(self._before, now)
         return True
 
     def _hold_until(self) -> float:
@@ -255,33 +268,70 @@ class RateLimitMiddleware:
 
     It sits inside the retry middleware, so retries are paced too, and outside signing, so
     a request is signed when it leaves, not when it started waiting.
+
+    Paced attempts take their slots one at a time, in arrival order: the first in line
+    waits for its slot on the clock, the others on a future each, and every attempt that
+    leaves hands the turn to the next. So a slot is taken when the one before it comes,
+    at the rate of that moment: attempts queued while the rate was cut low leave faster as
+    it regrows, instead of keeping slots reserved at the lowest rate.
     """
 
     def __init__(self, limit: RateLimit, clock: Clock) -> None:
         self.limiter = AdaptiveRate(limit)
         self._clock = clock
+        self._line: deque[asyncio.Future[None]] = deque()
+        self._turn_taken = False
 
     def __repr__(self) -> str:
         return f"RateLimitMiddleware({self.limiter.limit!r})"
 
     async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
         limiter = self.limiter
-        clock = self._clock
         sent = None
         if limiter.active:
-            sent = clock.monotonic()
-            delay = limiter.reserve(sent)
-            if delay > 0:
-                try:
-                    await clock.sleep(delay)
-                except BaseException:
-                    limiter.refund(clock.monotonic())
-                    raise
-                sent += delay
+            sent = await self._wait_for_slot()
         epoch = limiter.epoch
         response = await call_next(request)
+        clock = self._clock
         if is_throttling(response):
             limiter.on_throttle(clock.monotonic(), epoch, sent)
         else:
             limiter.on_accepted(clock.monotonic(), epoch)
         return response
+
+    async def _wait_for_slot(self) -> float:
+        """Wait in line for a slot and then for its time; when the attempt leaves."""
+        if self._turn_taken:
+            turn = asyncio.get_running_loop().create_future()
+            self._line.append(turn)
+            try:
+                await turn
+            except BaseException:
+                if turn.done() and not turn.cancelled():
+                    self._hand_on()  # cancelled as its turn came: the next one's now
+                raise
+        else:
+            self._turn_taken = True
+        try:
+            clock = self._clock
+            now = clock.monotonic()
+            # 0 if the limiter stood down while this attempt waited in line.
+            delay = self.limiter.reserve(now)
+            if delay > 0:
+                try:
+                    await clock.sleep(delay)
+                except BaseException:
+                    self.limiter.refund()
+                    raise
+            return now + delay
+        finally:
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        line = self._line
+        while line:
+            turn = line.popleft()
+            if not turn.done():  # skip those cancelled while in line
+                turn.set_result(None)
+                return
+        self._turn_taken = False

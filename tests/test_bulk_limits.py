@@ -243,3 +243,34 @@ async def test_a_long_running_client_regrows_to_full_speed_once_throttling_stops
     assert took[0] > 1.0  # still paced: nothing says the limit is gone yet
     # The rate regrows with no new throttle until the limiter stands down altogether.
     assert took[-1] < 0.1
+
+
+async def test_a_client_started_on_an_emptied_bucket_soon_paces_at_the_services_rate() -> None:
+    # Another client of the account has just emptied the service's bucket: the first
+    # throttle comes when only a few answers were accepted, and the rate is cut far below
+    # the service's. Attempts that were already waiting must speed up as the rate regrows,
+    # not keep the slots they took at the lowest rate.
+    clock = AutojumpClock()
+    emulator = VpnEmulator(clock=clock, rate_limit=50)  # type: ignore[arg-type]
+    async with (
+        clock.running(),
+        httpx.AsyncClient(transport=emulator.transport()) as http,
+        client_for(emulator, http, rate_limit=None, retry=None) as other,
+        client_for(emulator, http) as client,
+    ):
+        drained = await asyncio.gather(
+            *(other.get_vpn("vpn-abcdefghijkl") for _ in range(50)), return_exceptions=True
+        )
+        assert all(isinstance(outcome, BceError) for outcome in drained)
+        emulator.requests.clear()
+        started = clock.monotonic()
+        failures = await gather_bounded(
+            300,
+            100,
+            lambda i: client.create_vpn(f"vpc-drained{i}", vpn_name=f"gw{i}", billing=POSTPAID),
+        )
+        took = clock.monotonic() - started
+    assert failures == []
+    assert len(emulator.state.gateways) == 300
+    # 300 calls at 50 per second take 6 virtual seconds at best.
+    assert took < 2 * 6.0, took

@@ -1,0 +1,112 @@
+"""The rate limiter's pacing in virtual time: who leaves when, as the rate moves.
+
+Attempts go through ``RateLimitMiddleware`` to a handler that records when each one left
+and answers 200 at once; an ``AutojumpClock`` lets their waits overlap as on a real clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+
+import httpx
+import pytest
+from soak.virtual_clock import AutojumpClock
+
+from bce_vpn_async import RateLimit
+from bce_vpn_async._ratelimit import RateLimitMiddleware
+
+REQUEST = httpx.Request("GET", "http://emulator.local/v1/vpn/vpn-abcdefghijkl")
+
+
+class Departures:
+    """A handler that notes the virtual time each request left at, and the limiter's rate
+    then."""
+
+    def __init__(
+        self,
+        clock: AutojumpClock,
+        pacer: RateLimitMiddleware,
+        on_departure: Callable[[int], None] | None = None,
+    ) -> None:
+        self.clock = clock
+        self.pacer = pacer
+        self.on_departure = on_departure
+        self.times: list[float] = []
+        self.rates: list[float] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        now = self.clock.monotonic()
+        self.times.append(now)
+        self.rates.append(self.pacer.limiter.rate(now))
+        if self.on_departure is not None:
+            self.on_departure(len(self.times))
+        return httpx.Response(200, json={}, request=request)
+
+
+async def test_attempts_in_line_leave_faster_as_the_rate_regrows() -> None:
+    clock = AutojumpClock()
+    pacer = RateLimitMiddleware(RateLimit(), clock)
+    limiter = pacer.limiter
+    for _ in range(2):
+        limiter.on_accepted(0.0)
+    assert limiter.on_throttle(0.0, limiter.epoch)  # cut to 1.4/s, regrowing from there
+    departures = Departures(clock, pacer)
+    async with clock.running():
+        await asyncio.gather(*(pacer(REQUEST, departures) for _ in range(30)))
+
+    times = departures.times
+    # Each gap follows the rate of the moment the slot was taken (the previous departure),
+    # not the rate when all thirty started waiting.
+    paced = [t for t in times if t < times[-1]]
+    assert len(paced) >= 3
+    for index, (before, after) in enumerate(itertools.pairwise(paced)):
+        assert after - before == pytest.approx(1 / departures.rates[index], rel=1e-6)
+    assert paced[-1] - paced[-2] < 0.8 * (paced[1] - paced[0])
+    # Grown to twice the rate that was throttled, the limiter stands down and the rest of
+    # the line leaves together: 30 attempts at the first rate would take 21 s.
+    assert not limiter.active
+    assert times.count(times[-1]) == 30 - len(paced)
+    assert times[-1] < 3.0
+
+
+async def test_an_attempt_cancelled_in_line_neither_holds_it_up_nor_takes_a_slot() -> None:
+    clock = AutojumpClock()
+    pacer = RateLimitMiddleware(RateLimit(max_rate=1, adaptive=False), clock)
+    departures = Departures(clock, pacer)
+    async with clock.running():
+        first = asyncio.create_task(pacer(REQUEST, departures))
+        second = asyncio.create_task(pacer(REQUEST, departures))  # waits for its slot, at 0.9 s
+        third = asyncio.create_task(pacer(REQUEST, departures))  # waits in line behind it
+        fourth = asyncio.create_task(pacer(REQUEST, departures))
+        await first
+        third.cancel()
+        await asyncio.sleep(0)
+        second.cancel()  # cancelled while waiting for its slot: the slot is given back
+        await asyncio.gather(second, third, return_exceptions=True)
+        await fourth
+    # A tenth of a second's burst lets the first go at once; the next slot is 0.9 s on.
+    assert departures.times == [0.0, pytest.approx(0.9)]
+    assert second.cancelled()
+    assert third.cancelled()
+
+
+async def test_an_attempt_cancelled_as_its_turn_comes_hands_the_turn_on() -> None:
+    clock = AutojumpClock()
+    pacer = RateLimitMiddleware(RateLimit(max_rate=1, adaptive=False), clock)
+    waiting: list[asyncio.Task[httpx.Response]] = []
+
+    def cancel_the_next(departed: int) -> None:
+        # An attempt hands the turn on as it leaves: the next one has its turn now, and
+        # is cancelled before it could run.
+        if departed == 2:
+            waiting[1].cancel()
+
+    departures = Departures(clock, pacer, cancel_the_next)
+    async with clock.running():
+        await pacer(REQUEST, departures)
+        waiting.extend(asyncio.create_task(pacer(REQUEST, departures)) for _ in range(3))
+        await asyncio.gather(*waiting, return_exceptions=True)
+    assert departures.times == [0.0, pytest.approx(0.9), pytest.approx(1.9)]
+    assert waiting[1].cancelled()
