@@ -52,6 +52,7 @@ LABELS = {
     "sdk-drained": "bce-vpn-async (default), the bucket emptied by another client first",
     "sdk-no-budget": "bce-vpn-async, RetryPolicy(budget=None)",
     "official": "official SDK (baidubce)",
+    "transports": "aiohttp + httpx alone (imported; one unsigned aiohttp GET)",
 }
 
 

@@ -33,7 +33,7 @@ from common import AK, BUILD, HERE, ROOT, SK, Server, run_worker, sdk_client
 
 CONCURRENCY = (1, 10, 50, 200, 500, 1000, 5000)
 SCENARIOS = ("overhead", "reads", "bulk", "throttled", "outage", "coldstart", "memory")
-COLD_CONTENDERS = ("sdk", "official")
+COLD_CONTENDERS = ("sdk", "official", "transports")
 
 
 def _log(text: str) -> None:

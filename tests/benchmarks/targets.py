@@ -123,6 +123,7 @@ def _fair_targets(
                 f"lateness median {fair['late_median']:.2f} s (p90 {fair['late_p90']:.2f} s)",
                 "as fast or faster; median lateness <= 0.15 s",
                 fair["wall"] <= official_bulk["wall"] and fair["late_median"] <= 0.15,
+                f"the official loop's lateness median {official_bulk['late_median']:.2f} s",
             )
         )
     if "sdk" in cold and "official" in cold:
@@ -135,7 +136,13 @@ def _fair_targets(
                 "<= 1.5x",
                 ratio <= 1.5,
                 f"import {cold['sdk']['import'] * 1000:.0f} / "
-                f"{cold['official']['import'] * 1000:.0f} ms",
+                f"{cold['official']['import'] * 1000:.0f} ms"
+                + (
+                    f"; aiohttp + httpx alone: import {cold['transports']['import'] * 1000:.0f}"
+                    f" ms, first result {cold['transports']['first_result'] * 1000:.0f} ms"
+                    if "transports" in cold
+                    else ""
+                ),
             )
         )
     return rows
