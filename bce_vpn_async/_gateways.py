@@ -116,7 +116,9 @@ class GatewayOperations(ClientCore):
         """Poll ``get_vpn`` until the gateway's status is ``status`` (or one of a set).
 
         Polls start at least ``poll_interval`` apart: the first waits stay near it, later
-        ones grow to ``max_poll_interval``, all with jitter, under a total ``timeout``.
+        ones grow to ``max_poll_interval``, all with jitter, under a total ``timeout``;
+        around the time this client's earlier waits of the same kind saw their change,
+        they come back to ``poll_interval``.
         Raises ``WaiterFailedError`` on a status in ``failure_statuses`` or if the gateway
         vanishes, ``WaiterTimeoutError`` when time runs out; both carry the last ``Vpn``
         seen as ``.last``. ``on_status`` (sync or async) sees every ``Vpn`` polled.
@@ -148,4 +150,5 @@ class GatewayOperations(ClientCore):
             failure_statuses=failures,
             on_status=on_status,
             rng=random.Random(),
+            transitions=self._shared.transitions,
         )

@@ -26,6 +26,7 @@ from ._pipeline import ClockSkew, LoggingMiddleware, Middleware, SigningMiddlewa
 from ._ratelimit import RateLimitMiddleware
 from ._retry import RetryMiddleware
 from ._signing import BceV1Signer, Signer
+from ._waiters import Transitions
 
 if TYPE_CHECKING:
     from ._clock import Clock
@@ -115,6 +116,8 @@ class SharedParts:
     _tokens: dict[RetryBudget, RetryTokens] = field(factory=dict, init=False)
     # One timer per loop for every copy's total deadlines.
     _deadlines: Deadlines = field(factory=Deadlines, init=False)
+    # When earlier waits saw their change, for every copy's wait_until_status.
+    transitions: Transitions = field(factory=Transitions, init=False)
 
     @classmethod
     def of(

@@ -23,7 +23,7 @@ from bce_vpn_async import (
     WaiterTimeoutError,
 )
 from bce_vpn_async._clock import FakeClock
-from bce_vpn_async._waiters import Outcome, decide, poll_delay
+from bce_vpn_async._waiters import Outcome, decide, next_poll_delay, poll_delay
 
 HOST = "bcc.bj.baidubce.com"
 
@@ -70,6 +70,51 @@ def test_a_poll_delay_is_never_below_the_interval_nor_above_the_cap(
 ) -> None:
     maximum = initial * spread
     delay = poll_delay(attempt, initial, maximum, random.Random(seed))
+    assert initial <= delay <= maximum
+
+
+def test_with_no_earlier_wait_the_next_delay_is_the_backoff() -> None:
+    for attempt in range(10):
+        assert next_poll_delay(attempt, 30.0, 2.0, 15.0, random.Random(attempt), None) == (
+            poll_delay(attempt, 2.0, 15.0, random.Random(attempt))
+        )
+
+
+def test_polls_come_in_to_the_interval_around_when_earlier_waits_saw_the_change() -> None:
+    expected = (45.0, 47.0)  # earlier waits: no change at 45 s, changed by 47 s
+    rng = random.Random(3)
+    # Far before the span: the backoff (a grown wait of 12-15 s) goes on.
+    assert 12.0 <= next_poll_delay(8, 10.0, 2.0, 15.0, rng, expected) <= 15.0
+    # A backoff wait that would pass the span's start stops at it...
+    assert next_poll_delay(8, 40.0, 2.0, 15.0, rng, expected) == pytest.approx(5.0)
+    # ...never sooner than the interval...
+    assert 2.0 <= next_poll_delay(8, 44.5, 2.0, 15.0, rng, expected) <= 2.1
+    # ...and inside the span every wait is a first wait's.
+    assert 2.0 <= next_poll_delay(8, 45.0, 2.0, 15.0, rng, expected) <= 2.1
+    # Past it the change is late: the backoff resumes.
+    assert 12.0 <= next_poll_delay(8, 47.0, 2.0, 15.0, rng, expected) <= 15.0
+
+
+@settings(max_examples=300)
+@given(
+    attempt=st.integers(0, 40),
+    elapsed=st.floats(0, 1000),
+    initial=st.floats(0.01, 30),
+    spread=st.floats(1, 20),
+    span=st.tuples(st.floats(0, 1000), st.floats(0, 100)),
+    seed=st.integers(0, 2**32),
+)
+def test_a_delay_near_an_expected_change_is_never_below_the_interval_nor_above_the_cap(
+    attempt: int,
+    elapsed: float,
+    initial: float,
+    spread: float,
+    span: tuple[float, float],
+    seed: int,
+) -> None:
+    maximum = initial * spread
+    expected = (span[0], span[0] + span[1])
+    delay = next_poll_delay(attempt, elapsed, initial, maximum, random.Random(seed), expected)
     assert initial <= delay <= maximum
 
 
@@ -173,6 +218,35 @@ async def test_the_default_waiter_polls_a_three_minute_build_a_few_dozen_times_a
     late = clock.monotonic() - start - 180
     assert 0 <= late <= 15
     assert build.calls <= 20
+
+
+async def test_later_waits_see_a_build_within_the_interval_of_its_end(
+    client: AsyncVpnClient, clock: FakeClock
+) -> None:
+    # Gateways that take 3 minutes to build, waited for one after the other on one client
+    # and its copy: the first wait's grown backoff sees the change up to 15 s late; the
+    # ones after it poll at the interval around when the first saw it.
+    built_at: dict[str, float] = {}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        vpn_id = request.url.path.rsplit("/", 1)[-1]
+        status = "unconfigured" if clock.monotonic() >= built_at[vpn_id] else "building"
+        return httpx.Response(200, json={"vpnId": vpn_id, "status": status})
+
+    copy = client.with_options(timeout=10)
+    lateness = []
+    with respx.mock(using="httpx") as mock:
+        mock.get(url__regex=rf"https://{HOST}/v1/vpn/vpn-\d+").mock(side_effect=answer)
+        async with client:
+            for index in range(5):
+                vpn_id = f"vpn-{index}"
+                built_at[vpn_id] = clock.monotonic() + 180
+                del clock.sleeps[:]
+                waiter = client if index % 2 == 0 else copy
+                await waiter.wait_until_status(vpn_id, "unconfigured")
+                lateness.append(clock.monotonic() - built_at[vpn_id])
+                assert min(clock.sleeps) >= 2.0  # never sooner than poll_interval
+    assert all(0 <= late <= 2.1 for late in lateness[1:]), lateness
 
 
 @pytest.mark.parametrize(
