@@ -4,8 +4,9 @@ The anchor is botocore's adaptive retry mode: a token bucket whose rate follows 
 curve (cut by a factor on a throttle, then regrown along ``C * (t - K)^3 + w_max``, fast
 at first, flat near the rate that was throttled, probing beyond it). What differs:
 
-- It is asyncio-native and lock-free. One event loop runs every task of a client, so the
-  core's synchronous methods are atomic; nothing waits on a lock or a condition.
+- It is asyncio-native, with no lock on the hot path. One event loop runs every task of a
+  client, so the core's synchronous methods are atomic; until something throttles an
+  attempt reads one attribute, and only attempts being paced wait in line.
 - Pacing is a reservation schedule (GCRA, the "virtual scheduling" form of a token bucket)
   taken one slot at a time: attempts wait in line, the first for its slot on the clock,
   and each takes its slot as the one before it leaves, at the rate of that moment. So
@@ -57,7 +58,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -269,9 +269,9 @@ class RateLimitMiddleware:
     It sits inside the retry middleware, so retries are paced too, and outside signing, so
     a request is signed when it leaves, not when it started waiting.
 
-    Paced attempts take their slots one at a time, in arrival order: the first in line
-    waits for its slot on the clock, the others on a future each, and every attempt that
-    leaves hands the turn to the next. So a slot is taken when the one before it comes,
+    Paced attempts take their slots one at a time, in arrival order: they wait in line
+    (an ``asyncio.Lock``, held from taking a slot to its time), the first for its slot on
+    the clock. So a slot is taken when the one before it comes,
     at the rate of that moment: attempts queued while the rate was cut low leave faster as
     it regrows, instead of keeping slots reserved at the lowest rate.
     """
@@ -279,8 +279,7 @@ class RateLimitMiddleware:
     def __init__(self, limit: RateLimit, clock: Clock) -> None:
         self.limiter = AdaptiveRate(limit)
         self._clock = clock
-        self._line: deque[asyncio.Future[None]] = deque()
-        self._turn_taken = False
+        self._line = asyncio.Lock()
 
     def __repr__(self) -> str:
         return f"RateLimitMiddleware({self.limiter.limit!r})"
@@ -301,18 +300,9 @@ class RateLimitMiddleware:
 
     async def _wait_for_slot(self) -> float:
         """Wait in line for a slot and then for its time; when the attempt leaves."""
-        if self._turn_taken:
-            turn = asyncio.get_running_loop().create_future()
-            self._line.append(turn)
-            try:
-                await turn
-            except BaseException:
-                if turn.done() and not turn.cancelled():
-                    self._hand_on()  # cancelled as its turn came: the next one's now
-                raise
-        else:
-            self._turn_taken = True
-        try:
+        # asyncio.Lock is first come, first served, and hands itself on to the next in
+        # line when its holder leaves, is cancelled waiting, or is cancelled as it wakes.
+        async with self._line:
             clock = self._clock
             now = clock.monotonic()
             # 0 if the limiter stood down while this attempt waited in line.
@@ -324,14 +314,3 @@ class RateLimitMiddleware:
                     self.limiter.refund()
                     raise
             return now + delay
-        finally:
-            self._hand_on()
-
-    def _hand_on(self) -> None:
-        line = self._line
-        while line:
-            turn = line.popleft()
-            if not turn.done():  # skip those cancelled while in line
-                turn.set_result(None)
-                return
-        self._turn_taken = False
