@@ -8,7 +8,7 @@ A client remembers when its earlier waits saw their change (``Transitions``): a
 gateway builds in about the same time as the last ones did, so once a wait of the same
 kind has finished, the next polls at the interval around that time instead of across it
 at a grown interval. A three-minute build is then seen within ``poll_interval`` of its
-end rather than up to ``max_poll_interval`` after it.
+end (plus the jitter) rather than up to ``max_poll_interval`` after it.
 """
 
 from __future__ import annotations
@@ -79,9 +79,13 @@ def poll_delay(attempt: int, initial: float, maximum: float, rng: random.Random)
     ends would often find a change not yet done, and wait a whole interval more.
     """
     if attempt < _FLAT_WAITS:
-        return rng.uniform(initial, min(maximum, 1.05 * initial))
+        return _flat_delay(initial, maximum, rng)
     base = min(maximum, initial * 1.5 ** (attempt - _FLAT_WAITS + 1))
     return rng.uniform(max(initial, 0.8 * base), min(maximum, 1.2 * base))
+
+
+def _flat_delay(initial: float, maximum: float, rng: random.Random) -> float:
+    return rng.uniform(initial, min(maximum, 1.05 * initial))
 
 
 def next_poll_delay(
@@ -97,18 +101,23 @@ def next_poll_delay(
     ``elapsed`` is when the poll that just answered started, in seconds from the wait's
     first poll; ``expected`` is when earlier waits of the same kind last saw no change and
     first saw it, on the same scale (None if none has finished). A backoff wait that would
-    carry the next poll past the start of that span stops at its start (never sooner than
+    carry the next poll past the start of that span stops just after its start (jittered
+    as a first wait is, so waits started together do not meet there; never sooner than
     ``initial``); inside the span every wait is a first wait's (``initial`` plus up to a
-    twentieth). Past the span the change is late and the backoff resumes where it was.
+    twentieth). The span counts for at most ``maximum`` from its start, so a wide one (a
+    wait with a longer ``max_poll_interval`` saw the change late) costs no more polls than
+    this wait's own backoff would spend there. Past it the change is late and the backoff
+    goes on at the step it has reached.
     """
     delay = poll_delay(attempt, initial, maximum, rng)
     if expected is None:
         return delay
     start, end = expected
+    end = min(end, start + maximum)
     if elapsed + delay <= start or elapsed >= end:
         return delay
-    flat = rng.uniform(initial, min(maximum, 1.05 * initial))
-    return max(flat, min(delay, start - elapsed))
+    flat = _flat_delay(initial, maximum, rng)
+    return max(flat, min(delay, start - elapsed + flat - initial))
 
 
 # Waits remembered per kind, and kinds remembered per client.

@@ -85,14 +85,26 @@ def test_polls_come_in_to_the_interval_around_when_earlier_waits_saw_the_change(
     rng = random.Random(3)
     # Far before the span: the backoff (a grown wait of 12-15 s) goes on.
     assert 12.0 <= next_poll_delay(8, 10.0, 2.0, 15.0, rng, expected) <= 15.0
-    # A backoff wait that would pass the span's start stops at it...
-    assert next_poll_delay(8, 40.0, 2.0, 15.0, rng, expected) == pytest.approx(5.0)
+    # A backoff wait that would pass the span's start stops just after it, jittered as a
+    # first wait is, so waits started together do not all poll at that instant...
+    snapped = {next_poll_delay(8, 40.0, 2.0, 15.0, random.Random(s), expected) for s in range(20)}
+    assert all(5.0 <= delay <= 5.1 for delay in snapped)
+    assert max(snapped) - min(snapped) > 0.05
     # ...never sooner than the interval...
     assert 2.0 <= next_poll_delay(8, 44.5, 2.0, 15.0, rng, expected) <= 2.1
     # ...and inside the span every wait is a first wait's.
     assert 2.0 <= next_poll_delay(8, 45.0, 2.0, 15.0, rng, expected) <= 2.1
     # Past it the change is late: the backoff resumes.
     assert 12.0 <= next_poll_delay(8, 47.0, 2.0, 15.0, rng, expected) <= 15.0
+
+
+def test_a_wide_span_counts_for_no_more_than_the_cap_from_its_start() -> None:
+    # An earlier wait with max_poll_interval=120 saw no change at 45 s, the change at 165 s:
+    # this wait (cap 15 s) polls at the interval from 45 s to 60 s, then backs off again.
+    expected = (45.0, 165.0)
+    rng = random.Random(5)
+    assert 2.0 <= next_poll_delay(8, 58.0, 2.0, 15.0, rng, expected) <= 2.1
+    assert 12.0 <= next_poll_delay(8, 60.0, 2.0, 15.0, rng, expected) <= 15.0
 
 
 @settings(max_examples=300)
