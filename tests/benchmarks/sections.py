@@ -152,9 +152,13 @@ def coldstart_section(summary: dict[str, dict[str, float]], labels: dict[str, st
         f"A fresh interpreter per measurement ({runs:.0f} each, alternating; medians): the "
         "import of the client, and start to first result (import, build a client, one "
         "`get_vpn` over loopback through the 20 ms server), both from the script's first "
-        "line; the whole process adds the interpreter's start-up and exit. The last row is "
-        "the floor of an SDK on aiohttp and httpx: importing the two, and one plain aiohttp "
-        "GET of the same path (unsigned: the answer is a 401 or 403).",
+        "line; the whole process adds the interpreter's start-up and exit."
+        + (
+            " The last row is the floor of an SDK on aiohttp and httpx: importing the two, "
+            "and one plain aiohttp GET of the same path (unsigned: the answer is a 401 or 403)."
+            if "transports" in summary
+            else ""
+        ),
         "",
     ]
     rows = [
