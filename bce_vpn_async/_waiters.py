@@ -62,14 +62,17 @@ def decide(status: str | None, targets: Collection[str], failures: Collection[st
 
 
 # The first waits stay at the interval itself: most changes finish within a few of them,
-# and each poll past the transition adds to the lateness of the wait.
+# and each poll past the transition adds to the lateness of the wait. Their jitter, upward
+# only, is a fortieth of the interval: 50 ms of a 2 s interval spreads waiters started
+# together, and costs a change expected near the interval about the poll's round trip.
 _FLAT_WAITS = 2
+_FLAT_JITTER = 0.025
 
 
 def poll_delay(attempt: int, initial: float, maximum: float, rng: random.Random) -> float:
     """The wait between the start of poll ``attempt + 1`` and the start of the next one.
 
-    The first two waits are ``initial`` plus up to a twentieth (a jitter upward only, so a
+    The first two waits are ``initial`` plus up to a fortieth (a jitter upward only, so a
     poll lands soon after a transition expected near the interval); from then on the wait grows
     by half each time up to ``maximum``, jittered by a fifth either way. Either way many
     waiters started together spread out instead of polling in lockstep.
@@ -85,7 +88,7 @@ def poll_delay(attempt: int, initial: float, maximum: float, rng: random.Random)
 
 
 def _flat_delay(initial: float, maximum: float, rng: random.Random) -> float:
-    return rng.uniform(initial, min(maximum, 1.05 * initial))
+    return rng.uniform(initial, min(maximum, (1.0 + _FLAT_JITTER) * initial))
 
 
 def next_poll_delay(
@@ -104,7 +107,7 @@ def next_poll_delay(
     carry the next poll past the start of that span stops just after its start (jittered
     as a first wait is, so waits started together do not meet there; never sooner than
     ``initial``); inside the span every wait is a first wait's (``initial`` plus up to a
-    twentieth). The span counts for at most ``maximum`` from its start, so a wide one (a
+    fortieth). The span counts for at most ``maximum`` from its start, so a wide one (a
     wait with a longer ``max_poll_interval`` saw the change late) costs no more polls than
     this wait's own backoff would spend there. Past it the change is late and the backoff
     goes on at the step it has reached.

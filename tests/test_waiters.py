@@ -46,15 +46,15 @@ def test_poll_delays_grow_from_the_interval_to_the_cap_with_jitter() -> None:
     assert delays[3] > delays[0]
 
 
-def test_the_first_waits_stay_within_a_twentieth_above_the_interval_and_still_spread() -> None:
+def test_the_first_waits_stay_within_a_fortieth_above_the_interval_and_still_spread() -> None:
     # A change expected near the interval is seen soon after it: 200 waiters started
-    # together still spread over 100 ms, and none polls more than 0.1 s late for it.
+    # together still spread over 50 ms, and none polls more than 0.05 s late for it.
     firsts = [
         poll_delay(attempt, 2.0, 15.0, random.Random(seed))
         for seed in range(50)
         for attempt in (0, 1)
     ]
-    assert all(2.0 <= d <= 2.1 for d in firsts)
+    assert all(2.0 <= d <= 2.05 for d in firsts)
     assert len(set(firsts)) > 1
 
 
@@ -88,12 +88,12 @@ def test_polls_come_in_to_the_interval_around_when_earlier_waits_saw_the_change(
     # A backoff wait that would pass the span's start stops just after it, jittered as a
     # first wait is, so waits started together do not all poll at that instant...
     snapped = {next_poll_delay(8, 40.0, 2.0, 15.0, random.Random(s), expected) for s in range(20)}
-    assert all(5.0 <= delay <= 5.1 for delay in snapped)
-    assert max(snapped) - min(snapped) > 0.05
+    assert all(5.0 <= delay <= 5.05 for delay in snapped)
+    assert max(snapped) - min(snapped) > 0.025
     # ...never sooner than the interval...
-    assert 2.0 <= next_poll_delay(8, 44.5, 2.0, 15.0, rng, expected) <= 2.1
+    assert 2.0 <= next_poll_delay(8, 44.5, 2.0, 15.0, rng, expected) <= 2.05
     # ...and inside the span every wait is a first wait's.
-    assert 2.0 <= next_poll_delay(8, 45.0, 2.0, 15.0, rng, expected) <= 2.1
+    assert 2.0 <= next_poll_delay(8, 45.0, 2.0, 15.0, rng, expected) <= 2.05
     # Past it the change is late: the backoff resumes.
     assert 12.0 <= next_poll_delay(8, 47.0, 2.0, 15.0, rng, expected) <= 15.0
 
@@ -103,7 +103,7 @@ def test_a_wide_span_counts_for_no_more_than_the_cap_from_its_start() -> None:
     # this wait (cap 15 s) polls at the interval from 45 s to 60 s, then backs off again.
     expected = (45.0, 165.0)
     rng = random.Random(5)
-    assert 2.0 <= next_poll_delay(8, 58.0, 2.0, 15.0, rng, expected) <= 2.1
+    assert 2.0 <= next_poll_delay(8, 58.0, 2.0, 15.0, rng, expected) <= 2.05
     assert 12.0 <= next_poll_delay(8, 60.0, 2.0, 15.0, rng, expected) <= 15.0
 
 
@@ -258,7 +258,7 @@ async def test_later_waits_see_a_build_within_the_interval_of_its_end(
                 await waiter.wait_until_status(vpn_id, "unconfigured")
                 lateness.append(clock.monotonic() - built_at[vpn_id])
                 assert min(clock.sleeps) >= 2.0  # never sooner than poll_interval
-    assert all(0 <= late <= 2.1 for late in lateness[1:]), lateness
+    assert all(0 <= late <= 2.05 for late in lateness[1:]), lateness
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ Concurrency 50 means 50 requests in flight at most, which is what each side can 
 - ``sdk``: every gateway's task starts at once on one client whose pool holds 50
   connections; waiting is ``wait_until_status`` with its default settings.
 - ``sdk-poll-2.5``: the same, with ``wait_until_status(poll_interval=2.5)``: its first
-  re-poll then falls 2.5-3.0 s after the first poll (the default's falls 2.0-2.4 s).
+  re-poll then falls 2.5-2.56 s after the first poll (the default's falls 2.0-2.05 s).
 - ``sdk-fixed-poll``: the same, waiting with the official script's loop instead of
   ``wait_until_status`` (``get_vpn``, then sleep the same fixed interval): the two SDKs
   and concurrency models compared under one polling policy.

@@ -342,7 +342,7 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
             "The same requests in flight (50) as the official SDK, but not the same work in "
             f"progress: {args.gateways} gateways at once against the official SDK's 50, which "
             "is what async buys, not a like-for-like race (the first three rows).",
-            "- poll_interval=2.5: the same, but its first re-poll falls 2.5-3.0 s after the "
+            "- poll_interval=2.5: the same, but its first re-poll falls 2.5-2.56 s after the "
             "first poll.",
             "- the script's loop: the same client and tasks, waiting with the official "
             f"script's loop below (`get_vpn`, then sleep {poll}).",
