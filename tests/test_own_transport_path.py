@@ -8,15 +8,18 @@ import logging
 import httpx
 import pytest
 import respx
+from loopback import serving
 
 from bce_vpn_async import (
     AsyncVpnClient,
+    BceNotFoundError,
     BceTransportError,
     ClientConfig,
     Credentials,
     RetryPolicy,
 )
 from bce_vpn_async._pipeline import Handler
+from bce_vpn_async.testing import VpnEmulator
 
 HOST = "bcc.bj.baidubce.com"
 URL = f"https://{HOST}/v1/vpn/vpn-1"
@@ -73,3 +76,45 @@ async def test_the_own_client_still_writes_httpx_info_line(
             with caplog.at_level(logging.INFO, logger="httpx"):
                 await client.get_vpn("vpn-1")
     assert f'HTTP Request: GET {URL} "HTTP/1.1 200 OK"' in caplog.messages
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_a_response_over_either_transport_reads_as_one_httpx_read_itself(
+    transport: str,
+) -> None:
+    # The aiohttp transport marks its one-chunk body as read without walking it through
+    # httpx's decoder: every public property must read as after httpx's own read().
+    emulator = VpnEmulator()
+    capture = Capture()
+    async with (
+        serving(emulator) as endpoint,
+        AsyncVpnClient(
+            credentials=emulator.credentials,
+            endpoint=endpoint,
+            config=ClientConfig(transport=transport),
+            middleware=[capture],
+        ) as client,
+    ):
+        with pytest.raises(BceNotFoundError):
+            await client.get_vpn("vpn-abcdefghijkl")
+    seen = capture.response
+    assert seen is not None
+    assert seen.status_code == 404
+    own = httpx.Response(
+        seen.status_code,
+        headers=seen.headers.raw,
+        stream=httpx.ByteStream(seen.content),
+        request=seen.request,
+    )
+    own.read()
+    assert seen.content == own.content
+    assert seen.text == own.text
+    assert seen.json() == own.json()
+    assert seen.is_stream_consumed
+    assert seen.is_closed
+    assert (seen.is_stream_consumed, seen.is_closed) == (own.is_stream_consumed, own.is_closed)
+    assert seen.num_bytes_downloaded == own.num_bytes_downloaded == len(own.content)
+    assert await seen.aread() == own.content
+    assert [chunk async for chunk in seen.aiter_bytes()] == [own.content]
+    with pytest.raises(httpx.StreamConsumed):
+        [chunk async for chunk in seen.aiter_raw()]
