@@ -279,9 +279,9 @@ class RateLimitMiddleware:
 
     Paced attempts take their slots one at a time, in arrival order: they wait in line
     (an ``asyncio.Lock``, held from taking a slot to its time), the first for its slot on
-    the clock. So a slot is taken when the one before it comes,
-    at the rate of that moment: attempts queued while the rate was cut low leave faster as
-    it regrows, instead of keeping slots reserved at the lowest rate.
+    the clock. So a slot is taken when the one before it comes, at the rate of that
+    moment: attempts queued while the rate was cut low leave faster as it regrows, instead
+    of keeping slots reserved at the lowest rate.
     """
 
     def __init__(self, limit: RateLimit, clock: Clock) -> None:

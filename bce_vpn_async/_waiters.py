@@ -108,9 +108,9 @@ def next_poll_delay(
     as a first wait is, so waits started together do not meet there; never sooner than
     ``initial``); inside the span every wait is a first wait's (``initial`` plus up to a
     fortieth). The span counts for at most ``maximum`` from its start, so a wide one (a
-    wait with a longer ``max_poll_interval`` saw the change late) costs no more polls than
-    this wait's own backoff would spend there. Past it the change is late and the backoff
-    goes on at the step it has reached.
+    wait with a longer ``max_poll_interval`` saw the change late) keeps this wait at the
+    interval for no longer than its own ``max_poll_interval``. Past it the change is late
+    and the backoff goes on at the step it has reached.
     """
     delay = poll_delay(attempt, initial, maximum, rng)
     if expected is None:
