@@ -90,7 +90,9 @@ class ClientCore:
         provider: CredentialsProvider = (
             _EnvironmentCredentials() if credentials is None else as_provider(credentials)
         )
-        self._shared = SharedParts.of(config, provider, signer, middleware)
+        self._shared = SharedParts.of(
+            config, provider, signer, middleware, own_pool=http_client is None
+        )
         # None: this client owns its lifecycle; else the client with_options copied.
         self._owner: ClientCore | None = None
         self._owns_http_client = http_client is None

@@ -126,8 +126,11 @@ class SharedParts:
         provider: CredentialsProvider,
         signer: Signer | None,
         middleware: Sequence[Middleware],
+        *,
+        own_pool: bool,
     ) -> SharedParts:
-        """The parts of a new client made with ``config``."""
+        """The parts of a new client made with ``config``; ``own_pool`` says the SDK makes
+        the connection pool (of ``config.max_connections``), not the caller."""
         if signer is None:
             signer = BceV1Signer(expiration_seconds=config.signature_expiration)
         skew = ClockSkew()
@@ -138,7 +141,11 @@ class SharedParts:
             rate_limit=(
                 None
                 if config.rate_limit is None
-                else RateLimitMiddleware(config.rate_limit, config.clock)
+                else RateLimitMiddleware(
+                    config.rate_limit,
+                    config.clock,
+                    connections=config.max_connections if own_pool else None,
+                )
             ),
             middleware=tuple(middleware),
             # Per call, not per attempt: a call waiting out a backoff keeps its place, so

@@ -40,13 +40,15 @@ it (a starting rate, a slow start, a default ``max_concurrency``) would have to 
 to one service's limit and would slow every client that is never throttled; a user who
 knows the limit sets ``max_rate``.
 
-Left open, measured: attempts are paced before they wait for a connection, so calls
-gathered beyond the pool's size pass the limiter while it knows nothing yet and queue in
-the pool, out of its reach (600 ``create_vpn`` gathered on a pool of 200 against
-``serve --rate-limit 100``: 490 of 1090 requests throttled, 6.0 s). ``max_concurrency``
-at the pool's size keeps them waiting before the limiter instead (186 of 786, 5.3 s), as
-the README advises; the fix in the SDK is to hold attempts beyond the pool's connections
-in the limiter's line, bounded by the pool timeout.
+Attempts wait for a connection before they are paced, not after: when the SDK makes the
+pool, an attempt past its ``max_connections`` waits here (as long as the pool timeout
+would let it wait in the pool), so calls gathered beyond the pool's size meet the pacing
+the first throttles taught instead of having all passed the limiter at the start and
+queued in the pool, out of its reach. 600 ``create_vpn`` gathered at once on a pool of
+200 against ``serve --rate-limit 100``: 1090 requests, 490 throttled, 6.0 s before;
+778-797 requests, 178-197 throttled, 5.34-5.40 s now (and 714-761, 114-161, 5.37-5.38 s
+with ``max_concurrency=200``). A pool the caller passes (``http_client=``) has a size the
+SDK does not know; there, ``max_concurrency`` at the pool's size does the same.
 
 Known weakness, measured and left open: the first cut takes the accepted answers of the
 client's first moments for the service's rate. Against a full bucket that count is about
@@ -72,6 +74,7 @@ import httpx
 from attrs import Attribute, field, frozen, validators
 
 from ._errors import error_from_response
+from ._transport import transport_error
 
 if TYPE_CHECKING:
     from ._clock import Clock
@@ -282,23 +285,42 @@ class RateLimitMiddleware:
     the clock. So a slot is taken when the one before it comes, at the rate of that
     moment: attempts queued while the rate was cut low leave faster as it regrows, instead
     of keeping slots reserved at the lowest rate.
+
+    Given ``connections`` (the SDK's own pool size), at most that many attempts are past
+    it at once; the others wait for one to come back before they are paced, bounded by
+    the request's pool timeout (past it, a ``BceTimeoutError`` from ``httpx.PoolTimeout``,
+    as the pool itself would raise).
     """
 
-    def __init__(self, limit: RateLimit, clock: Clock) -> None:
+    def __init__(self, limit: RateLimit, clock: Clock, connections: int | None = None) -> None:
         self.limiter = AdaptiveRate(limit)
         self._clock = clock
         self._line = asyncio.Lock()
+        # Attempts past the pool's connections wait here, before pacing, not in the pool.
+        self._connections = None if connections is None else asyncio.Semaphore(connections)
 
     def __repr__(self) -> str:
         return f"RateLimitMiddleware({self.limiter.limit!r})"
 
     async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
+        # One coroutine for the whole attempt: each frame a call holds is one more object
+        # for the garbage collector to walk, thousands of times over at high concurrency.
+        connections = self._connections
+        if connections is not None:
+            if connections.locked():
+                await _wait_for_connection(connections, request)
+            else:
+                await connections.acquire()  # at once
         limiter = self.limiter
-        sent = None
-        if limiter.active:
-            sent = await self._wait_for_slot()
-        epoch = limiter.epoch
-        response = await call_next(request)
+        try:
+            sent = None
+            if limiter.active:
+                sent = await self._wait_for_slot()
+            epoch = limiter.epoch
+            response = await call_next(request)
+        finally:
+            if connections is not None:
+                connections.release()
         clock = self._clock
         if is_throttling(response):
             limiter.on_throttle(clock.monotonic(), epoch, sent)
@@ -322,3 +344,16 @@ class RateLimitMiddleware:
                     self.limiter.refund()
                     raise
             return now + delay
+
+
+async def _wait_for_connection(connections: asyncio.Semaphore, request: httpx.Request) -> None:
+    """Wait for one of the pool's connections, as long as the pool would let it wait."""
+    pool = request.extensions.get("timeout", {}).get("pool")
+    try:
+        async with asyncio.timeout(pool) as scope:
+            await connections.acquire()
+    except TimeoutError:
+        if not scope.expired():
+            raise
+        waited = httpx.PoolTimeout(f"no connection free within {pool:g} s", request=request)
+        raise transport_error(waited, request) from waited

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
+from loopback import serving
 from soak.virtual_clock import AutojumpClock
 
 from bce_vpn_async import (
@@ -274,3 +275,29 @@ async def test_a_client_started_on_an_emptied_bucket_soon_paces_at_the_services_
     assert len(emulator.state.gateways) == 300
     # 300 calls at 50 per second take 6 virtual seconds at best.
     assert took < 2 * 6.0, took
+
+
+@pytest.mark.parametrize(("rate_limit", "most"), [(RateLimit(), 2), (None, 8)])
+async def test_with_the_rate_limiter_attempts_past_the_sdks_pool_wait_before_it(
+    rate_limit: RateLimit | None, most: int
+) -> None:
+    # Over the SDK's own pool of two connections, eight gathered calls: the rate limiter
+    # holds the six with no connection before it (so they are paced by what the first
+    # answers teach), rather than letting them pass and queue in the pool out of its reach.
+    # Middleware runs after the limiter, so it sees only the attempts let through.
+    emulator = VpnEmulator(latency=0.02)
+    counter = InFlight()
+    async with (
+        serving(emulator) as endpoint,
+        AsyncVpnClient(
+            credentials=emulator.credentials,
+            endpoint=endpoint,
+            config=ClientConfig(max_connections=2, rate_limit=rate_limit),
+            middleware=[counter],
+        ) as client,
+    ):
+        results = await asyncio.gather(
+            *(client.list_vpns("vpc-many") for _ in range(8)), return_exceptions=True
+        )
+    assert not [r for r in results if isinstance(r, BaseException)]
+    assert counter.most == most

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from soak.virtual_clock import AutojumpClock
 
-from bce_vpn_async import RateLimit
+from bce_vpn_async import BceTimeoutError, RateLimit
 from bce_vpn_async._ratelimit import RateLimitMiddleware
 
 REQUEST = httpx.Request("GET", "http://emulator.local/v1/vpn/vpn-abcdefghijkl")
@@ -110,3 +110,79 @@ async def test_an_attempt_cancelled_as_its_turn_comes_hands_the_turn_on() -> Non
         await asyncio.gather(*waiting, return_exceptions=True)
     assert departures.times == [0.0, pytest.approx(0.9), pytest.approx(1.9)]
     assert waiting[1].cancelled()
+
+
+class Throttling:
+    """A handler answering after a virtual second, the first request with a 429: it notes
+    when each request arrived and the most in flight at once."""
+
+    def __init__(self, clock: AutojumpClock) -> None:
+        self.clock = clock
+        self.arrivals: list[float] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.arrivals.append(self.clock.monotonic())
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        first = len(self.arrivals) == 1
+        await self.clock.sleep(1.0)
+        self.in_flight -= 1
+        if first:
+            return httpx.Response(429, json={"code": "RequestLimitExceeded"}, request=request)
+        return httpx.Response(200, json={}, request=request)
+
+
+async def test_attempts_past_the_pools_connections_wait_before_pacing_not_in_the_pool() -> None:
+    # Ten attempts at once on a pool of two: two go; the first comes back throttled, and
+    # the eight still waiting for a connection are paced by what that throttle taught,
+    # instead of having all passed the limiter at the start, before it knew anything.
+    clock = AutojumpClock()
+    pacer = RateLimitMiddleware(RateLimit(), clock, connections=2)
+    handler = Throttling(clock)
+    async with clock.running():
+        await asyncio.gather(*(pacer(REQUEST, handler) for _ in range(10)))
+    assert handler.most_in_flight == 2
+    assert handler.arrivals[:2] == [0.0, 0.0]
+    later = handler.arrivals[2:]
+    assert len(later) == 8
+    # The throttle came back at 1 s and cut the rate to its floor, 0.5/s (one answer had
+    # been accepted): the next attempt waited for its slot, 2 s on, not a connection.
+    assert later[0] == pytest.approx(3.0)
+    assert later == sorted(later)
+
+
+async def test_without_a_pool_size_every_attempt_passes_at_once() -> None:
+    clock = AutojumpClock()
+    pacer = RateLimitMiddleware(RateLimit(), clock)
+    handler = Throttling(clock)
+    async with clock.running():
+        await asyncio.gather(*(pacer(REQUEST, handler) for _ in range(10)))
+    assert handler.most_in_flight == 10
+    assert handler.arrivals == [0.0] * 10
+
+
+async def test_an_attempt_waiting_for_a_connection_past_the_pool_timeout_is_a_typed_timeout() -> (
+    None
+):
+    # The pool timeout bounds the wait for a connection, in the limiter as in the pool.
+    clock = AutojumpClock()
+    pacer = RateLimitMiddleware(RateLimit(), clock, connections=1)
+    release = asyncio.Event()
+
+    async def hanging(request: httpx.Request) -> httpx.Response:
+        await release.wait()
+        return httpx.Response(200, json={}, request=request)
+
+    waiting = httpx.Request("GET", REQUEST.url, extensions={"timeout": {"pool": 0.01}})
+    holder = asyncio.create_task(pacer(REQUEST, hanging))
+    await asyncio.sleep(0)
+    with pytest.raises(BceTimeoutError) as caught:
+        await pacer(waiting, hanging)
+    assert "timed out" in str(caught.value)
+    assert isinstance(caught.value.__cause__, httpx.PoolTimeout)
+    release.set()
+    assert (await holder).status_code == 200
+    # The connection the holder gave back is free again.
+    assert (await asyncio.wait_for(pacer(REQUEST, hanging), 1)).status_code == 200
