@@ -41,14 +41,18 @@ to one service's limit and would slow every client that is never throttled; a us
 knows the limit sets ``max_rate``.
 
 Attempts wait for a connection before they are paced, not after: when the SDK makes the
-pool, an attempt past its ``max_connections`` waits here (as long as the pool timeout
-would let it wait in the pool), so calls gathered beyond the pool's size meet the pacing
-the first throttles taught instead of having all passed the limiter at the start and
-queued in the pool, out of its reach. 600 ``create_vpn`` gathered at once on a pool of
-200 against ``serve --rate-limit 100``: 1090 requests, 490 throttled, 6.0 s before;
-778-797 requests, 178-197 throttled, 5.34-5.40 s now (and 714-761, 114-161, 5.37-5.38 s
-with ``max_concurrency=200``). A pool the caller passes (``http_client=``) has a size the
-SDK does not know; there, ``max_concurrency`` at the pool's size does the same.
+pool, an attempt past its ``max_connections`` waits here, so calls gathered beyond the
+pool's size meet the pacing the first throttles taught instead of having all passed the
+limiter at the start and queued in the pool, out of its reach. The wait has no pool
+timeout, as a ``max_concurrency`` wait has none: the attempts ahead hold their places
+while they wait their turn at the rate, so with a fixed ``max_rate`` of 5/s and a pool
+of 100 the 300th attempt waits about 60 s while at most one connection is busy, and a
+pool timeout would fail it for a connection it never lacked. The call's
+``total_timeout`` bounds it. 600 ``create_vpn`` gathered at once on a pool of 200
+against ``serve --rate-limit 100``: 1090 requests, 490 throttled, 6.0 s before; 778-797
+requests, 178-197 throttled, 5.34-5.40 s now (and 714-761, 114-161, 5.37-5.38 s with
+``max_concurrency=200``). A pool the caller passes (``http_client=``) has a size the SDK
+does not know; there, ``max_concurrency`` at the pool's size does the same.
 
 Known weakness, measured and left open: the first cut takes the accepted answers of the
 client's first moments for the service's rate. Against a full bucket that count is about
@@ -74,7 +78,6 @@ import httpx
 from attrs import Attribute, field, frozen, validators
 
 from ._errors import error_from_response
-from ._transport import transport_error
 
 if TYPE_CHECKING:
     from ._clock import Clock
@@ -287,9 +290,10 @@ class RateLimitMiddleware:
     of keeping slots reserved at the lowest rate.
 
     Given ``connections`` (the SDK's own pool size), at most that many attempts are past
-    it at once; the others wait for one to come back before they are paced, bounded by
-    the request's pool timeout (past it, a ``BceTimeoutError`` from ``httpx.PoolTimeout``,
-    as the pool itself would raise).
+    it at once, from their turn at the rate to their answer; the others wait for one to
+    come back before they are paced (bounded by the call's deadline, not the pool
+    timeout). So a middleware that makes a call on the same client from inside an
+    attempt needs a place of its own, as under ``max_concurrency``.
     """
 
     def __init__(self, limit: RateLimit, clock: Clock, connections: int | None = None) -> None:
@@ -307,10 +311,9 @@ class RateLimitMiddleware:
         # for the garbage collector to walk, thousands of times over at high concurrency.
         connections = self._connections
         if connections is not None:
-            if connections.locked():
-                await _wait_for_connection(connections, request)
-            else:
-                await connections.acquire()  # at once
+            # No pool timeout here: the holders ahead may be waiting their turn at the
+            # rate, not for a connection. The call's total timeout bounds the wait.
+            await connections.acquire()
         limiter = self.limiter
         try:
             sent = None
@@ -344,16 +347,3 @@ class RateLimitMiddleware:
                     self.limiter.refund()
                     raise
             return now + delay
-
-
-async def _wait_for_connection(connections: asyncio.Semaphore, request: httpx.Request) -> None:
-    """Wait for one of the pool's connections, as long as the pool would let it wait."""
-    pool = request.extensions.get("timeout", {}).get("pool")
-    try:
-        async with asyncio.timeout(pool) as scope:
-            await connections.acquire()
-    except TimeoutError:
-        if not scope.expired():
-            raise
-        waited = httpx.PoolTimeout(f"no connection free within {pool:g} s", request=request)
-        raise transport_error(waited, request) from waited

@@ -301,3 +301,27 @@ async def test_with_the_rate_limiter_attempts_past_the_sdks_pool_wait_before_it(
         )
     assert not [r for r in results if isinstance(r, BaseException)]
     assert counter.most == most
+
+
+async def test_attempts_waiting_their_turn_at_the_rate_do_not_spend_the_pool_timeout() -> None:
+    # Twelve calls paced at 20/s over two connections: the last leaves 0.55 s in, far past
+    # the 0.1 s pool timeout, while a connection stands free. Waiting for the rate is not
+    # waiting for the pool, so no call fails (an attempt has no retry to hide it).
+    emulator = VpnEmulator()
+    async with (
+        serving(emulator) as endpoint,
+        AsyncVpnClient(
+            credentials=emulator.credentials,
+            endpoint=endpoint,
+            config=ClientConfig(
+                max_connections=2,
+                timeout=0.1,
+                rate_limit=RateLimit(max_rate=20, adaptive=False),
+                retry=None,
+            ),
+        ) as client,
+    ):
+        results = await asyncio.gather(
+            *(client.list_vpns("vpc-many") for _ in range(12)), return_exceptions=True
+        )
+    assert [r for r in results if isinstance(r, BaseException)] == []
