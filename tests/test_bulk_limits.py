@@ -26,7 +26,7 @@ from bce_vpn_async import (
     RetryBudget,
     RetryPolicy,
 )
-from bce_vpn_async._pipeline import Handler
+from bce_vpn_async._pipeline import Handler, Middleware
 from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 POSTPAID = Billing(payment_timing="Postpaid")
@@ -277,6 +277,25 @@ async def test_a_client_started_on_an_emptied_bucket_soon_paces_at_the_services_
     assert took < 2 * 6.0, took
 
 
+async def gathered_over_the_sdks_pool(
+    emulator: VpnEmulator, calls: int, config: ClientConfig, *middleware: Middleware
+) -> list[object]:
+    """``calls`` gathered ``list_vpns`` on a client of its own pool, over loopback to
+    ``emulator``: the results, exceptions among them."""
+    async with (
+        serving(emulator) as endpoint,
+        AsyncVpnClient(
+            credentials=emulator.credentials,
+            endpoint=endpoint,
+            config=config,
+            middleware=middleware,
+        ) as client,
+    ):
+        return await asyncio.gather(
+            *(client.list_vpns("vpc-many") for _ in range(calls)), return_exceptions=True
+        )
+
+
 @pytest.mark.parametrize(("rate_limit", "most"), [(RateLimit(), 2), (None, 8)])
 async def test_with_the_rate_limiter_attempts_past_the_sdks_pool_wait_before_it(
     rate_limit: RateLimit | None, most: int
@@ -285,20 +304,9 @@ async def test_with_the_rate_limiter_attempts_past_the_sdks_pool_wait_before_it(
     # holds the six with no connection before it (so they are paced by what the first
     # answers teach), rather than letting them pass and queue in the pool out of its reach.
     # Middleware runs after the limiter, so it sees only the attempts let through.
-    emulator = VpnEmulator(latency=0.02)
     counter = InFlight()
-    async with (
-        serving(emulator) as endpoint,
-        AsyncVpnClient(
-            credentials=emulator.credentials,
-            endpoint=endpoint,
-            config=ClientConfig(max_connections=2, rate_limit=rate_limit),
-            middleware=[counter],
-        ) as client,
-    ):
-        results = await asyncio.gather(
-            *(client.list_vpns("vpc-many") for _ in range(8)), return_exceptions=True
-        )
+    config = ClientConfig(max_connections=2, rate_limit=rate_limit)
+    results = await gathered_over_the_sdks_pool(VpnEmulator(latency=0.02), 8, config, counter)
     assert not [r for r in results if isinstance(r, BaseException)]
     assert counter.most == most
 
@@ -307,21 +315,11 @@ async def test_attempts_waiting_their_turn_at_the_rate_do_not_spend_the_pool_tim
     # Twelve calls paced at 20/s over two connections: the last leaves 0.55 s in, far past
     # the 0.1 s pool timeout, while a connection stands free. Waiting for the rate is not
     # waiting for the pool, so no call fails (an attempt has no retry to hide it).
-    emulator = VpnEmulator()
-    async with (
-        serving(emulator) as endpoint,
-        AsyncVpnClient(
-            credentials=emulator.credentials,
-            endpoint=endpoint,
-            config=ClientConfig(
-                max_connections=2,
-                timeout=0.1,
-                rate_limit=RateLimit(max_rate=20, adaptive=False),
-                retry=None,
-            ),
-        ) as client,
-    ):
-        results = await asyncio.gather(
-            *(client.list_vpns("vpc-many") for _ in range(12)), return_exceptions=True
-        )
+    config = ClientConfig(
+        max_connections=2,
+        timeout=0.1,
+        rate_limit=RateLimit(max_rate=20, adaptive=False),
+        retry=None,
+    )
+    results = await gathered_over_the_sdks_pool(VpnEmulator(), 12, config)
     assert [r for r in results if isinstance(r, BaseException)] == []
