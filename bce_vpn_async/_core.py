@@ -90,12 +90,12 @@ class ClientCore:
         provider: CredentialsProvider = (
             _EnvironmentCredentials() if credentials is None else as_provider(credentials)
         )
+        self._owns_http_client = http_client is None
         self._shared = SharedParts.of(
-            config, provider, signer, middleware, own_pool=http_client is None
+            config, provider, signer, middleware, own_pool=self._owns_http_client
         )
         # None: this client owns its lifecycle; else the client with_options copied.
         self._owner: ClientCore | None = None
-        self._owns_http_client = http_client is None
         self._state = _State.UNOPENED
         self._loop: asyncio.AbstractEventLoop | None = None
         self._configure(config, {})
