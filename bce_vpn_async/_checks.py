@@ -77,9 +77,11 @@ def header_text(_: object, attribute: Attribute[Any], value: object) -> None:
 
 
 def clock(_: object, attribute: Attribute[Any], value: object) -> None:
-    """An object with the Clock methods: time(), monotonic() and async sleep(seconds)."""
-    if not all(callable(getattr(value, name, None)) for name in ("time", "monotonic", "sleep")):
+    """An object with the Clock methods: time(), monotonic(), async sleep(seconds) and
+    timeout(seconds) (what bounds an awaitable on that clock)."""
+    methods = ("time", "monotonic", "sleep", "timeout")
+    if not all(callable(getattr(value, name, None)) for name in methods):
         raise TypeError(
-            f"{attribute.name} must be a Clock (time(), monotonic() and async sleep()), "
-            f"not {_type_name(value)}"
+            f"{attribute.name} must be a Clock (time(), monotonic(), async sleep() and "
+            f"timeout()), not {_type_name(value)}"
         )
