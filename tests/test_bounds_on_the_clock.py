@@ -316,9 +316,13 @@ async def test_the_wait_for_a_pooled_connection_ends_by_the_total_timeout(
 
 
 async def test_paced_calls_end_by_their_total_timeout_on_the_real_clock() -> None:
+    # Ten calls at 10/s with a 0.3 s total: the phase timeouts add up to less than it,
+    # and the waits for a slot count all the same.
     emulator = VpnEmulator()
     config = ClientConfig(
-        rate_limit=RateLimit(max_rate=10.0, adaptive=False), retry=RetryPolicy(total_timeout=0.3)
+        timeout=0.07,
+        rate_limit=RateLimit(max_rate=10.0, adaptive=False),
+        retry=RetryPolicy(total_timeout=0.3),
     )
     async with (
         serving(emulator) as endpoint,
