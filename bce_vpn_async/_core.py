@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
+import ssl
 import uuid
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -34,6 +35,7 @@ from ._errors import (
     unreadable_response,
 )
 from ._models import ResponseMetadata
+from ._network import proxy_mounts, ssl_context
 from ._operations import MAX_KEYS, Operation
 from ._options import SharedParts, merged_headers
 from ._pagination import AsyncPaginator, Page
@@ -219,15 +221,42 @@ class ClientCore:
             self._state = _State.OPEN
 
     def _make_http_client(self) -> httpx.AsyncClient:
+        """The SDK's own client, on the user's network settings (``_network``): the
+        proxies and TLS verification of httpx's own transport, on either transport."""
         config = self._config
-        transport: httpx.AsyncBaseTransport | None = None
-        if config.transport == "aiohttp":
-            transport = AiohttpTransport(
-                config.httpx_limits(), https=self._base_url.startswith("https:")
+        limits = config.httpx_limits()
+        if config.transport == "httpx":
+            return httpx.AsyncClient(
+                limits=limits,
+                timeout=config.httpx_timeout(),
+                follow_redirects=False,
+                verify=ssl_context(config),
+                trust_env=config.trust_env,
+                proxy=config.proxy,
             )
+        mounts = proxy_mounts(config)
+        # The verified context takes tens of milliseconds to build: only for TLS.
+        tls = self._base_url.startswith("https:") or any(
+            proxy is not None and proxy.url.scheme == "https" for proxy in mounts.values()
+        )
+        context: ssl.SSLContext | bool = ssl_context(config) if tls else True
+        for pattern, proxy in mounts.items():
+            if proxy is not None and proxy.url.scheme not in ("http", "https"):
+                where = "proxy" if config.proxy is not None else f"{pattern[:-3].upper()}_PROXY"
+                raise BceValidationError(
+                    where,
+                    "the aiohttp transport speaks to http(s) proxies; for a SOCKS proxy "
+                    "use ClientConfig(transport='httpx') with httpx[socks]",
+                )
         return httpx.AsyncClient(
-            transport=transport,
-            limits=config.httpx_limits(),
+            transport=AiohttpTransport(limits, ssl=context),
+            mounts={
+                pattern: None
+                if proxy is None
+                else AiohttpTransport(limits, ssl=context, proxy=proxy)
+                for pattern, proxy in mounts.items()
+            },
+            limits=limits,
             timeout=config.httpx_timeout(),
             follow_redirects=False,
         )
