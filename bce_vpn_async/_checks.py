@@ -67,13 +67,16 @@ def one_of(*choices: str) -> Validator:
 
 
 def header_text(_: object, attribute: Attribute[Any], value: object) -> None:
-    """A non-empty str that can travel as a header value: no control characters."""
+    """A non-empty str that can travel as a header value: ASCII (httpx writes header
+    values so), no control characters."""
     if not isinstance(value, str):
         raise TypeError(f"{attribute.name} must be a str, not {_type_name(value)}")
     if not value or value != value.strip():
         raise ValueError(f"{attribute.name} must be non-empty, without surrounding white space")
-    if any(unicodedata.category(c) == "Cc" for c in value):
-        raise ValueError(f"{attribute.name} must not hold control characters (CR, LF...)")
+    if not value.isascii() or any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError(
+            f"{attribute.name} must be ASCII text without control characters (CR, LF...)"
+        )
 
 
 def clock(_: object, attribute: Attribute[Any], value: object) -> None:
