@@ -26,7 +26,9 @@ from secrets_registry import PROXY_PASSWORD
 from bce_vpn_async import (
     AsyncVpnClient,
     BceTransportError,
+    BceValidationError,
     ClientConfig,
+    Credentials,
     VpnPage,
 )
 from bce_vpn_async.testing import VpnEmulator
@@ -388,4 +390,21 @@ def test_a_bad_verify_or_proxy_is_refused_naming_the_setting(tmp_path: Path) -> 
         AsyncVpnClient(
             endpoint="https://vpn.invalid",
             config=ClientConfig(verify=str(tmp_path / "missing.pem")),
+        )
+
+
+def test_a_socks_proxy_on_the_aiohttp_transport_is_refused_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # aiohttp speaks to http(s) proxies only; httpx's transport with httpx[socks] does SOCKS.
+    monkeypatch.setenv("ALL_PROXY", f"socks5://user:{PROXY_PASSWORD}@127.0.0.1:1080")
+    with pytest.raises(BceValidationError, match=r"ALL_PROXY.*transport='httpx'") as info:
+        AsyncVpnClient(credentials=Credentials("ak", "sk"), endpoint=f"https://{NAME}")
+    assert PROXY_PASSWORD not in str(info.value)
+    monkeypatch.delenv("ALL_PROXY")
+    with pytest.raises(BceValidationError, match="proxy"):
+        AsyncVpnClient(
+            credentials=Credentials("ak", "sk"),
+            endpoint=f"https://{NAME}",
+            config=ClientConfig(proxy="socks5://127.0.0.1:1080"),
         )
