@@ -13,7 +13,8 @@ without a signature, and every other path goes to the emulator as before:
 - ``POST /_emulator/faults``: add a rule from a JSON object with ``faults.add``'s fields
   (``kind``, ``op``, ``rate``, ``times``, ``seconds``, ``status``, ``retry_after``,
   ``code``, ``message``); 201 with the rule, 400 naming a bad field;
-  ``GET /_emulator/faults`` lists the rules with their ``fired`` counts;
+  ``GET /_emulator/faults`` lists the rules with their ``fired`` counts, each with the
+  fields its kind uses;
   ``DELETE /_emulator/faults`` removes them all;
 - ``GET /_emulator/requests``: the request log, oldest first, as ``emulator.requests``
   keeps it (no Authorization or session-token header; ``secretKey`` and ``password``
@@ -41,16 +42,17 @@ __all__ = ["PREFIX", "ControlPlane"]
 
 PREFIX = "/_emulator/"
 
-# faults.add's keyword arguments and the JSON types each accepts (None: null allowed).
+# faults.add's keyword arguments and the JSON types each accepts (True: null allowed, for
+# the kind's default). faults.add checks the values.
 _NUMBER = (int, float)
 _FAULT_FIELDS: Mapping[str, tuple[tuple[type, ...], bool]] = {
     "kind": ((str,), False),
     "op": ((str,), True),
     "rate": (_NUMBER, False),
     "times": ((int,), True),
-    "seconds": (_NUMBER, False),
-    "status": ((int,), False),
-    "retry_after": (_NUMBER, False),
+    "seconds": (_NUMBER, True),
+    "status": ((int,), True),
+    "retry_after": (_NUMBER, True),
     "code": ((str,), True),
     "message": ((str,), True),
 }
@@ -125,7 +127,7 @@ class ControlPlane:
         return 204, None
 
     def _rules(self, _body: bytes) -> tuple[int, object]:
-        return 200, {"rules": [asdict(rule) for rule in self._emulator.faults.rules]}
+        return 200, {"rules": [rule.as_json() for rule in self._emulator.faults.rules]}
 
     def _add_fault(self, body: bytes) -> tuple[int, object]:
         fields = _fault_fields(body)
@@ -133,7 +135,7 @@ class ControlPlane:
             rule = self._emulator.faults.add(**fields)
         except ValueError as exc:
             raise _Refused(400, "BadRequest", str(exc)) from None
-        return 201, {"rule": asdict(rule)}
+        return 201, {"rule": rule.as_json()}
 
     def _clear_faults(self, _body: bytes) -> tuple[int, object]:
         self._emulator.faults.clear()

@@ -86,8 +86,6 @@ def test_a_fault_posted_as_json_is_met_by_the_next_api_call(
         **rule,
         "times": 1,
         "rate": 1.0,
-        "seconds": 1.0,
-        "retry_after": 1.0,
         "message": "Operation not available.",
         "fired": 0,
     }
@@ -205,3 +203,22 @@ def test_without_control_the_prefix_is_an_unsigned_api_path() -> None:
         assert control.json()["code"] == unknown.json()["code"]
         assert control.status_code >= 400
         assert server.emulator.requests[0].path == "/_emulator/state"
+
+
+def test_each_rule_shows_only_the_fields_its_kind_uses(control: httpx.Client) -> None:
+    rules = [
+        {"kind": "throttle", "retry_after": 2},
+        {"kind": "drop_before", "op": "get_vpn"},
+        {"kind": "latency", "seconds": 0.5, "times": 3},
+        {"kind": "mix", "rate": 0.1},
+    ]
+    for rule in rules:
+        assert control.post("/faults", json=rule).status_code == 201
+    listed = control.get("/faults").json()["rules"]
+    common = {"op": None, "rate": 1.0, "times": None, "fired": 0}
+    assert listed == [
+        {**common, "kind": "throttle", "retry_after": 2},
+        {**common, "kind": "drop_before", "op": "get_vpn"},
+        {**common, "kind": "latency", "seconds": 0.5, "times": 3},
+        {**common, "kind": "mix", "rate": 0.1, "retry_after": 1.0},
+    ]

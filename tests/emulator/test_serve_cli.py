@@ -65,7 +65,9 @@ def test_a_bad_option_ends_with_one_line_and_status_2(args: list[str], message: 
 def test_a_setting_the_emulator_refuses_ends_with_one_line_and_status_1() -> None:
     result = _run("--port", "0", "--fault-rate", "2")
     assert result.returncode == 1
-    assert _one_line(result.stderr) == f"{PREFIX}error: rate must be between 0 and 1"
+    assert (
+        _one_line(result.stderr) == f"{PREFIX}error: rate must be a number between 0 and 1, not 2.0"
+    )
 
 
 def test_ctrl_c_stops_the_server_with_one_line_and_status_0() -> None:
