@@ -4,7 +4,8 @@
 
     python -m bce_vpn_async.testing serve --port 8080 \\
         --access-key-id AK --secret-access-key SK --build-seconds 0.5 \\
-        [--latency-ms 20] [--fault-rate 0.1 --seed 1] [--rate-limit 100]
+        [--latency-ms 20] [--fault-rate 0.1 --seed 1] [--rate-limit 100] \\
+        [--request-log-size 10000]
 
 The first line printed is ``endpoint: http://HOST:PORT`` (``--port 0`` picks a free port,
 and the line tells which); then the credentials it accepts. A secret given on the command
@@ -30,6 +31,7 @@ from bce_vpn_async.testing._emulator import (
     TEST_SECRET_ACCESS_KEY,
     VpnEmulator,
 )
+from bce_vpn_async.testing._log import REQUEST_LOG_SIZE
 from bce_vpn_async.testing._server import endpoint_of, listening_socket, uvicorn_server
 
 PROG = "python -m bce_vpn_async.testing"
@@ -69,6 +71,16 @@ def _non_negative(text: str) -> float:
 
 def _fail(message: str) -> NoReturn:
     raise SystemExit(f"{PROG} serve: error: {message}")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, not {text!r}")
+    return value
 
 
 def _rate(text: str) -> float:
@@ -115,6 +127,12 @@ def _parser() -> argparse.ArgumentParser:
         help="take any positive lifetime, outside the reference's 60/180-86400 s",
     )
     serve.add_argument(
+        "--request-log-size",
+        type=_count,
+        default=REQUEST_LOG_SIZE,
+        help=f"how many requests the log keeps, oldest out first (default {REQUEST_LOG_SIZE})",
+    )
+    serve.add_argument(
         "--control", action="store_true", help="serve the /_emulator/ control plane (below)"
     )
     serve.add_argument(
@@ -150,6 +168,7 @@ def _emulator(args: argparse.Namespace) -> tuple[VpnEmulator, list[str]]:
         strict_validation=not args.relaxed,
         latency=args.latency_ms / 1000.0,
         rate_limit=args.rate_limit,
+        request_log_size=args.request_log_size,
     )
     if args.rate_limit is not None:
         lines.append(f"rate limit: {args.rate_limit:g} requests per second per account")

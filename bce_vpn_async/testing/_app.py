@@ -10,19 +10,22 @@ Idempotency: a write's answer is kept for ``token_retention`` seconds (24 h) und
 (account, operation, clientToken). The same token with the same request (path, query
 without the token, parsed body) gets the first answer again, with its new id; with another
 request it gets 403 ``IdempotentParameterMismatch``. Only successes are kept, so a write
-refused while the gateway was busy can be retried with its token.
+refused while the gateway was busy can be retried with its token. At most ``KEPT_TOKENS``
+answers are kept (the oldest go first), each with a digest of its request, not the request:
+memory stays bounded however many writes a long-running server takes in a day.
 """
 
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import random
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-from urllib.parse import parse_qsl
+from typing import Any, Final
+from urllib.parse import parse_qsl, unquote
 
 import httpx
 from attrs import evolve, frozen
@@ -35,12 +38,13 @@ from ._auth import verify
 from ._backend import Backend, Call
 from ._faults import Fault, FaultPlan, default_error
 from ._inputs import apply_rule
-from ._log import LoggedRequest, RequestLog, redact, visible_headers
+from ._log import LoggedRequest, RequestLog, logged_body, visible_headers
 from ._routes import READ_OPERATIONS, Match, match
 from ._state import ServiceError
 from ._throttle import AccountBuckets
 
 __all__ = [
+    "KEPT_TOKENS",
     "Answer",
     "AsgiApp",
     "ConnectionDropped",
@@ -57,6 +61,9 @@ Receive = Callable[[], Any]
 Send = Callable[[dict[str, Any]], Any]
 
 Headers = tuple[tuple[str, str], ...]
+
+KEPT_TOKENS: Final = 10_000
+"""How many ``clientToken`` answers are kept at most (each for ``token_retention``)."""
 
 # RFC 9110's token: what a request line's method may be made of.
 _METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -106,6 +113,20 @@ class WireRequest:
             body=body,
         )
 
+    @classmethod
+    def from_target(
+        cls,
+        method: str,
+        target: bytes,
+        headers: Iterable[tuple[bytes, bytes]],
+        body: bytes,
+    ) -> WireRequest:
+        """A request from its request line's target (``/v1/vpn/x?clientToken=t``), as a
+        socket or an httpx request carries it: the path percent-decoded, the query raw."""
+        raw_path, _, query = target.partition(b"?")
+        path = unquote(raw_path.decode("ascii", "replace"))
+        return cls.build(method, path, query, headers, body)
+
 
 @frozen
 class Answer:
@@ -122,7 +143,7 @@ class Answer:
 
 @frozen
 class _Kept:
-    fingerprint: str
+    fingerprint: bytes
     status: int
     body: bytes
     at: float
@@ -182,20 +203,24 @@ class WireApp:
                 answer = evolve(answer, stall=fault.seconds)
         if delay > 0:
             answer = evolve(answer, stall=answer.stall + delay)
-        self.log.append(
-            LoggedRequest(
-                method=request.method,
-                path=request.path,
-                query=request.query,
-                operation=operation,
-                headers=visible_headers(dict(request.headers)),
-                body=redact(_json_or_none(request.body)),
-                status=None if fault is not None and fault.kind == "drop_before" else answer.status,
-                fault=None if fault is None else fault.kind,
-                request_id=request_id,
-                access_key_id=account,
+        if self.log.maxlen:
+            self.log.append(
+                LoggedRequest(
+                    method=request.method,
+                    path=request.path,
+                    query=request.query,
+                    operation=operation,
+                    headers=visible_headers(dict(request.headers)),
+                    body_size=len(request.body),
+                    body_json=logged_body(request.body),
+                    status=None
+                    if fault is not None and fault.kind == "drop_before"
+                    else answer.status,
+                    fault=None if fault is None else fault.kind,
+                    request_id=request_id,
+                    access_key_id=account,
+                )
             )
-        )
         return answer
 
     def _process(
@@ -265,7 +290,7 @@ class WireApp:
         self._forget_before(now - self._retention)
         key = (account, route.operation.name, token)
         params = sorted((k, v) for k, v in query.items() if k != "clientToken")
-        fingerprint = _dump([route.path_ids, params, body]).decode()
+        fingerprint = hashlib.sha256(_dump([route.path_ids, params, body])).digest()
         kept = self._kept.get(key)
         if kept is not None:
             if kept.fingerprint != fingerprint:
@@ -284,10 +309,11 @@ class WireApp:
         self._kept.clear()
 
     def _forget_before(self, cutoff: float) -> None:
-        # Kept answers are in time order, so the expired ones are at the front.
+        # Kept answers are in time order, so the expired ones (and, past KEPT_TOKENS, the
+        # oldest) are at the front.
         while self._kept:
             key, kept = next(iter(self._kept.items()))
-            if kept.at >= cutoff:
+            if kept.at >= cutoff and len(self._kept) < KEPT_TOKENS:
                 return
             del self._kept[key]
 
@@ -328,15 +354,6 @@ def _with_retry_after(answer: Answer, after: float) -> Answer:
 
 def _dump(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-
-
-def _json_or_none(body: bytes) -> Any:
-    if not body.strip():
-        return None
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
 
 
 def _parse_body(body: bytes) -> object:

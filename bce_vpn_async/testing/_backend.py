@@ -32,6 +32,7 @@ from ._state import Gateway, Json, ServiceError
 __all__ = ["MONTH_SECONDS", "Backend", "Call", "Handler", "max_keys", "paginate"]
 
 MONTH_SECONDS = 30 * 86400
+RECENT_IDS = 65_536
 _ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SETTLED = frozenset({"active", "unconfigured"})
 
@@ -83,12 +84,15 @@ class Backend:
         self.strict_validation = strict_validation
         self.max_vpns_per_vpc = max_vpns_per_vpc
         self._ids = random.Random(f"{seed}:ids")
-        self._taken: set[str] = set()
+        # The last RECENT_IDS ids minted, never minted again. Any older one comes back with
+        # a chance of one in 36**12 (4.7e18) a draw: memory stays bounded by this window,
+        # not by every id a long-running server has made.
+        self._recent: dict[str, None] = {}
         self.forget()
 
     def forget(self) -> None:
         """Start with no records (``VpnEmulator.reset``): the one place that lists the
-        emulator's stores. Ids minted stay taken, so new ones stay unlike old ones."""
+        emulator's stores. The generator of ids goes on, so new ones stay unlike old ones."""
         self.gateways: dict[str, Gateway] = {}
         self.tunnel_gateways: dict[str, str] = {}
 
@@ -100,9 +104,12 @@ class Backend:
     def new_id(self, prefix: str) -> str:
         while True:
             ident = prefix + "".join(self._ids.choices(_ID_ALPHABET, k=12))
-            if ident not in self._taken:
-                self._taken.add(ident)
-                return ident
+            if ident not in self._recent:
+                break
+        self._recent[ident] = None
+        if len(self._recent) > RECENT_IDS:
+            del self._recent[next(iter(self._recent))]
+        return ident
 
     def gateway(self, call: Call) -> Gateway:
         vpn_id = call.path_id("vpn_id")

@@ -30,9 +30,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from attrs import asdict
-
-from ._log import redact
+from ._log import LoggedRequest, redact
 
 if TYPE_CHECKING:
     from ._app import Receive, Scope, Send
@@ -142,12 +140,23 @@ class ControlPlane:
         return 204, None
 
     def _requests(self, _body: bytes) -> tuple[int, object]:
-        entries = []
-        for entry in self._emulator.requests:
-            logged = asdict(entry)
-            logged["query"] = [list(pair) for pair in entry.query]
-            entries.append(logged)
-        return 200, {"requests": entries}
+        return 200, {"requests": [_entry(entry) for entry in self._emulator.requests]}
+
+
+def _entry(entry: LoggedRequest) -> dict[str, object]:
+    return {
+        "method": entry.method,
+        "path": entry.path,
+        "query": [list(pair) for pair in entry.query],
+        "operation": entry.operation,
+        "headers": dict(entry.headers),
+        "body": entry.body,
+        "body_size": entry.body_size,
+        "status": entry.status,
+        "fault": entry.fault,
+        "request_id": entry.request_id,
+        "access_key_id": entry.access_key_id,
+    }
 
 
 def _fault_fields(body: bytes) -> dict[str, Any]:
