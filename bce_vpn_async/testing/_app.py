@@ -1,10 +1,10 @@
-"""The wire: one ``handle`` core, and the ASGI app that puts it on a socket.
+"""The wire: one ``handle`` core, and the ASGI app.
 
 ``WireApp.handle(WireRequest) -> Answer`` does everything the service does around the
 state: faults, the signature, routing, JSON parsing, ``clientToken`` replay, the BCE error
 body and the ``x-bce-request-id``/``Date`` headers on every answer. The in-process
-transport (``_transport``) and ``AsgiApp`` only translate to and from it, so every way in
-behaves alike.
+transport (``_transport``), the emulator's HTTP server (``_http``) and ``AsgiApp`` only
+translate to and from it, so every way in behaves alike.
 
 Idempotency: a write's answer is kept for ``token_retention`` seconds (24 h) under
 (account, operation, clientToken). The same token with the same request (path, query
@@ -17,13 +17,14 @@ memory stays bounded however many writes a long-running server takes in a day.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import hashlib
 import json
 import random
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import parse_qsl, unquote
 
@@ -38,6 +39,7 @@ from ._auth import verify
 from ._backend import Backend, Call
 from ._faults import Fault, FaultPlan, default_error
 from ._inputs import apply_rule
+from ._json import dumps
 from ._log import LoggedRequest, RequestLog, logged_body, visible_headers
 from ._routes import READ_OPERATIONS, Match, match
 from ._state import ServiceError
@@ -48,11 +50,14 @@ __all__ = [
     "Answer",
     "AsgiApp",
     "ConnectionDropped",
+    "Handler",
     "Receive",
     "Scope",
     "Send",
     "WireApp",
     "WireRequest",
+    "bce_answer",
+    "bce_error",
 ]
 
 # The ASGI callable's three arguments.
@@ -70,14 +75,17 @@ _METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 class ConnectionDropped(httpx.RemoteProtocolError):
-    """Raised by the ASGI app to cut a connection (a ``drop_*`` fault).
+    """Raised by the ASGI app for a ``drop_before`` or ``drop_after`` fault, before it
+    starts a response.
 
-    uvicorn closes the socket under a response it has started, so the client sees a broken
-    response; ``httpx.ASGITransport`` re-raises it, and it is an httpx transport error.
+    ASGI has no way to close a connection without answering: ``httpx.ASGITransport``
+    re-raises the exception, so an httpx client sees this transport error (an
+    ``httpx.RemoteProtocolError``, as a real connection closed without an answer gives),
+    while an ASGI server answers a request whose app failed with its own 500.
     """
 
     def __init__(self) -> None:
-        super().__init__("the emulator dropped the connection (fault injection)")
+        super().__init__("Server disconnected without sending a response.")
 
 
 @frozen
@@ -131,14 +139,39 @@ class WireRequest:
 @frozen
 class Answer:
     """What to send back, after ``stall`` seconds (latency and stall faults); ``drop``
-    cuts the connection instead. Each way in applies both, so a client's read timeout
-    cuts a long wait alike in-process and over a socket."""
+    closes the connection instead, without a byte of an answer. Each way in applies both,
+    so a client's read timeout cuts a long wait alike in-process and over a socket."""
 
     status: int
     headers: Headers
     body: bytes
     drop: bool = False
     stall: float = 0.0
+
+
+Handler = Callable[[WireRequest], Awaitable[Answer]]
+"""What each way in calls: ``WireApp.handle``, or the control plane in front of it."""
+
+
+def bce_answer(status: int, body: bytes, request_id: str, now: float) -> Answer:
+    """An answer with the headers the service sends on every answer: ``x-bce-request-id``,
+    ``Date`` (at ``now``, the emulator's clock), ``Server`` and the body's framing."""
+    headers = [
+        ("x-bce-request-id", request_id),
+        ("date", email.utils.formatdate(now, usegmt=True)),
+        ("server", "bce-vpn-async-emulator"),
+    ]
+    if status != 204:  # RFC 9110 8.6: a 204 carries no Content-Length
+        headers.append(("content-length", str(len(body))))
+    if body:
+        headers.append(("content-type", "application/json;charset=UTF-8"))
+    return Answer(status, tuple(headers), body)
+
+
+def bce_error(status: int, code: str, message: str, request_id: str, now: float) -> Answer:
+    """A BCE error answer: ``{"code", "message", "requestId"}`` and the usual headers."""
+    body = dumps({"code": code, "message": message, "requestId": request_id})
+    return bce_answer(status, body, request_id, now)
 
 
 @frozen
@@ -317,23 +350,11 @@ class WireApp:
                 return
             del self._kept[key]
 
-    def _headers(self, request_id: str, body: bytes) -> list[tuple[str, str]]:
-        headers = [
-            ("x-bce-request-id", request_id),
-            ("date", email.utils.formatdate(self.clock.time(), usegmt=True)),
-            ("server", "bce-vpn-async-emulator"),
-            ("content-length", str(len(body))),
-        ]
-        if body:
-            headers.append(("content-type", "application/json;charset=UTF-8"))
-        return headers
-
     def _answer(self, status: int, body: bytes, request_id: str) -> Answer:
-        return Answer(status, tuple(self._headers(request_id, body)), body)
+        return bce_answer(status, body, request_id, self.clock.time())
 
     def _error(self, status: int, code: str, message: str, request_id: str) -> Answer:
-        body = _dump({"code": code, "message": message, "requestId": request_id})
-        return self._answer(status, body, request_id)
+        return bce_error(status, code, message, request_id, self.clock.time())
 
     def _fault_answer(self, fault: Fault, request_id: str) -> Answer:
         answer = self._error(fault.status, fault.code, fault.message, request_id)
@@ -368,10 +389,19 @@ def _parse_body(body: bytes) -> object:
 
 
 class AsgiApp:
-    """The emulator as an ASGI 3 application (uvicorn, ``httpx.ASGITransport``)."""
+    """The emulator as an ASGI 3 application, for ``httpx.ASGITransport`` or an ASGI server
+    of the user's own (``emulator.asgi_app``).
 
-    def __init__(self, app: WireApp) -> None:
-        self._app = app
+    ASGI cannot close a connection without an answer, so a ``drop_before`` or
+    ``drop_after`` fault raises ``ConnectionDropped`` before a response starts:
+    ``httpx.ASGITransport`` hands it to the client as the transport error it is, and an
+    ASGI server answers it with its own 500. A held answer (latency, stall) ends early when
+    the server reports that the client went away.
+    """
+
+    def __init__(self, handle: Handler, clock: Clock) -> None:
+        self._handle = handle
+        self._clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -399,13 +429,10 @@ class AsgiApp:
             scope["headers"],
             b"".join(chunks),
         )
-        answer = await self._app.handle(request)
-        if answer.stall:
-            await self._app.clock.sleep(answer.stall)
+        answer = await self._handle(request)
+        if answer.stall and not await self._held(answer.stall, receive):
+            return
         if answer.drop:
-            # Promise a body, send none, and fail: the server closes the socket mid-response.
-            start = {"type": "http.response.start", "status": 200}
-            await send({**start, "headers": [(b"content-length", b"64")]})
             raise ConnectionDropped()
         await send(
             {
@@ -415,3 +442,20 @@ class AsgiApp:
             }
         )
         await send({"type": "http.response.body", "body": answer.body})
+
+    async def _held(self, seconds: float, receive: Receive) -> bool:
+        """Hold for ``seconds`` on the emulator's clock: False if the client left first."""
+        hold = asyncio.ensure_future(self._clock.sleep(seconds))
+        gone = asyncio.ensure_future(_disconnected(receive))
+        try:
+            await asyncio.wait((hold, gone), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in (hold, gone):
+                waiter.cancel()
+        return hold.done() and not hold.cancelled()
+
+
+async def _disconnected(receive: Receive) -> None:
+    # Once the body is read, an ASGI server's receive() waits for the disconnect.
+    while (await receive())["type"] != "http.disconnect":
+        pass

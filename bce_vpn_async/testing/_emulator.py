@@ -229,8 +229,11 @@ class VpnEmulator:
 
     @cached_property
     def asgi_app(self) -> AsgiApp:
-        """This emulator as an ASGI app (``httpx.ASGITransport``, uvicorn)."""
-        return AsgiApp(self._app)
+        """This emulator as an ASGI app, for ``httpx.ASGITransport`` or an ASGI server of
+        your own. ASGI cannot close a connection without answering: a ``drop_*`` fault
+        raises ``ConnectionDropped`` before any response starts (see ``AsgiApp``); serve
+        with ``EmulatorServer`` or ``serve`` for drops as they are on the wire."""
+        return AsgiApp(self._app.handle, self.clock)
 
     async def handle(self, request: WireRequest) -> Answer:
         """The core every way in goes through."""

@@ -30,8 +30,7 @@ PACKAGES = (
     "attrs",
     "cattrs",
     "bce-python-sdk",
-    "uvicorn",
-    "httptools",
+    "h11",
     "uvloop",
 )
 LABELS = {
@@ -117,9 +116,8 @@ def _other_load(results: dict[str, Any]) -> str:
 
 
 def _server_stack() -> str:
-    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return f"uvicorn with {http} and {loop}"
+    return f"the emulator's own HTTP server (h11) on {loop}"
 
 
 def _reads_summary(results: list[dict[str, Any]]) -> dict[tuple[int, str], dict[str, float]]:
