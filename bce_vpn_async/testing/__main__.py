@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import logging
 import math
 import signal
@@ -249,10 +250,12 @@ async def _serve_until_stopped(server: HttpServer, sock: socket.socket) -> str:
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's loop when it is installed (the ``[uvloop]`` extra), else asyncio's."""
     try:
-        import uvloop
+        # By name: uvloop is optional, and not there to type-check against everywhere.
+        uvloop = importlib.import_module("uvloop")
     except ImportError:
         return None
-    return uvloop.new_event_loop
+    new_event_loop: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return new_event_loop
 
 
 def main(argv: Sequence[str] | None = None) -> None:
