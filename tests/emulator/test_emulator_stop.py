@@ -22,7 +22,7 @@ from emulator_helpers import RawConnection, SignWith
 from bce_vpn_async.testing import EmulatorServer, SystemClock, VpnEmulator
 
 HELD = 30.0
-BOUND = 3.0  # seconds: what "within about a second" is given on a shared machine
+BOUND = 5.0  # seconds: "within about a second", given room on a loaded shared machine
 SERVE = [sys.executable, "-m", "bce_vpn_async.testing", "serve", "--host", "127.0.0.1"]
 LIST = b"GET /v1/vpn?vpcId=vpc-1 HTTP/1.1\r\nHost: emulator\r\n\r\n"
 
