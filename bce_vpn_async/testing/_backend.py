@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -86,8 +87,10 @@ class Backend:
         self._ids = random.Random(f"{seed}:ids")
         # The last RECENT_IDS ids minted, never minted again. Any older one comes back with
         # a chance of one in 36**12 (4.7e18) a draw: memory stays bounded by this window,
-        # not by every id a long-running server has made.
-        self._recent: dict[str, None] = {}
+        # not by every id a long-running server has made. (A set and a queue, not a dict:
+        # the backend's dicts are its stores of records.)
+        self._recent: set[str] = set()
+        self._recent_order: deque[str] = deque()
         self.forget()
 
     def forget(self) -> None:
@@ -106,9 +109,10 @@ class Backend:
             ident = prefix + "".join(self._ids.choices(_ID_ALPHABET, k=12))
             if ident not in self._recent:
                 break
-        self._recent[ident] = None
-        if len(self._recent) > RECENT_IDS:
-            del self._recent[next(iter(self._recent))]
+        self._recent.add(ident)
+        self._recent_order.append(ident)
+        if len(self._recent_order) > RECENT_IDS:
+            self._recent.discard(self._recent_order.popleft())
         return ident
 
     def gateway(self, call: Call) -> Gateway:
