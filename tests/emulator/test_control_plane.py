@@ -234,7 +234,7 @@ def _refused(response: httpx.Response) -> tuple[int, str, str]:
         (b'{"kind": "latency", "seconds": NaN}', "MalformedJSON", "NaN"),
         (b'{"kind": "error", "message": "\\u0000\\ud800"}', "MalformedJSON", "lone surrogate"),
         (b'{"kind": "error", "code": "\\udfff"}', "MalformedJSON", "lone surrogate"),
-        (b'{"kind": "error", "status": 4' + b"0" * 5000 + b"}", "MalformedJSON", "not valid"),
+        (b'{"kind": "error", "status": 4' + b"0" * 5000 + b"}", "MalformedJSON", "body"),
         (b"\xff\xfe", "InvalidHTTPRequest", "not UTF-8"),
     ],
     ids=["nested", "seconds-inf", "retry-after-inf", "nan", "surrogate", "code", "digits", "utf8"],
