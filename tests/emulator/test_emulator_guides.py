@@ -1,4 +1,4 @@
-"""The emulator's guides (docs/guides/emulator-*.md) say what the emulator does: each
+"""The emulator's faults and server guides say what the emulator does: each
 ```python block runs as written, in a fresh process, and the rule shown as JSON is the
 control plane's own."""
 
@@ -21,7 +21,7 @@ _FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 def _blocks(language: str) -> list[tuple[str, str]]:
     return [
         (f"{path.stem}-{index}", match.group(2))
-        for path in sorted(GUIDES.glob("emulator-*.md"))
+        for path in (GUIDES / "emulator-faults.md", GUIDES / "emulator-server.md")
         for index, match in enumerate(_FENCE.finditer(path.read_text(encoding="utf-8")))
         if match.group(1) == language
     ]
