@@ -10,7 +10,8 @@
 The first line printed is ``endpoint: http://HOST:PORT`` (``--port 0`` picks a free port,
 and the line tells which); then the credentials it accepts. A secret given on the command
 line is not printed back (it is "the one you passed"); the built-in test account's is.
-The server is ``_http`` (h11, the ``[emulator]`` extra), on uvloop when it is installed.
+The server is ``_http`` (httptools, the ``[emulator]`` extra), on uvloop when it is
+installed.
 
 Failures end with one line on stderr and no traceback: a bad option (status 2), a port
 that is taken or an address that cannot be bound (status 1). SIGTERM or Ctrl-C stops the
@@ -201,7 +202,7 @@ def serve_emulator(emulator: VpnEmulator, lines: list[str], args: argparse.Names
     endpoint, until SIGTERM or Ctrl-C."""
     try:
         server = emulator_server(emulator, control=args.control)
-    except RuntimeError as exc:  # h11 is missing
+    except RuntimeError as exc:  # httptools is missing
         _fail(str(exc))
     # Bind first so that the printed endpoint is live and --port 0 can say which port.
     try:

@@ -1,4 +1,4 @@
-"""The served emulator's HTTP/1.1 server: an asyncio protocol that reads requests with h11.
+"""The served emulator's HTTP/1.1 server: an asyncio protocol reading requests with httptools.
 
 Not an ASGI server, because an ASGI server cannot close a connection without answering
 (an app that fails before it starts a response gets the server's own 500), and a
@@ -7,20 +7,27 @@ the connection closes before a single byte of the answer. Every request goes to 
 ``Handler`` (``WireApp.handle``, or the control plane in front of it), the same core the
 in-process transport and the ASGI app call.
 
+Requests are read by httptools (llhttp, the parser of uvicorn and Node.js), which refuses
+what is not strict HTTP/1.1: bare line feeds, folded headers, ``Content-Length`` beside
+``Transfer-Encoding``, a method it does not know. Answers are whole and buffered, so they
+are written here, framed by their length.
+
 What a client meets:
 
 - keep-alive and pipelining (answers in the order of the requests), bodies framed by
   ``Content-Length`` or chunked, ``Expect: 100-continue``, ``HEAD`` answered with the
-  headers alone, any method token passed on to the handler;
+  headers alone;
 - an answer with ``drop``: the connection closes and nothing is written; with ``stall``:
   nothing is written for that long, and a client that closes its side first (it gave up)
   cancels the held answer;
-- a request that is not HTTP/1.0 or 1.1, or whose head (request line and headers) is longer than
+- a request that is not HTTP, or whose head (request line and headers) is longer than
   ``MAX_HEAD_BYTES``: 400 ``InvalidHTTPRequest``; a body longer than ``MAX_BODY_BYTES``:
   413 ``LimitExceeded``. Both in the BCE error shape with ``x-bce-request-id``; then the
   server stops writing and reads on (discarding) until the client closes or
   ``LINGER_SECONDS`` pass, so that a client still sending reads the answer rather than a
   reset. The request log does not see them (no request reached the emulator);
+- a request asking to switch protocols (``Upgrade``, ``CONNECT``) gets its answer, then
+  the connection closes: the emulator speaks HTTP/1.1 only;
 - a connection with no request in progress closes after ``IDLE_SECONDS``;
 - ``HttpServer.stop()`` stops listening, cancels held answers and closes every connection.
 """
@@ -31,10 +38,11 @@ import asyncio
 import logging
 import socket
 import uuid
+from collections import deque
 from http import HTTPStatus
 from typing import Final, NamedTuple, cast
 
-import h11
+import httptools
 
 from bce_vpn_async._clock import Clock
 
@@ -54,10 +62,13 @@ LINGER_SECONDS: Final = 2.0
 logger = logging.getLogger("bce_vpn_async.testing")
 
 _REASONS = {status.value: status.phrase.encode("ascii") for status in HTTPStatus}
-# Pipelined bytes read ahead while an answer is in progress, before reading pauses.
-_READ_AHEAD = MAX_HEAD_BYTES
 # How long stop() waits for closed connections to be gone.
 _STOP_SECONDS = 1.0
+# The most read while a request's head is still incomplete (a read may also hold the end of
+# the request before it, so this bounds memory, and MAX_HEAD_BYTES the head itself).
+_HEAD_BUFFER = 1024 * 1024
+_LONG_HEAD = f"The request line and headers are longer than the {MAX_HEAD_BYTES} bytes read."
+_LONG_BODY = f"The request body is longer than the {MAX_BODY_BYTES} bytes the emulator reads."
 
 
 class HttpServer:
@@ -92,29 +103,31 @@ class HttpServer:
 
 
 class _Connection(asyncio.Protocol):
-    """One client connection: its requests read by h11, answered one at a time, in order.
-
-    Each request is read by an h11 connection of its own, which hands what follows the
-    request (pipelined requests) to the next one. Answers are written here, not through
-    h11: they are whole and buffered, so framing them by their length takes a few lines,
-    where h11 would check again, header by header, what this module itself wrote.
-    """
+    """One client connection: httptools reads its requests, answered one at a time in the
+    order they came (pipelined requests wait their turn, and reading pauses meanwhile)."""
 
     def __init__(self, server: HttpServer) -> None:
         self._server = server
-        self._parser = _parser()
+        self._parser = httptools.HttpRequestParser(self)
         self._transport: asyncio.Transport | None = None
-        self._head: _Head | None = None
+        # The request being read.
+        self._url = b""
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._in_head = False
+        self._head_size = 0
+        self._head_read = 0
         self._body: list[bytes] = []
         self._size = 0
-        self._continued = False
+        self._refusal: tuple[int, str, str] | None = None
+        # Requests read whole, waiting for their answer; the answer in progress.
+        self._pending: deque[tuple[_Head, bytes]] = deque()
         self._task: asyncio.Task[None] | None = None
-        self._read_ahead = 0
         self._reading = True
         self._writable = asyncio.Event()
         self._writable.set()
         self._idle: asyncio.TimerHandle | None = None
         self._lingering = False
+        self._switching = False
         self.lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     # -- asyncio's protocol callbacks ------------------------------------------------------
@@ -125,16 +138,28 @@ class _Connection(asyncio.Protocol):
         self._arm_idle()
 
     def data_received(self, data: bytes) -> None:
-        if self._lingering:
+        if self._lingering or self._switching:
             return
-        self._parser.receive_data(data)
-        if self._task is None:
-            self._read()
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._switching = True  # what follows is not HTTP/1.1: answer, then close
+        except httptools.HttpParserError as exc:
+            if self._refusal is None:  # else a callback refused, and said why
+                self._refusal = (400, "InvalidHTTPRequest", f"The request is not HTTP/1.1: {exc}.")
+        if self._in_head and self._refusal is None:
+            # httptools hands a header over once it is whole (the callbacks count the head
+            # exactly): a header that never ends is stopped here, by the bytes read meanwhile.
+            self._head_read += len(data)
+            if self._head_read > _HEAD_BUFFER:
+                self._refusal = (400, "InvalidHTTPRequest", _LONG_HEAD)
+        if self._refusal is not None:
+            self._refuse(*self._refusal)
             return
-        self._read_ahead += len(data)
-        if self._read_ahead > _READ_AHEAD and self._reading and self._transport is not None:
+        if len(self._pending) > 1 and self._reading and self._transport is not None:
             self._reading = False
             self._transport.pause_reading()
+        self._next()
 
     def eof_received(self) -> bool:
         # A client that closes its side has given up on what it asked: close ours, which
@@ -156,49 +181,58 @@ class _Connection(asyncio.Protocol):
     def resume_writing(self) -> None:
         self._writable.set()
 
-    # -- reading ---------------------------------------------------------------------------
+    # -- httptools' callbacks --------------------------------------------------------------
 
-    def _read(self) -> None:
-        """Read until a request is complete (then answer it) or the data runs out."""
+    def on_message_begin(self) -> None:
+        self._url, self._headers, self._body, self._size = b"", [], [], 0
+        self._in_head, self._head_size, self._head_read = True, 0, 0
+
+    def on_url(self, url: bytes) -> None:
+        self._grow_head(len(url))
+        self._url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._grow_head(len(name) + len(value) + 4)  # and ": ", CRLF
+        self._headers.append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        head = self._head()
+        if head.content_length() > MAX_BODY_BYTES:
+            self._stop(413, "LimitExceeded", _LONG_BODY)
+        if head.expects_continue() and self._task is None and not self._pending:
+            self._write(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    def on_body(self, body: bytes) -> None:
+        self._size += len(body)
+        if self._size > MAX_BODY_BYTES:
+            self._stop(413, "LimitExceeded", _LONG_BODY)
+        self._body.append(body)
+
+    def on_message_complete(self) -> None:
+        self._pending.append((self._head(), b"".join(self._body)))
+        self._body = []
+
+    def _head(self) -> _Head:
         parser = self._parser
-        while True:
-            try:
-                event = parser.next_event()
-            except h11.RemoteProtocolError as exc:
-                self._refuse(400, "InvalidHTTPRequest", f"The request is not HTTP/1.1: {exc}.")
-                return
-            if event is h11.NEED_DATA:
-                if not self._continued and parser.they_are_waiting_for_100_continue:
-                    self._continued = True
-                    self._write(b"HTTP/1.1 100 Continue\r\n\r\n")
-                return
-            if isinstance(event, h11.Request):
-                self._head, self._body, self._size = _Head.of(event), [], 0
-                if self._head.content_length() > MAX_BODY_BYTES:
-                    self._refuse_body()
-                    return
-            elif isinstance(event, h11.Data):
-                self._size += len(event.data)
-                if self._size > MAX_BODY_BYTES:
-                    self._refuse_body()
-                    return
-                self._body.append(event.data)
-            elif isinstance(event, h11.EndOfMessage):
-                head, self._head = self._head, None
-                if head is None:  # h11 reports a Request before its end
-                    return
-                body, self._body = b"".join(self._body), []
-                # What follows this request is the next one's: a new parser reads it.
-                self._parser = _parser()
-                leftover = parser.trailing_data[0]
-                if leftover:  # (h11 reads b"" as the end of the stream)
-                    self._parser.receive_data(leftover)
-                self._continued = False
-                self._disarm_idle()
-                self._task = asyncio.get_running_loop().create_task(self._answer(head, body))
-                return
-            else:  # ConnectionClosed or PAUSED: nothing more to read here
-                return
+        return _Head(parser.get_method(), self._url, self._headers, parser.should_keep_alive())
+
+    def _grow_head(self, size: int) -> None:
+        self._head_size += size
+        if self._head_size > MAX_HEAD_BYTES:
+            self._stop(400, "InvalidHTTPRequest", _LONG_HEAD)
+
+    def _stop(self, status: int, code: str, message: str) -> None:
+        """Refuse the request being read; httptools stops at the exception."""
+        self._refusal = (status, code, message)
+        raise _Refused(message)
+
+    def _next(self) -> None:
+        """Start answering the next request read whole, if no answer is in progress."""
+        if self._task is None and self._pending:
+            head, body = self._pending.popleft()
+            self._disarm_idle()
+            self._task = asyncio.get_running_loop().create_task(self._answer(head, body))
 
     # -- answering -------------------------------------------------------------------------
 
@@ -207,7 +241,7 @@ class _Connection(asyncio.Protocol):
         wire = WireRequest.from_target(
             request.method.decode("ascii"), request.target, request.headers, body
         )
-        head_only, keep_alive = request.method == b"HEAD", request.keeps_alive()
+        head_only, keep_alive = request.method == b"HEAD", request.keep_alive
         try:
             answer = await server.handle(wire)
             if answer.stall:
@@ -231,25 +265,20 @@ class _Connection(asyncio.Protocol):
             return
         await self._writable.wait()
         self._task = None
-        self._read_ahead = 0
-        if not self._reading and self._transport is not None:
+        if self._switching and not self._pending:
+            self._close()
+            return
+        if not self._reading and not self._pending and self._transport is not None:
             self._reading = True
             self._transport.resume_reading()
         self._arm_idle()
-        self._read()
+        self._next()
 
     def _refuse(self, status: int, code: str, message: str) -> None:
         """Answer a request that cannot be read, in the BCE shape, and close the connection
         once the client has read the answer."""
         self._write(_serialize(self._error(status, code, message), close=True))
         self._linger()
-
-    def _refuse_body(self) -> None:
-        self._refuse(
-            413,
-            "LimitExceeded",
-            f"The request body is longer than the {MAX_BODY_BYTES} bytes the emulator reads.",
-        )
 
     def _error(self, status: int, code: str, message: str) -> Answer:
         return bce_error(status, code, message, str(uuid.uuid4()), self._server.clock.time())
@@ -302,24 +331,17 @@ class _Connection(asyncio.Protocol):
             self._idle = None
 
 
-def _parser() -> h11.Connection:
-    return h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD_BYTES)
+class _Refused(Exception):
+    """Raised from a parser callback to stop reading a request that is refused."""
 
 
 class _Head(NamedTuple):
-    """What the server reads of a request's head, taken from h11's ``Request`` once."""
+    """What the server keeps of a request's head."""
 
     method: bytes
     target: bytes
-    http_version: bytes
     headers: list[tuple[bytes, bytes]]  # names in lower case
-
-    @classmethod
-    def of(cls, request: h11.Request) -> _Head:
-        # raw_items() is a list; iterating h11's Headers goes through the Sequence ABC,
-        # one __getitem__ per header, several times a request.
-        headers = [(name.lower(), value) for name, value in request.headers.raw_items()]
-        return cls(request.method, request.target, request.http_version, headers)
+    keep_alive: bool
 
     def content_length(self) -> int:
         for name, value in self.headers:
@@ -327,15 +349,10 @@ class _Head(NamedTuple):
                 return int(value)
         return 0
 
-    def keeps_alive(self) -> bool:
-        """HTTP/1.1 keeps the connection open unless the request says ``Connection:
-        close``; HTTP/1.0 closes it (as h11 itself, which has no 1.0 keep-alive)."""
-        if self.http_version != b"1.1":
-            return False
-        for name, value in self.headers:
-            if name == b"connection" and b"close" in (t.strip().lower() for t in value.split(b",")):
-                return False
-        return True
+    def expects_continue(self) -> bool:
+        return any(
+            name == b"expect" and value.lower() == b"100-continue" for name, value in self.headers
+        )
 
 
 def _serialize(answer: Answer, *, head: bool = False, close: bool = False) -> bytes:

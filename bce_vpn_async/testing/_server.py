@@ -53,9 +53,9 @@ def emulator_server(emulator: VpnEmulator, *, control: bool = False) -> HttpServ
     ``/_emulator/`` control plane (``_control``) in front of the API."""
     try:
         from ._http import HttpServer
-    except ImportError:  # h11: httpx brings it today, the [emulator] extra for good
+    except ImportError:  # httptools, the [emulator] extra
         raise RuntimeError(
-            "serving the emulator needs h11: pip install 'bce-vpn-async[emulator]'"
+            "serving the emulator needs httptools: pip install 'bce-vpn-async[emulator]'"
         ) from None
     handle: Handler = emulator.handle
     if control:

@@ -30,7 +30,7 @@ PACKAGES = (
     "attrs",
     "cattrs",
     "bce-python-sdk",
-    "h11",
+    "httptools",
     "uvloop",
 )
 LABELS = {
@@ -117,7 +117,7 @@ def _other_load(results: dict[str, Any]) -> str:
 
 def _server_stack() -> str:
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return f"the emulator's own HTTP server (h11) on {loop}"
+    return f"the emulator's own HTTP server (httptools) on {loop}"
 
 
 def _reads_summary(results: list[dict[str, Any]]) -> dict[tuple[int, str], dict[str, float]]:

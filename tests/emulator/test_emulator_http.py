@@ -88,7 +88,7 @@ def test_head_is_answered_with_the_headers_alone(raw: RawConnection) -> None:
     assert _bce_error(raw.answer()) == "InvalidHTTPAuthHeader"
 
 
-@pytest.mark.parametrize("method", [b"BREW", b"PATCH", b"OPTIONS"])
+@pytest.mark.parametrize("method", [b"PATCH", b"OPTIONS", b"DELETE"])
 def test_any_method_gets_an_answer_in_the_bce_shape(raw: RawConnection, method: bytes) -> None:
     raw.send(LIST.replace(b"GET", method))
     assert _bce_error(raw.answer())
@@ -118,6 +118,10 @@ def test_connection_close_is_honoured(raw: RawConnection) -> None:
         b"POST /v1/vpn HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         b"GET /v1/vpn HTTP/1.1\r\n" + b"x-long: " + b"a" * 70_000 + b"\r\n\r\n",
         b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n",
+        b"GET /v1/vpn HTTP/1.1\nHost: a\n\n",
+        b"GET /v1/vpn HTTP/1.1\r\nHost: a\r\nx-a: b\r\n folded\r\n\r\n",
+        b"POST /v1/vpn HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"BREW /v1/vpn HTTP/1.1\r\nHost: a\r\n\r\n",
     ],
     ids=[
         "tls",
@@ -127,6 +131,10 @@ def test_connection_close_is_honoured(raw: RawConnection) -> None:
         "bad-chunk",
         "long-header",
         "long-uri",
+        "bare-lf",
+        "folded",
+        "length-and-chunked",
+        "unknown-method",
     ],
 )
 def test_what_is_not_http_or_too_long_is_a_400_in_the_bce_shape_then_closed(
@@ -182,3 +190,18 @@ def test_a_request_the_emulator_fails_on_is_still_answered_in_the_bce_shape(
     assert body["requestId"] == answer.headers["x-bce-request-id"]
     raw.send(LIST)
     assert _bce_error(raw.answer()) == "InvalidHTTPAuthHeader"
+
+
+def test_a_header_that_never_ends_is_refused_as_it_grows(raw: RawConnection) -> None:
+    raw.send(b"GET /v1/vpn HTTP/1.1\r\nHost: e\r\nx-endless: ")
+    for _ in range(300):  # 1.2 MiB, a little at a time, and never a line end
+        raw.send(b"a" * 4096)
+    answer = raw.answer()
+    assert _bce_error(answer) == "InvalidHTTPRequest"
+    assert raw.closed()
+
+
+def test_a_request_to_switch_protocols_is_answered_then_closed(raw: RawConnection) -> None:
+    raw.send(LIST.replace(b"\r\n\r\n", b"\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"))
+    assert _bce_error(raw.answer()) == "InvalidHTTPAuthHeader"
+    assert raw.closed()
