@@ -1,4 +1,4 @@
-"""Sessions for the SDK: tests, lint, typecheck, docs, soak, bench and examples.
+"""Sessions for the SDK: tests, lint, typecheck, docs, types, soak, bench and examples.
 
 Each session runs on the interpreter that runs nox (``python=False`` would skip
 the virtualenv; we want one, but on *this* interpreter), so a machine with only
@@ -102,6 +102,15 @@ def docs(session: nox.Session) -> None:
     session.run(
         "mkdocs", "build", "--strict", "--site-dir", "build/site", *session.posargs, env=env
     )
+
+
+@nox.session(python=PYTHON)
+def types(session: nox.Session) -> None:
+    """How complete the public types are for editors and type checkers: pyright
+    --verifytypes over the package, failing below 100% (an unannotated or partly unknown
+    public symbol)."""
+    _install(session, "types")
+    session.run("pyright", "--verifytypes", "bce_vpn_async", "--ignoreexternal")
 
 
 @nox.session(python=PYTHON)
