@@ -62,7 +62,7 @@ def soak(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """The benchmarks against the official SDK (tests/benchmarks/run.py): writes its report
+    """The benchmarks against the official SDK (benchmarks/run.py): writes its report
     (BENCHMARKS.md, benchmarks_calls_per_second.png and benchmarks.json with the raw
     figures) under build/bench/. ``nox -s bench -- --record`` writes the tracked
     BENCHMARKS.md and plot at the repository root instead (the README's figures come from
@@ -72,7 +72,7 @@ def bench(session: nox.Session) -> None:
     asyncio loop."""
     _install(session, "test")
     session.install("matplotlib", "httptools", "uvloop")
-    session.run("python", "tests/benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/run.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

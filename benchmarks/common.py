@@ -24,7 +24,7 @@ from bce_vpn_async.testing._emulator import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCE
 AK = TEST_ACCESS_KEY_ID
 SK = TEST_SECRET_ACCESS_KEY
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+ROOT = HERE.parent
 # Where an unrecorded run's report goes (build/ is not tracked).
 BUILD = ROOT / "build" / "bench"
 _TICKS = os.sysconf("SC_CLK_TCK")

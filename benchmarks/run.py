@@ -1,4 +1,4 @@
-"""The benchmark driver: ``python tests/benchmarks/run.py`` (or ``nox -s bench``).
+"""The benchmark driver: ``python benchmarks/run.py`` (or ``nox -s bench``).
 
 Serves the emulator in a process of its own on loopback, then runs every scenario with
 its contenders alternating (their order rotates each round), each measurement in a

@@ -267,7 +267,7 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `nox -s bench` (`tests/benchmarks/run.py`); "
+        "Written by `nox -s bench` (`benchmarks/run.py`); "
         "every figure below comes from the run described here.",
         "",
     ]
