@@ -1,4 +1,4 @@
-"""Sessions for the SDK: tests, lint, typecheck, soak, bench and examples.
+"""Sessions for the SDK: tests, tests_lowest, lint, typecheck, soak, bench and examples.
 
 Each session runs on the interpreter that runs nox (``python=False`` would skip
 the virtualenv; we want one, but on *this* interpreter), so a machine with only
@@ -9,11 +9,12 @@ as an error.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "tests_lowest", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -37,6 +38,42 @@ def tests(session: nox.Session) -> None:
     command = ("python", "-W", "error::ResourceWarning", "-m", "pytest", *session.posargs)
     session.run(*command)
     session.run(*command, env={"PYTHONDEVMODE": "1"})
+
+
+def _lowest_constraints(session: nox.Session) -> str:
+    """A pip constraints file holding every dependency the package declares, its extras'
+    included, at the lower bound pyproject.toml gives it (``>=X`` becomes ``==X``)."""
+    from packaging.requirements import Requirement
+
+    project = nox.project.load_toml("pyproject.toml")["project"]
+    declared = [
+        *project["dependencies"],
+        *(item for extra in project["optional-dependencies"].values() for item in extra),
+    ]
+    pins = set()
+    for text in declared:
+        requirement = Requirement(text)
+        lowest = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        if not lowest:
+            session.error(f"pyproject.toml declares no lower bound for {text!r}")
+        marker = f"; {requirement.marker}" if requirement.marker else ""
+        pins.add(f"{requirement.name}=={lowest[0]}{marker}")
+    # Beside the virtualenv: session.create_tmp() would also point TMPDIR into the checkout,
+    # where pytester's runs would pick up the project's pytest configuration.
+    path = Path(session.virtualenv.location) / "lowest-constraints.txt"
+    path.write_text("\n".join(sorted(pins)) + "\n")
+    session.log("lowest declared versions: " + ", ".join(sorted(pins)))
+    return str(path)
+
+
+@nox.session(python=PYTHON)
+def tests_lowest(session: nox.Session) -> None:
+    """The test suite once, on the lowest version of each runtime dependency (extras
+    included) that pyproject.toml declares; the test tools themselves resolve as usual."""
+    session.install("--quiet", "pip>=25.1")
+    extras = ",".join(nox.project.load_toml("pyproject.toml")["project"]["optional-dependencies"])
+    session.install("-c", _lowest_constraints(session), "--group", "test", "-e", f".[{extras}]")
+    session.run("python", "-W", "error::ResourceWarning", "-m", "pytest", *session.posargs)
 
 
 @nox.session(python=PYTHON)
