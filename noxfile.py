@@ -1,4 +1,5 @@
-"""Sessions for the SDK: tests, lint, typecheck, docs, types, soak, bench and examples.
+"""Sessions for the SDK: tests, tests_lowest, lint, typecheck, docs, types, soak, bench and
+examples.
 
 Each session runs on the interpreter that runs nox (``python=False`` would skip
 the virtualenv; we want one, but on *this* interpreter), so a machine with only
@@ -9,11 +10,12 @@ as an error.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
+nox.options.sessions = ["tests", "tests_lowest", "lint", "typecheck", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -39,6 +41,42 @@ def tests(session: nox.Session) -> None:
     session.run(*command, env={"PYTHONDEVMODE": "1"})
 
 
+def _lowest_constraints(session: nox.Session) -> str:
+    """A pip constraints file holding every dependency the package declares, its extras'
+    included, at the lower bound pyproject.toml gives it (``>=X`` becomes ``==X``)."""
+    from packaging.requirements import Requirement
+
+    project = nox.project.load_toml("pyproject.toml")["project"]
+    declared = [
+        *project["dependencies"],
+        *(item for extra in project["optional-dependencies"].values() for item in extra),
+    ]
+    pins = set()
+    for text in declared:
+        requirement = Requirement(text)
+        lowest = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        if not lowest:
+            session.error(f"pyproject.toml declares no lower bound for {text!r}")
+        marker = f"; {requirement.marker}" if requirement.marker else ""
+        pins.add(f"{requirement.name}=={lowest[0]}{marker}")
+    # Beside the virtualenv: session.create_tmp() would also point TMPDIR into the checkout,
+    # where pytester's runs would pick up the project's pytest configuration.
+    path = Path(session.virtualenv.location) / "lowest-constraints.txt"
+    path.write_text("\n".join(sorted(pins)) + "\n")
+    session.log("lowest declared versions: " + ", ".join(sorted(pins)))
+    return str(path)
+
+
+@nox.session(python=PYTHON)
+def tests_lowest(session: nox.Session) -> None:
+    """The test suite once, on the lowest version of each runtime dependency (extras
+    included) that pyproject.toml declares; the test tools themselves resolve as usual."""
+    session.install("--quiet", "pip>=25.1")
+    extras = ",".join(nox.project.load_toml("pyproject.toml")["project"]["optional-dependencies"])
+    session.install("-c", _lowest_constraints(session), "--group", "test", "-e", f".[{extras}]")
+    session.run("python", "-W", "error::ResourceWarning", "-m", "pytest", *session.posargs)
+
+
 @nox.session(python=PYTHON)
 def soak(session: nox.Session) -> None:
     """The fault soak at full length: 1000 logical writes across every write operation under
@@ -62,7 +100,7 @@ def soak(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """The benchmarks against the official SDK (tests/benchmarks/run.py): writes its report
+    """The benchmarks against the official SDK (benchmarks/run.py): writes its report
     (BENCHMARKS.md, benchmarks_calls_per_second.png and benchmarks.json with the raw
     figures) under build/bench/. ``nox -s bench -- --record`` writes the tracked
     BENCHMARKS.md and plot at the repository root instead (the README's figures come from
@@ -72,7 +110,7 @@ def bench(session: nox.Session) -> None:
     asyncio loop."""
     _install(session, "test")
     session.install("matplotlib", "httptools", "uvloop")
-    session.run("python", "tests/benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/run.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)
