@@ -16,8 +16,10 @@ configuring or expired, while renaming, delete protection and renewal are not.
 from __future__ import annotations
 
 import bisect
+import copy
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from attrs import frozen
@@ -84,6 +86,8 @@ class Backend:
         self.max_vpns_per_vpc = max_vpns_per_vpc
         self._ids = random.Random(f"{seed}:ids")
         self._taken: set[str] = set()
+        # The ids minted by the write in progress (all_or_nothing), else None.
+        self._minted: list[str] | None = None
         self.forget()
 
     def forget(self) -> None:
@@ -102,7 +106,49 @@ class Backend:
             ident = prefix + "".join(self._ids.choices(_ID_ALPHABET, k=12))
             if ident not in self._taken:
                 self._taken.add(ident)
+                if self._minted is not None:
+                    self._minted.append(ident)
                 return ident
+
+    @contextmanager
+    def all_or_nothing(self, call: Call) -> Iterator[None]:
+        """Run one write: if it raises, the state is put back as it was.
+
+        A write changes at most the gateway its path names (its tunnels, SSL-VPN service
+        and users included) and adds resources under ids it mints, so the undo is a copy
+        of that gateway and the list of minted ids: its cost is the size of the one
+        gateway, not of the state. Handlers check before they change anything; this
+        covers what a check cannot foresee (a bug, a clock that fails mid-write).
+        """
+        named = self._named_gateway(call)
+        saved = None if named is None else copy.deepcopy(named)
+        minted: list[str] = []
+        self._minted = minted
+        try:
+            yield
+        except BaseException:
+            for ident in minted:
+                self.gateways.pop(ident, None)
+                self.tunnel_gateways.pop(ident, None)
+            if saved is not None:
+                self.gateways[saved.vpn_id] = saved
+                for vpn_conn_id in saved.tunnels:
+                    self.tunnel_gateways[vpn_conn_id] = saved.vpn_id
+            raise
+        finally:
+            self._minted = None
+
+    def _named_gateway(self, call: Call) -> Gateway | None:
+        """The gateway whose id, or whose tunnel's id, is in the call's path."""
+        for name in ("vpn_id", "vpn_conn_id"):
+            try:
+                ident = call.path_id(name)
+            except KeyError:
+                continue
+            vpn_id = ident if name == "vpn_id" else self.tunnel_gateways.get(ident)
+            if vpn_id is not None and vpn_id in self.gateways:
+                return self.gateways[vpn_id]
+        return None
 
     def gateway(self, call: Call) -> Gateway:
         vpn_id = call.path_id("vpn_id")
