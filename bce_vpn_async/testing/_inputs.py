@@ -125,8 +125,8 @@ class Body:
     def text(self, field: str, *, required: bool = False) -> str | None:
         return cast("str | None", self._typed(field, (str,), "a string", required))
 
-    def integer(self, field: str) -> int | None:
-        return cast("int | None", self._typed(field, (int,), "an integer", False))
+    def integer(self, field: str, *, required: bool = False) -> int | None:
+        return cast("int | None", self._typed(field, (int,), "an integer", required))
 
     def flag(self, field: str) -> bool | None:
         return cast("bool | None", self._typed(field, (bool,), "true or false", False))

@@ -236,6 +236,7 @@ async def test_a_non_ascii_query_value_verifies(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     vpn_id = await create_ssl_gateway(http, emulator)
-    response = await http.get(f"/v1/vpn/{vpn_id}/sslVpnUser", params={"userName": "测试 user"})
+    # The marker is the one query value the emulator reads as any text.
+    response = await http.get(f"/v1/vpn/{vpn_id}/sslVpnUser", params={"marker": "测试 user"})
     assert response.status_code == 200
     assert response.json()["sslVpnUsers"] == []
