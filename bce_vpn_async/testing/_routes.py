@@ -119,7 +119,8 @@ def match(method: str, path: str, query: Mapping[str, str]) -> Match:
         raise ServiceError(400, "InvalidURI", "The request path names no VPN operation.")
     routes = [(route, ids) for route, ids in bound if route.method == method]
     if not routes:
-        raise ServiceError(405, "MethodNotAllowed", f"{method} is not allowed on this path.")
+        # The spec lists no method error (section 6): an illegal request is BadRequest.
+        raise ServiceError.bad_request(f"{method} is not allowed on this path.")
     # Literal segments first: GET /vpn/vpnconn/x lists the tunnels of x.
     route, ids = routes[0]
     if route.flag is not None:
