@@ -92,7 +92,8 @@ class Backend:
 
     def forget(self) -> None:
         """Start with no records (``VpnEmulator.reset``): the one place that lists the
-        emulator's stores. Ids minted stay taken, so new ones stay unlike old ones."""
+        emulator's stores, each a dict keyed by id (``all_or_nothing`` finds them so).
+        Ids minted stay taken, so new ones stay unlike old ones."""
         self.gateways: dict[str, Gateway] = {}
         self.tunnel_gateways: dict[str, str] = {}
 
@@ -114,41 +115,49 @@ class Backend:
     def all_or_nothing(self, call: Call) -> Iterator[None]:
         """Run one write: if it raises, the state is put back as it was.
 
-        A write changes at most the gateway its path names (its tunnels, SSL-VPN service
-        and users included) and adds resources under ids it mints, so the undo is a copy
-        of that gateway and the list of minted ids: its cost is the size of the one
-        gateway, not of the state. Handlers check before they change anything; this
-        covers what a check cannot foresee (a bug, a clock that fails mid-write).
+        A write adds resources only under ids it mints, and changes only the records its
+        path names (a tunnel through the gateway that holds it), so the undo is a copy of
+        those records and the list of minted ids: it costs the size of what the path
+        names, not of the state. Handlers check before they change anything; this covers
+        what a check cannot foresee (a bug, a clock that fails mid-write).
         """
-        named = self._named_gateway(call)
-        saved = None if named is None else copy.deepcopy(named)
+        saved = self._named_records(call)
         minted: list[str] = []
         self._minted = minted
         try:
             yield
         except BaseException:
-            for ident in minted:
-                self.gateways.pop(ident, None)
-                self.tunnel_gateways.pop(ident, None)
-            if saved is not None:
-                self.gateways[saved.vpn_id] = saved
-                for vpn_conn_id in saved.tunnels:
-                    self.tunnel_gateways[vpn_conn_id] = saved.vpn_id
+            for store in self._stores():
+                for ident in minted:
+                    store.pop(ident, None)
+            for store, ident, record in saved:
+                store[ident] = record
             raise
         finally:
             self._minted = None
 
-    def _named_gateway(self, call: Call) -> Gateway | None:
-        """The gateway whose id, or whose tunnel's id, is in the call's path."""
-        for name in ("vpn_id", "vpn_conn_id"):
-            try:
-                ident = call.path_id(name)
-            except KeyError:
+    def _stores(self) -> list[dict[str, Any]]:
+        """The stores ``forget`` makes: the backend's dicts, each keyed by id."""
+        return [value for value in vars(self).values() if isinstance(value, dict)]
+
+    def _named_records(self, call: Call) -> list[tuple[dict[str, Any], str, Any]]:
+        """(store, id, a deep copy of the record) for each id in the call's path, and for
+        each id an index leads to (``tunnel_gateways``: a tunnel's gateway)."""
+        saved = []
+        names = list(call.path_ids.values())
+        seen = set()
+        while names:
+            ident = names.pop()
+            if ident in seen:
                 continue
-            vpn_id = ident if name == "vpn_id" else self.tunnel_gateways.get(ident)
-            if vpn_id is not None and vpn_id in self.gateways:
-                return self.gateways[vpn_id]
-        return None
+            seen.add(ident)
+            for store in self._stores():
+                if ident in store:
+                    record = store[ident]
+                    saved.append((store, ident, copy.deepcopy(record)))
+                    if isinstance(record, str):
+                        names.append(record)
+        return saved
 
     def gateway(self, call: Call) -> Gateway:
         vpn_id = call.path_id("vpn_id")

@@ -281,3 +281,23 @@ async def test_an_internal_failure_while_creating_adds_nothing(
     retried = await http.post(f"/v1/vpn/{vpn_id}/vpnconn?clientToken=t1", json=tunnel)
     assert retried.status_code == 200, retried.text
     assert list(emulator.state.tunnels) == [retried.json()["vpnConnId"]]
+
+
+async def test_an_internal_failure_while_deleting_a_tunnel_keeps_it(
+    broken: tuple[VpnEmulator, httpx.AsyncClient], broken_clock: BrokenClock
+) -> None:
+    emulator, http = broken
+    vpn_id = await create_gateway(http, emulator)
+    created = await http.post(f"/v1/vpn/{vpn_id}/vpnconn", json=tunnel_body())
+    vpn_conn_id = created.json()["vpnConnId"]
+    emulator.advance(1.0)
+    before = emulator.state.wire()
+    # The tunnel is gone from the gateway and from the index by the id before
+    # start_configuring reads the clock.
+    broken_clock.fail_on = 3
+    response = await http.delete(f"/v1/vpn/vpnconn/{vpn_conn_id}")
+    assert_bce_error(response, 500, "InternalError")
+    assert emulator.state.wire() == before
+    # Still found by its own id, as before.
+    assert (await http.delete(f"/v1/vpn/vpnconn/{vpn_conn_id}")).status_code == 200
+    assert not emulator.state.tunnels
