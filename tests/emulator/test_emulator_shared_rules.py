@@ -456,6 +456,7 @@ def valid_arguments(operation: str, ids: dict[str, str]) -> dict[str, Any]:
         "delete_vpn_ssl_user": {"vpn_id": ids["ssl"], "ssluser_id": ids["user"]},
         "update_vpn_delete_protect": {"vpn_id": ids["ipsec"], "delete_protect": True},
     }
+    assert operation in arguments, f"give {operation} valid arguments here (CONTRIBUTING.md)"
     return arguments[operation]
 
 
