@@ -50,6 +50,8 @@ from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 # -- the specific cases of the issue -------------------------------------------------------------
 
+GATEWAY = {"vpcId": VPC, "vpnName": "gw1", "billing": {"paymentTiming": "Postpaid"}}
+
 
 def assert_refused(response: httpx.Response, code: str, field: str) -> None:
     body = response.json()
@@ -126,8 +128,6 @@ async def test_a_renewal_without_a_length_is_inappropriate_json(
     assert_refused(response, "InappropriateJSON", "billing.reservation.reservationLength")
     assert emulator.state.gateways[vpn_id].expired_time == expires
 
-
-GATEWAY = {"vpcId": VPC, "vpnName": "gw1", "billing": {"paymentTiming": "Postpaid"}}
 
 # -- the walk over the table -------------------------------------------------------------------
 
