@@ -79,9 +79,10 @@ def tests_lowest(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def soak(session: nox.Session) -> None:
-    """The fault soak at full length: 1000 logical writes across every write operation under
-    30% faults, in-process and over uvicorn, with the reports printed (the normal test run
-    makes about 150)."""
+    """The soaks at full length: the fault soak's 1000 logical writes across every write
+    operation under 30% faults, in-process and over uvicorn, with the reports printed (the
+    normal test run makes about 150); and 3000 freshly random hostile requests at each way
+    into the emulator (the normal test run sends the same 120 each time)."""
     _install(session, "test")
     session.run(
         "python",
@@ -94,7 +95,7 @@ def soak(session: nox.Session) -> None:
         "soak",
         "-s",
         *session.posargs,
-        env={"BCE_VPN_SOAK_WRITES": "1000"},
+        env={"BCE_VPN_SOAK_WRITES": "1000", "BCE_VPN_SOAK_EXAMPLES": "3000"},
     )
 
 
