@@ -6,6 +6,13 @@ body and the ``x-bce-request-id``/``Date`` headers on every answer. The in-proce
 transport (``_transport``), the emulator's HTTP server (``_http``) and ``AsgiApp`` only
 translate to and from it, so every way in behaves alike.
 
+Robustness: a body is read by the strict reader of ``_json`` (bounded nesting, no
+``NaN``, no lone surrogates), so what a handler stores can always be answered; a request
+whose query repeats a key or names two actions is refused by the routes; and any other
+exception inside the core is logged once, with its traceback, and answered as a 500
+``InternalError`` in the BCE shape, the state as it was (a write runs inside
+``Backend.all_or_nothing``).
+
 Idempotency: a write's answer is kept for ``token_retention`` seconds (24 h) under
 (account, operation, clientToken). The same token with the same request (path, query
 without the token, parsed body) gets the first answer again, with its new id; with another
@@ -20,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import hashlib
-import json
+import logging
 import random
 import re
 import uuid
@@ -39,9 +46,9 @@ from ._auth import verify
 from ._backend import Backend, Call
 from ._faults import Fault, FaultPlan, default_error
 from ._inputs import apply_rule
-from ._json import dumps
+from ._json import JsonRefused, dumps, loads
 from ._log import LoggedRequest, RequestLog, logged_body, visible_headers
-from ._routes import READ_OPERATIONS, Match, match
+from ._routes import Match, match, single_values
 from ._state import ServiceError
 from ._throttle import AccountBuckets
 
@@ -72,6 +79,9 @@ KEPT_TOKENS: Final = 10_000
 
 # RFC 9110's token: what a request line's method may be made of.
 _METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+_logger = logging.getLogger("bce_vpn_async.testing")
+_INTERNAL_ERROR = "We encountered an internal error. Please try again."
 
 
 class ConnectionDropped(httpx.RemoteProtocolError):
@@ -170,6 +180,9 @@ def bce_answer(status: int, body: bytes, request_id: str, now: float) -> Answer:
 
 def bce_error(status: int, code: str, message: str, request_id: str, now: float) -> Answer:
     """A BCE error answer: ``{"code", "message", "requestId"}`` and the usual headers."""
+    # A message may quote an id from the path, and a WireRequest built by hand may hold
+    # a lone surrogate no way in can decode; the answer must still be UTF-8 JSON.
+    message = message.encode("utf-8", "replace").decode("utf-8")
     body = dumps({"code": code, "message": message, "requestId": request_id})
     return bce_answer(status, body, request_id, now)
 
@@ -215,6 +228,7 @@ class WireApp:
         request_id = str(uuid.UUID(int=self._request_ids.getrandbits(128), version=4))
         query = dict(request.query)
         try:
+            query = single_values(request.query)
             route: Match | ServiceError = match(request.method, request.path, query)
         except ServiceError as exc:
             route = exc
@@ -290,12 +304,26 @@ class WireApp:
                 raise route
             body = _parse_body(request.body)
             token = query.get("clientToken")
-            if token is None or route.operation.name in READ_OPERATIONS:
+            operation = route.operation
+            if token is not None and operation.takes_token:
+                # The reference documents the token on every write and on two reads
+                # (D:Bk2ynne1n, D:vl3bat97z); elsewhere it is an unknown key, ignored.
+                apply_rule(validation.client_token, token)
+            if token is None or not operation.write:
                 return account, self._run(route, account, query, body, request_id)
-            apply_rule(validation.client_token, token)
             return account, self._idempotent(route, account, query, body, token, request_id)
         except ServiceError as exc:
             return account, self._error(exc.status, exc.code, exc.message, request_id)
+        except Exception:
+            # A bug, not an answer the service gives: the server's log gets the traceback,
+            # the client the service's shape (the write, if any, was undone).
+            _logger.exception(
+                "the emulator failed on %s %r (request id %s); answered 500 InternalError",
+                request.method,
+                request.path,
+                request_id,
+            )
+            return account, self._error(500, "InternalError", _INTERNAL_ERROR, request_id)
 
     def _run(
         self,
@@ -306,8 +334,11 @@ class WireApp:
         request_id: str,
     ) -> Answer:
         call = Call(route.operation, account, route.path_ids, query, body)
-        result = route.handler(self.backend, call)
-        payload = b"" if result is None else _dump(result)
+        if not route.operation.write:
+            return self._answer(200, _payload(route.handler(self.backend, call)), request_id)
+        # The answer is written inside too: a write whose answer cannot be sent is undone.
+        with self.backend.all_or_nothing(call):
+            payload = _payload(route.handler(self.backend, call))
         return self._answer(200, payload, request_id)
 
     def _idempotent(
@@ -323,7 +354,7 @@ class WireApp:
         self._forget_before(now - self._retention)
         key = (account, route.operation.name, token)
         params = sorted((k, v) for k, v in query.items() if k != "clientToken")
-        fingerprint = hashlib.sha256(_dump([route.path_ids, params, body])).digest()
+        fingerprint = hashlib.sha256(dumps([route.path_ids, params, body])).digest()
         kept = self._kept.get(key)
         if kept is not None:
             if kept.fingerprint != fingerprint:
@@ -373,8 +404,8 @@ def _with_retry_after(answer: Answer, after: float) -> Answer:
     return evolve(answer, headers=(*answer.headers, ("retry-after", text)))
 
 
-def _dump(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+def _payload(result: object) -> bytes:
+    return b"" if result is None else dumps(result)
 
 
 def _parse_body(body: bytes) -> object:
@@ -382,9 +413,9 @@ def _parse_body(body: bytes) -> object:
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
-    except ValueError:
-        error = ServiceError(400, "MalformedJSON", "The request body is not valid JSON.")
+        return loads(body)
+    except JsonRefused as refused:
+        error = ServiceError(400, refused.code, refused.message)
     raise error
 
 
