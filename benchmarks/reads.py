@@ -110,7 +110,7 @@ async def _raw(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, aiohttp
     async with httpx.AsyncClient(transport=transport, limits=limits, timeout=30.0) as http:
 
         async def call() -> None:
-            # A connection the server closed as idle (uvicorn keeps one 5 s) fails once on
+            # A connection the server closed as idle (it keeps one 75 s) fails once on
             # reuse; any user of raw httpx retries that, as the SDK does.
             for attempt in range(3):
                 request = httpx.Request("GET", url, headers=headers(), content=b"")

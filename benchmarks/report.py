@@ -30,7 +30,6 @@ PACKAGES = (
     "attrs",
     "cattrs",
     "bce-python-sdk",
-    "uvicorn",
     "httptools",
     "uvloop",
 )
@@ -117,9 +116,8 @@ def _other_load(results: dict[str, Any]) -> str:
 
 
 def _server_stack() -> str:
-    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return f"uvicorn with {http} and {loop}"
+    return f"the emulator's own HTTP server (httptools) on {loop}"
 
 
 def _reads_summary(results: list[dict[str, Any]]) -> dict[tuple[int, str], dict[str, float]]:

@@ -12,11 +12,14 @@
     emulator.advance(0.5)                        # building -> unconfigured
 
 Three ways in, one core: ``emulator.transport()`` (in-process httpx transport),
-``emulator.asgi_app`` (``httpx.ASGITransport`` or any ASGI server) and
-``python -m bce_vpn_async.testing serve`` or ``EmulatorServer`` (uvicorn on loopback, in a
-thread; extra ``[emulator]``). The pytest plugin (``pytest_plugin``) wraps them as fixtures.
-Served with ``--control`` (``EmulatorServer(control=True)``), it also answers the unsigned
+``python -m bce_vpn_async.testing serve`` or ``EmulatorServer`` (the emulator's own HTTP/1.1
+server on loopback, in a thread; extra ``[emulator]``), and ``emulator.asgi_app`` (for
+``httpx.ASGITransport`` or an ASGI server of your own, which cannot drop a connection the
+way a fault asks). The pytest plugin (``pytest_plugin``) wraps them as fixtures. Served
+with ``--control`` (``EmulatorServer(control=True)``), it also answers the unsigned
 ``/_emulator/`` control plane (``_control``: state, reset, faults, the request log).
+Faults and what a client sees of each: ``docs/guides/emulator-faults.md``; serving, the
+control plane, the limits and stopping: ``docs/guides/emulator-server.md``.
 
 It follows the current API reference, and where that is silent it makes no claim: no
 invented rule, no invented field value (spec section 11). Where sources conflict:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import copy
 import random
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -34,6 +35,7 @@ from ._state import Gateway, Json, ServiceError
 __all__ = ["MONTH_SECONDS", "Backend", "Call", "Handler", "max_keys", "paginate"]
 
 MONTH_SECONDS = 30 * 86400
+RECENT_IDS = 65_536
 _ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SETTLED = frozenset({"active", "unconfigured"})
 
@@ -85,7 +87,12 @@ class Backend:
         self.strict_validation = strict_validation
         self.max_vpns_per_vpc = max_vpns_per_vpc
         self._ids = random.Random(f"{seed}:ids")
-        self._taken: set[str] = set()
+        # The last RECENT_IDS ids minted, never minted again. Any older one comes back with
+        # a chance of one in 36**12 (4.7e18) a draw: memory stays bounded by this window,
+        # not by every id a long-running server has made. (A set and a queue, not a dict:
+        # the backend's dicts are its stores of records.)
+        self._recent: set[str] = set()
+        self._recent_order: deque[str] = deque()
         # The ids minted by the write in progress (all_or_nothing), else None.
         self._minted: list[str] | None = None
         self.forget()
@@ -93,7 +100,7 @@ class Backend:
     def forget(self) -> None:
         """Start with no records (``VpnEmulator.reset``): the one place that lists the
         emulator's stores, each a dict keyed by id (``all_or_nothing`` finds them so).
-        Ids minted stay taken, so new ones stay unlike old ones."""
+        The generator of ids goes on, so new ones stay unlike old ones."""
         self.gateways: dict[str, Gateway] = {}
         self.tunnel_gateways: dict[str, str] = {}
 
@@ -105,11 +112,15 @@ class Backend:
     def new_id(self, prefix: str) -> str:
         while True:
             ident = prefix + "".join(self._ids.choices(_ID_ALPHABET, k=12))
-            if ident not in self._taken:
-                self._taken.add(ident)
-                if self._minted is not None:
-                    self._minted.append(ident)
-                return ident
+            if ident not in self._recent:
+                break
+        self._recent.add(ident)
+        self._recent_order.append(ident)
+        if len(self._recent_order) > RECENT_IDS:
+            self._recent.discard(self._recent_order.popleft())
+        if self._minted is not None:
+            self._minted.append(ident)
+        return ident
 
     @contextmanager
     def all_or_nothing(self, call: Call) -> Iterator[None]:
