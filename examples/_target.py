@@ -35,7 +35,7 @@ async def target(*, build_seconds: float = 2.0) -> AsyncIterator[AsyncVpnClient]
             yield client
         return
 
-    # Imported here: uvicorn (the [emulator] extra) is needed only on this path.
+    # Imported here: serving (the [emulator] extra) is needed only on this path.
     from bce_vpn_async.testing import EmulatorServer, VpnEmulator
 
     why = (

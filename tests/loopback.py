@@ -1,6 +1,6 @@
 """Servers on loopback for the tests that need real sockets, run as tasks of the test's loop.
 
-``serving(emulator)`` puts the emulator behind uvicorn; ``silent_server()`` accepts
+``serving(emulator)`` puts the emulator behind its own HTTP server; ``silent_server()`` accepts
 connections and never answers. Both live in the test's own event loop and process, so a
 test can count this process's file descriptors around them.
 """
@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bce_vpn_async.testing import VpnEmulator
-from bce_vpn_async.testing._server import uvicorn_server
+from bce_vpn_async.testing._server import emulator_server
 
 __all__ = ["RawServer", "open_fds", "raw_server", "serving", "silent_server"]
 
@@ -33,22 +33,16 @@ def _listening_socket() -> socket.socket:
 
 
 @asynccontextmanager
-async def serving(emulator: VpnEmulator) -> AsyncIterator[str]:
-    """uvicorn serving ``emulator`` on an ephemeral port; yields the endpoint URL."""
-    # "critical" hides the tracebacks uvicorn logs for planned drops and for clients that
-    # went away.
-    server = uvicorn_server(emulator, log_level="critical")
-    with _listening_socket() as sock:
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started:
-            if task.done():
-                task.result()  # it failed to start: raise why
-            await asyncio.sleep(0.001)
-        try:
-            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-        finally:
-            server.should_exit = True
-            await task
+async def serving(emulator: VpnEmulator, *, control: bool = False) -> AsyncIterator[str]:
+    """The emulator served on an ephemeral port in this loop; yields the endpoint URL."""
+    server = emulator_server(emulator, control=control)
+    sock = _listening_socket()
+    port = sock.getsockname()[1]
+    await server.start(sock)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await server.stop()
 
 
 @asynccontextmanager

@@ -1,6 +1,6 @@
 """Cancellation and the client's lifecycle on real sockets, with the default aiohttp transport.
 
-The emulator runs behind uvicorn on loopback in this test's own event loop and answers
+The emulator is served on loopback in this test's own event loop and answers
 every request 0.2 s late, so calls are truly in flight when they are cancelled or the
 client is closed. Connections are counted in the aiohttp connector the SDK made and in
 this process's file descriptors (the server's sockets are counted too, as both ends

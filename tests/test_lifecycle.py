@@ -1,6 +1,6 @@
 """Whole lifecycles through this SDK and the emulator: in-process on a fake clock, and
-over loopback with uvicorn and the default aiohttp transport. The same scenario runs both
-ways, so the two paths cannot drift apart."""
+served on loopback with the default aiohttp transport. The same scenario runs both ways,
+so the two paths cannot drift apart."""
 
 from __future__ import annotations
 

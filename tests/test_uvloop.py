@@ -68,7 +68,7 @@ def test_calls_against_the_in_process_emulator_on_uvloop() -> None:
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_calls_over_loopback_on_uvloop(transport: str) -> None:
-    # The emulator's uvicorn serves in the same uvloop loop.
+    # The emulator's server serves in the same uvloop loop.
     emulator = VpnEmulator()
 
     async def main() -> None:

@@ -12,11 +12,14 @@
     emulator.advance(0.5)                        # building -> unconfigured
 
 Three ways in, one core: ``emulator.transport()`` (in-process httpx transport),
-``emulator.asgi_app`` (``httpx.ASGITransport`` or any ASGI server) and
-``python -m bce_vpn_async.testing serve`` or ``EmulatorServer`` (uvicorn on loopback, in a
-thread; extra ``[emulator]``). The pytest plugin (``pytest_plugin``) wraps them as fixtures.
-Served with ``--control`` (``EmulatorServer(control=True)``), it also answers the unsigned
+``python -m bce_vpn_async.testing serve`` or ``EmulatorServer`` (the emulator's own HTTP/1.1
+server on loopback, in a thread; extra ``[emulator]``), and ``emulator.asgi_app`` (for
+``httpx.ASGITransport`` or an ASGI server of your own, which cannot drop a connection the
+way a fault asks). The pytest plugin (``pytest_plugin``) wraps them as fixtures. Served
+with ``--control`` (``EmulatorServer(control=True)``), it also answers the unsigned
 ``/_emulator/`` control plane (``_control``: state, reset, faults, the request log).
+Faults and what a client sees of each: ``docs/guides/emulator-faults.md``; serving, the
+control plane, the limits and stopping: ``docs/guides/emulator-server.md``.
 
 It follows the current API reference, and where that is silent it makes no claim: no
 invented rule, no invented field value (spec section 11). Where sources conflict:
@@ -64,9 +67,17 @@ What it emulates (spec sections 2-7) and the choices made where the spec is sile
   deleting the service while it has users; a taken user name or EIP. 404 ``NoSuchObject``
   for an unknown id (or another account's); 413 ``LimitExceeded`` past 3 gateways per VPC.
 - Input: missing or ill-typed fields are 400 ``InappropriateJSON``, rule violations 400
-  ``BadRequest`` naming the field (rules from ``bce_vpn_async._validation``), broken JSON
-  400 ``MalformedJSON``; ``null`` and ``""`` count as absent and unknown keys are ignored. The
-  interface type of an SSL-VPN service and a user's name cannot change (400).
+  ``BadRequest`` naming the field (the client's rules, from ``bce_vpn_async._validation``;
+  the checks only the client makes are listed in docs/guides/emulator-rules.md), broken
+  JSON 400 ``MalformedJSON`` (also nesting past 64 levels, ``NaN``/``Infinity``, numbers
+  past a double and lone surrogates, so that what is stored can always be answered), a
+  body that is not UTF-8 400 ``InvalidHTTPRequest``; ``null`` and ``""`` count as absent
+  and unknown keys are ignored. A query key given twice, a gateway ``PUT`` naming no
+  action or two (``?bind&unbind``), and a method the path does not take are 400
+  ``BadRequest``. The interface type of an SSL-VPN service and a user's name cannot
+  change (400).
+- An internal failure is a 500 ``InternalError`` in the BCE shape, logged once with its
+  traceback on the ``bce_vpn_async.testing`` logger; a write is all or nothing.
 - Answers: lifetimes as strings with a unit (``"28800s"``, as the seed guide shows); every
   time as ``YYYY-MM-DD HH:MM:SS`` UTC; ``eip`` is ``""`` when none.
 - Signatures: ``bce-auth-v1`` in both signed-header modes; ``RequestExpired`` once

@@ -1,36 +1,48 @@
-"""``python -m bce_vpn_async.testing serve``: the emulator over loopback, with uvicorn.
+"""``python -m bce_vpn_async.testing serve``: the emulator over loopback, on its own server.
 
 ::
 
     python -m bce_vpn_async.testing serve --port 8080 \\
         --access-key-id AK --secret-access-key SK --build-seconds 0.5 \\
-        [--latency-ms 20] [--fault-rate 0.1 --seed 1] [--rate-limit 100]
+        [--latency-ms 20] [--fault-rate 0.1 --seed 1] [--rate-limit 100] \\
+        [--request-log-size 10000] [--control]
 
 The first line printed is ``endpoint: http://HOST:PORT`` (``--port 0`` picks a free port,
 and the line tells which); then the credentials it accepts. A secret given on the command
 line is not printed back (it is "the one you passed"); the built-in test account's is.
-Needs the ``[emulator]`` extra (uvicorn).
+The server is ``_http`` (httptools, the ``[emulator]`` extra), on uvloop when it is
+installed.
 
 Failures end with one line on stderr and no traceback: a bad option (status 2), a port
-that is taken or an address that cannot be bound (status 1); Ctrl-C stops the server with
-status 0.
+that is taken or an address that cannot be bound (status 1). SIGTERM or Ctrl-C stops the
+server at once, whatever faults hold (held answers are cancelled, connections closed),
+with one line on stderr and status 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import importlib
+import logging
 import math
+import signal
+import socket
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from bce_vpn_async.testing._emulator import (
     TEST_ACCESS_KEY_ID,
     TEST_SECRET_ACCESS_KEY,
     VpnEmulator,
 )
-from bce_vpn_async.testing._server import endpoint_of, listening_socket, uvicorn_server
+from bce_vpn_async.testing._log import REQUEST_LOG_SIZE
+from bce_vpn_async.testing._server import emulator_server, endpoint_of, listening_socket
+
+if TYPE_CHECKING:
+    from bce_vpn_async.testing._http import HttpServer
 
 PROG = "python -m bce_vpn_async.testing"
 
@@ -54,6 +66,7 @@ control plane (with --control; unsigned, under the reserved prefix /_emulator/):
   DELETE /_emulator/faults    remove every rule
   GET    /_emulator/requests  the request log (secrets redacted)
 Without --control, /_emulator/ paths are answered as any unknown, unsigned API path.
+The limits and what the control plane refuses: docs/guides/emulator-server.md.
 """
 
 
@@ -69,6 +82,16 @@ def _non_negative(text: str) -> float:
 
 def _fail(message: str) -> NoReturn:
     raise SystemExit(f"{PROG} serve: error: {message}")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, not {text!r}")
+    return value
 
 
 def _rate(text: str) -> float:
@@ -115,6 +138,12 @@ def _parser() -> argparse.ArgumentParser:
         help="take any positive lifetime, outside the reference's 60/180-86400 s",
     )
     serve.add_argument(
+        "--request-log-size",
+        type=_count,
+        default=REQUEST_LOG_SIZE,
+        help=f"how many requests the log keeps, oldest out first (default {REQUEST_LOG_SIZE})",
+    )
+    serve.add_argument(
         "--control", action="store_true", help="serve the /_emulator/ control plane (below)"
     )
     serve.add_argument(
@@ -150,6 +179,7 @@ def _emulator(args: argparse.Namespace) -> tuple[VpnEmulator, list[str]]:
         strict_validation=not args.relaxed,
         latency=args.latency_ms / 1000.0,
         rate_limit=args.rate_limit,
+        request_log_size=args.request_log_size,
     )
     if args.rate_limit is not None:
         lines.append(f"rate limit: {args.rate_limit:g} requests per second per account")
@@ -164,11 +194,15 @@ def serve(args: argparse.Namespace) -> None:
         emulator, lines = _emulator(args)
     except ValueError as exc:  # a setting the emulator refuses (a negative time, a rate > 1)
         _fail(str(exc))
+    serve_emulator(emulator, lines, args)
+
+
+def serve_emulator(emulator: VpnEmulator, lines: list[str], args: argparse.Namespace) -> None:
+    """Serve ``emulator`` as the serve command's ``args`` say, printing ``lines`` after the
+    endpoint, until SIGTERM or Ctrl-C."""
     try:
-        server = uvicorn_server(
-            emulator, log_level=args.log_level, configure_logging=True, control=args.control
-        )
-    except RuntimeError as exc:
+        server = emulator_server(emulator, control=args.control)
+    except RuntimeError as exc:  # httptools is missing
         _fail(str(exc))
     # Bind first so that the printed endpoint is live and --port 0 can say which port.
     try:
@@ -176,13 +210,53 @@ def serve(args: argparse.Namespace) -> None:
     except (OSError, OverflowError) as exc:  # OverflowError: a port past 65535
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         _fail(f"cannot listen on {args.host}:{args.port}: {reason}")
+    logging.basicConfig(format="%(levelname)s: %(name)s: %(message)s")
+    logging.getLogger("bce_vpn_async.testing").setLevel(args.log_level.upper())
     with sock:
         print(f"endpoint: {endpoint_of(sock)}", flush=True)
         if args.control:
             lines.append(f"control plane: {endpoint_of(sock)}/_emulator/ (see serve --help)")
         for line in lines:
             print(line, flush=True)
-        asyncio.run(server.serve(sockets=[sock]))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            reason = runner.run(_serve_until_stopped(server, sock))
+    print(f"{PROG} serve: stopped ({reason})", file=sys.stderr, flush=True)
+
+
+async def _serve_until_stopped(server: HttpServer, sock: socket.socket) -> str:
+    """Serve until SIGINT or SIGTERM; returns which one stopped it."""
+    loop = asyncio.get_running_loop()
+    stopped: asyncio.Future[str] = loop.create_future()
+
+    def stop(reason: str) -> None:
+        if not stopped.done():
+            stopped.set_result(reason)
+
+    signals = ((signal.SIGINT, "Ctrl-C"), (signal.SIGTERM, "SIGTERM"))
+    for signum, reason in signals:
+        # NotImplementedError: no signal handlers on this loop (Windows); Ctrl-C then
+        # cancels this coroutine through asyncio.Runner, and main() says so.
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop, reason)
+    await server.start(sock)
+    try:
+        return await stopped
+    finally:
+        await server.stop()
+        for signum, _ in signals:
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(signum)
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop when it is installed (the ``[uvloop]`` extra), else asyncio's."""
+    try:
+        # By name: uvloop is optional, and not there to type-check against everywhere.
+        uvloop = importlib.import_module("uvloop")
+    except ImportError:
+        return None
+    new_event_loop: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return new_event_loop
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -191,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         try:
             serve(args)
         except KeyboardInterrupt:
-            # uvicorn has shut down cleanly by now and re-raised the SIGINT it caught.
+            # Only where the loop cannot handle signals itself: the server has stopped.
             print(f"{PROG} serve: stopped (Ctrl-C)", file=sys.stderr, flush=True)
 
 

@@ -1,28 +1,39 @@
-"""The wire: one ``handle`` core, and the ASGI app that puts it on a socket.
+"""The wire: one ``handle`` core, and the ASGI app.
 
 ``WireApp.handle(WireRequest) -> Answer`` does everything the service does around the
 state: faults, the signature, routing, JSON parsing, ``clientToken`` replay, the BCE error
 body and the ``x-bce-request-id``/``Date`` headers on every answer. The in-process
-transport (``_transport``) and ``AsgiApp`` only translate to and from it, so every way in
-behaves alike.
+transport (``_transport``), the emulator's HTTP server (``_http``) and ``AsgiApp`` only
+translate to and from it, so every way in behaves alike.
+
+Robustness: a body is read by the strict reader of ``_json`` (bounded nesting, no
+``NaN``, no lone surrogates), so what a handler stores can always be answered; a request
+whose query repeats a key or names two actions is refused by the routes; and any other
+exception inside the core is logged once, with its traceback, and answered as a 500
+``InternalError`` in the BCE shape, the state as it was (a write runs inside
+``Backend.all_or_nothing``).
 
 Idempotency: a write's answer is kept for ``token_retention`` seconds (24 h) under
 (account, operation, clientToken). The same token with the same request (path, query
 without the token, parsed body) gets the first answer again, with its new id; with another
 request it gets 403 ``IdempotentParameterMismatch``. Only successes are kept, so a write
-refused while the gateway was busy can be retried with its token.
+refused while the gateway was busy can be retried with its token. At most ``KEPT_TOKENS``
+answers are kept (the oldest go first), each with a digest of its request, not the request:
+memory stays bounded however many writes a long-running server takes in a day.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
-import json
+import hashlib
+import logging
 import random
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-from urllib.parse import parse_qsl
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, Final
+from urllib.parse import parse_qsl, unquote
 
 import httpx
 from attrs import evolve, frozen
@@ -35,20 +46,25 @@ from ._auth import verify
 from ._backend import Backend, Call
 from ._faults import Fault, FaultPlan, default_error
 from ._inputs import apply_rule
-from ._log import LoggedRequest, RequestLog, redact, visible_headers
-from ._routes import READ_OPERATIONS, Match, match
+from ._json import JsonRefused, dumps, loads
+from ._log import LoggedRequest, RequestLog, logged_body, visible_headers
+from ._routes import Match, match, single_values
 from ._state import ServiceError
 from ._throttle import AccountBuckets
 
 __all__ = [
+    "KEPT_TOKENS",
     "Answer",
     "AsgiApp",
     "ConnectionDropped",
+    "Handler",
     "Receive",
     "Scope",
     "Send",
     "WireApp",
     "WireRequest",
+    "bce_answer",
+    "bce_error",
 ]
 
 # The ASGI callable's three arguments.
@@ -58,19 +74,28 @@ Send = Callable[[dict[str, Any]], Any]
 
 Headers = tuple[tuple[str, str], ...]
 
+KEPT_TOKENS: Final = 10_000
+"""How many ``clientToken`` answers are kept at most (each for ``token_retention``)."""
+
 # RFC 9110's token: what a request line's method may be made of.
 _METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
+_logger = logging.getLogger("bce_vpn_async.testing")
+_INTERNAL_ERROR = "We encountered an internal error. Please try again."
+
 
 class ConnectionDropped(httpx.RemoteProtocolError):
-    """Raised by the ASGI app to cut a connection (a ``drop_*`` fault).
+    """Raised by the ASGI app for a ``drop_before`` or ``drop_after`` fault, before it
+    starts a response.
 
-    uvicorn closes the socket under a response it has started, so the client sees a broken
-    response; ``httpx.ASGITransport`` re-raises it, and it is an httpx transport error.
+    ASGI has no way to close a connection without answering: ``httpx.ASGITransport``
+    re-raises the exception, so an httpx client sees this transport error (an
+    ``httpx.RemoteProtocolError``, as a real connection closed without an answer gives),
+    while an ASGI server answers a request whose app failed with its own 500.
     """
 
     def __init__(self) -> None:
-        super().__init__("the emulator dropped the connection (fault injection)")
+        super().__init__("Server disconnected without sending a response.")
 
 
 @frozen
@@ -106,12 +131,26 @@ class WireRequest:
             body=body,
         )
 
+    @classmethod
+    def from_target(
+        cls,
+        method: str,
+        target: bytes,
+        headers: Iterable[tuple[bytes, bytes]],
+        body: bytes,
+    ) -> WireRequest:
+        """A request from its request line's target (``/v1/vpn/x?clientToken=t``), as a
+        socket or an httpx request carries it: the path percent-decoded, the query raw."""
+        raw_path, _, query = target.partition(b"?")
+        path = unquote(raw_path.decode("ascii", "replace"))
+        return cls.build(method, path, query, headers, body)
+
 
 @frozen
 class Answer:
     """What to send back, after ``stall`` seconds (latency and stall faults); ``drop``
-    cuts the connection instead. Each way in applies both, so a client's read timeout
-    cuts a long wait alike in-process and over a socket."""
+    closes the connection instead, without a byte of an answer. Each way in applies both,
+    so a client's read timeout cuts a long wait alike in-process and over a socket."""
 
     status: int
     headers: Headers
@@ -120,9 +159,37 @@ class Answer:
     stall: float = 0.0
 
 
+Handler = Callable[[WireRequest], Awaitable[Answer]]
+"""What each way in calls: ``WireApp.handle``, or the control plane in front of it."""
+
+
+def bce_answer(status: int, body: bytes, request_id: str, now: float) -> Answer:
+    """An answer with the headers the service sends on every answer: ``x-bce-request-id``,
+    ``Date`` (at ``now``, the emulator's clock), ``Server`` and the body's framing."""
+    headers = [
+        ("x-bce-request-id", request_id),
+        ("date", email.utils.formatdate(now, usegmt=True)),
+        ("server", "bce-vpn-async-emulator"),
+    ]
+    if status != 204:  # RFC 9110 8.6: a 204 carries no Content-Length
+        headers.append(("content-length", str(len(body))))
+    if body:
+        headers.append(("content-type", "application/json;charset=UTF-8"))
+    return Answer(status, tuple(headers), body)
+
+
+def bce_error(status: int, code: str, message: str, request_id: str, now: float) -> Answer:
+    """A BCE error answer: ``{"code", "message", "requestId"}`` and the usual headers."""
+    # A message may quote an id from the path, and a WireRequest built by hand may hold
+    # a lone surrogate no way in can decode; the answer must still be UTF-8 JSON.
+    message = message.encode("utf-8", "replace").decode("utf-8")
+    body = dumps({"code": code, "message": message, "requestId": request_id})
+    return bce_answer(status, body, request_id, now)
+
+
 @frozen
 class _Kept:
-    fingerprint: str
+    fingerprint: bytes
     status: int
     body: bytes
     at: float
@@ -161,6 +228,7 @@ class WireApp:
         request_id = str(uuid.UUID(int=self._request_ids.getrandbits(128), version=4))
         query = dict(request.query)
         try:
+            query = single_values(request.query)
             route: Match | ServiceError = match(request.method, request.path, query)
         except ServiceError as exc:
             route = exc
@@ -182,20 +250,24 @@ class WireApp:
                 answer = evolve(answer, stall=fault.seconds)
         if delay > 0:
             answer = evolve(answer, stall=answer.stall + delay)
-        self.log.append(
-            LoggedRequest(
-                method=request.method,
-                path=request.path,
-                query=request.query,
-                operation=operation,
-                headers=visible_headers(dict(request.headers)),
-                body=redact(_json_or_none(request.body)),
-                status=None if fault is not None and fault.kind == "drop_before" else answer.status,
-                fault=None if fault is None else fault.kind,
-                request_id=request_id,
-                access_key_id=account,
+        if self.log.maxlen:
+            self.log.append(
+                LoggedRequest(
+                    method=request.method,
+                    path=request.path,
+                    query=request.query,
+                    operation=operation,
+                    headers=visible_headers(dict(request.headers)),
+                    body_size=len(request.body),
+                    body_json=logged_body(request.body),
+                    status=None
+                    if fault is not None and fault.kind == "drop_before"
+                    else answer.status,
+                    fault=None if fault is None else fault.kind,
+                    request_id=request_id,
+                    access_key_id=account,
+                )
             )
-        )
         return answer
 
     def _process(
@@ -232,12 +304,26 @@ class WireApp:
                 raise route
             body = _parse_body(request.body)
             token = query.get("clientToken")
-            if token is None or route.operation.name in READ_OPERATIONS:
+            operation = route.operation
+            if token is not None and operation.takes_token:
+                # The reference documents the token on every write and on two reads
+                # (D:Bk2ynne1n, D:vl3bat97z); elsewhere it is an unknown key, ignored.
+                apply_rule(validation.client_token, token)
+            if token is None or not operation.write:
                 return account, self._run(route, account, query, body, request_id)
-            apply_rule(validation.client_token, token)
             return account, self._idempotent(route, account, query, body, token, request_id)
         except ServiceError as exc:
             return account, self._error(exc.status, exc.code, exc.message, request_id)
+        except Exception:
+            # A bug, not an answer the service gives: the server's log gets the traceback,
+            # the client the service's shape (the write, if any, was undone).
+            _logger.exception(
+                "the emulator failed on %s %r (request id %s); answered 500 InternalError",
+                request.method,
+                request.path,
+                request_id,
+            )
+            return account, self._error(500, "InternalError", _INTERNAL_ERROR, request_id)
 
     def _run(
         self,
@@ -248,8 +334,11 @@ class WireApp:
         request_id: str,
     ) -> Answer:
         call = Call(route.operation, account, route.path_ids, query, body)
-        result = route.handler(self.backend, call)
-        payload = b"" if result is None else _dump(result)
+        if not route.operation.write:
+            return self._answer(200, _payload(route.handler(self.backend, call)), request_id)
+        # The answer is written inside too: a write whose answer cannot be sent is undone.
+        with self.backend.all_or_nothing(call):
+            payload = _payload(route.handler(self.backend, call))
         return self._answer(200, payload, request_id)
 
     def _idempotent(
@@ -265,7 +354,7 @@ class WireApp:
         self._forget_before(now - self._retention)
         key = (account, route.operation.name, token)
         params = sorted((k, v) for k, v in query.items() if k != "clientToken")
-        fingerprint = _dump([route.path_ids, params, body]).decode()
+        fingerprint = hashlib.sha256(dumps([route.path_ids, params, body])).digest()
         kept = self._kept.get(key)
         if kept is not None:
             if kept.fingerprint != fingerprint:
@@ -284,30 +373,19 @@ class WireApp:
         self._kept.clear()
 
     def _forget_before(self, cutoff: float) -> None:
-        # Kept answers are in time order, so the expired ones are at the front.
+        # Kept answers are in time order, so the expired ones (and, past KEPT_TOKENS, the
+        # oldest) are at the front.
         while self._kept:
             key, kept = next(iter(self._kept.items()))
-            if kept.at >= cutoff:
+            if kept.at >= cutoff and len(self._kept) < KEPT_TOKENS:
                 return
             del self._kept[key]
 
-    def _headers(self, request_id: str, body: bytes) -> list[tuple[str, str]]:
-        headers = [
-            ("x-bce-request-id", request_id),
-            ("date", email.utils.formatdate(self.clock.time(), usegmt=True)),
-            ("server", "bce-vpn-async-emulator"),
-            ("content-length", str(len(body))),
-        ]
-        if body:
-            headers.append(("content-type", "application/json;charset=UTF-8"))
-        return headers
-
     def _answer(self, status: int, body: bytes, request_id: str) -> Answer:
-        return Answer(status, tuple(self._headers(request_id, body)), body)
+        return bce_answer(status, body, request_id, self.clock.time())
 
     def _error(self, status: int, code: str, message: str, request_id: str) -> Answer:
-        body = _dump({"code": code, "message": message, "requestId": request_id})
-        return self._answer(status, body, request_id)
+        return bce_error(status, code, message, request_id, self.clock.time())
 
     def _fault_answer(self, fault: Fault, request_id: str) -> Answer:
         answer = self._error(fault.status, fault.code, fault.message, request_id)
@@ -326,17 +404,8 @@ def _with_retry_after(answer: Answer, after: float) -> Answer:
     return evolve(answer, headers=(*answer.headers, ("retry-after", text)))
 
 
-def _dump(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-
-
-def _json_or_none(body: bytes) -> Any:
-    if not body.strip():
-        return None
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
+def _payload(result: object) -> bytes:
+    return b"" if result is None else dumps(result)
 
 
 def _parse_body(body: bytes) -> object:
@@ -344,17 +413,26 @@ def _parse_body(body: bytes) -> object:
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
-    except ValueError:
-        error = ServiceError(400, "MalformedJSON", "The request body is not valid JSON.")
+        return loads(body)
+    except JsonRefused as refused:
+        error = ServiceError(400, refused.code, refused.message)
     raise error
 
 
 class AsgiApp:
-    """The emulator as an ASGI 3 application (uvicorn, ``httpx.ASGITransport``)."""
+    """The emulator as an ASGI 3 application, for ``httpx.ASGITransport`` or an ASGI server
+    of the user's own (``emulator.asgi_app``).
 
-    def __init__(self, app: WireApp) -> None:
-        self._app = app
+    ASGI cannot close a connection without an answer, so a ``drop_before`` or
+    ``drop_after`` fault raises ``ConnectionDropped`` before a response starts:
+    ``httpx.ASGITransport`` hands it to the client as the transport error it is, and an
+    ASGI server answers it with its own 500. A held answer (latency, stall) ends early when
+    the server reports that the client went away.
+    """
+
+    def __init__(self, handle: Handler, clock: Clock) -> None:
+        self._handle = handle
+        self._clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -382,13 +460,10 @@ class AsgiApp:
             scope["headers"],
             b"".join(chunks),
         )
-        answer = await self._app.handle(request)
-        if answer.stall:
-            await self._app.clock.sleep(answer.stall)
+        answer = await self._handle(request)
+        if answer.stall and not await self._held(answer.stall, receive):
+            return
         if answer.drop:
-            # Promise a body, send none, and fail: the server closes the socket mid-response.
-            start = {"type": "http.response.start", "status": 200}
-            await send({**start, "headers": [(b"content-length", b"64")]})
             raise ConnectionDropped()
         await send(
             {
@@ -398,3 +473,20 @@ class AsgiApp:
             }
         )
         await send({"type": "http.response.body", "body": answer.body})
+
+    async def _held(self, seconds: float, receive: Receive) -> bool:
+        """Hold for ``seconds`` on the emulator's clock: False if the client left first."""
+        hold = asyncio.ensure_future(self._clock.sleep(seconds))
+        gone = asyncio.ensure_future(_disconnected(receive))
+        try:
+            await asyncio.wait((hold, gone), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in (hold, gone):
+                waiter.cancel()
+        return hold.done() and not hold.cancelled()
+
+
+async def _disconnected(receive: Receive) -> None:
+    # Once the body is read, an ASGI server's receive() waits for the disconnect.
+    while (await receive())["type"] != "http.disconnect":
+        pass

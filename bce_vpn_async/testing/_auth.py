@@ -74,7 +74,9 @@ def verify(
             403, "InvalidAccessKeyId", "The access key id does not exist in our records."
         )
     signed_at = parse_timestamp(auth.timestamp)
-    if now > signed_at + auth.expiration or signed_at > now + skew_seconds:
+    # Compared as a difference: the expiration is any positive integer, which may be past
+    # what a float can hold (a sum would overflow).
+    if now - signed_at > auth.expiration or signed_at > now + skew_seconds:
         raise ServiceError(
             400, "RequestExpired", f"Request has expired. Timestamp date is {auth.timestamp}."
         )

@@ -16,8 +16,11 @@ configuring or expired, while renaming, delete protection and renewal are not.
 from __future__ import annotations
 
 import bisect
+import copy
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from attrs import frozen
@@ -32,6 +35,7 @@ from ._state import Gateway, Json, ServiceError
 __all__ = ["MONTH_SECONDS", "Backend", "Call", "Handler", "max_keys", "paginate"]
 
 MONTH_SECONDS = 30 * 86400
+RECENT_IDS = 65_536
 _ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SETTLED = frozenset({"active", "unconfigured"})
 
@@ -83,12 +87,20 @@ class Backend:
         self.strict_validation = strict_validation
         self.max_vpns_per_vpc = max_vpns_per_vpc
         self._ids = random.Random(f"{seed}:ids")
-        self._taken: set[str] = set()
+        # The last RECENT_IDS ids minted, never minted again. Any older one comes back with
+        # a chance of one in 36**12 (4.7e18) a draw: memory stays bounded by this window,
+        # not by every id a long-running server has made. (A set and a queue, not a dict:
+        # the backend's dicts are its stores of records.)
+        self._recent: set[str] = set()
+        self._recent_order: deque[str] = deque()
+        # The ids minted by the write in progress (all_or_nothing), else None.
+        self._minted: list[str] | None = None
         self.forget()
 
     def forget(self) -> None:
         """Start with no records (``VpnEmulator.reset``): the one place that lists the
-        emulator's stores. Ids minted stay taken, so new ones stay unlike old ones."""
+        emulator's stores, each a dict keyed by id (``all_or_nothing`` finds them so).
+        The generator of ids goes on, so new ones stay unlike old ones."""
         self.gateways: dict[str, Gateway] = {}
         self.tunnel_gateways: dict[str, str] = {}
 
@@ -100,9 +112,63 @@ class Backend:
     def new_id(self, prefix: str) -> str:
         while True:
             ident = prefix + "".join(self._ids.choices(_ID_ALPHABET, k=12))
-            if ident not in self._taken:
-                self._taken.add(ident)
-                return ident
+            if ident not in self._recent:
+                break
+        self._recent.add(ident)
+        self._recent_order.append(ident)
+        if len(self._recent_order) > RECENT_IDS:
+            self._recent.discard(self._recent_order.popleft())
+        if self._minted is not None:
+            self._minted.append(ident)
+        return ident
+
+    @contextmanager
+    def all_or_nothing(self, call: Call) -> Iterator[None]:
+        """Run one write: if it raises, the state is put back as it was.
+
+        A write adds resources only under ids it mints, and changes only the records its
+        path names (a tunnel through the gateway that holds it), so the undo is a copy of
+        those records and the list of minted ids: it costs the size of what the path
+        names, not of the state. Handlers check before they change anything; this covers
+        what a check cannot foresee (a bug, a clock that fails mid-write).
+        """
+        saved = self._named_records(call)
+        minted: list[str] = []
+        self._minted = minted
+        try:
+            yield
+        except BaseException:
+            for store in self._stores():
+                for ident in minted:
+                    store.pop(ident, None)
+            for store, ident, record in saved:
+                store[ident] = record
+            raise
+        finally:
+            self._minted = None
+
+    def _stores(self) -> list[dict[str, Any]]:
+        """The stores ``forget`` makes: the backend's dicts, each keyed by id."""
+        return [value for value in vars(self).values() if isinstance(value, dict)]
+
+    def _named_records(self, call: Call) -> list[tuple[dict[str, Any], str, Any]]:
+        """(store, id, a deep copy of the record) for each id in the call's path, and for
+        each id an index leads to (``tunnel_gateways``: a tunnel's gateway)."""
+        saved = []
+        names = list(call.path_ids.values())
+        seen = set()
+        while names:
+            ident = names.pop()
+            if ident in seen:
+                continue
+            seen.add(ident)
+            for store in self._stores():
+                if ident in store:
+                    record = store[ident]
+                    saved.append((store, ident, copy.deepcopy(record)))
+                    if isinstance(record, str):
+                        names.append(record)
+        return saved
 
     def gateway(self, call: Call) -> Gateway:
         vpn_id = call.path_id("vpn_id")

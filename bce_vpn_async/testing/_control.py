@@ -13,44 +13,51 @@ without a signature, and every other path goes to the emulator as before:
 - ``POST /_emulator/faults``: add a rule from a JSON object with ``faults.add``'s fields
   (``kind``, ``op``, ``rate``, ``times``, ``seconds``, ``status``, ``retry_after``,
   ``code``, ``message``); 201 with the rule, 400 naming a bad field;
-  ``GET /_emulator/faults`` lists the rules with their ``fired`` counts;
-  ``DELETE /_emulator/faults`` removes them all;
+  ``GET /_emulator/faults`` lists the rules with their ``fired`` counts, each with the
+  fields its kind uses; ``DELETE /_emulator/faults`` removes them all;
 - ``GET /_emulator/requests``: the request log, oldest first, as ``emulator.requests``
   keeps it (no Authorization or session-token header; ``secretKey`` and ``password``
   values in bodies are ``"***"``).
 
-Errors are ``{"code", "message"}`` JSON: 400 ``BadRequest``, 404 ``NoSuchPath``, 405
-``MethodNotAllowed``.
+Bodies are read by the emulator's strict JSON reader (``_json``), so what a rule holds is
+always something the listing can write back, and every answer is RFC 8259 JSON. Errors
+are the service's shape, ``{"code", "message", "requestId"}`` with ``x-bce-request-id``:
+400 ``MalformedJSON`` (not JSON, nested deeper than ``MAX_DEPTH``, ``NaN``, a number out
+of range, a lone surrogate), 400 ``BadRequest`` (a bad field, named), 404 ``NoSuchPath``,
+405 ``MethodNotAllowed``; an unexpected failure is a 500 ``InternalError``, logged once.
 """
 
 from __future__ import annotations
 
-import json
+import logging
+import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from attrs import asdict
-
-from ._log import redact
+from ._app import Answer, Handler, WireRequest, bce_answer, bce_error
+from ._json import JsonRefused, dumps, loads
+from ._log import LoggedRequest, redact
 
 if TYPE_CHECKING:
-    from ._app import Receive, Scope, Send
     from ._emulator import VpnEmulator
 
 __all__ = ["PREFIX", "ControlPlane"]
 
 PREFIX = "/_emulator/"
 
-# faults.add's keyword arguments and the JSON types each accepts (None: null allowed).
+logger = logging.getLogger("bce_vpn_async.testing")
+
+# faults.add's keyword arguments and the JSON types each accepts (True: null allowed, for
+# the kind's default). faults.add checks the values.
 _NUMBER = (int, float)
 _FAULT_FIELDS: Mapping[str, tuple[tuple[type, ...], bool]] = {
     "kind": ((str,), False),
     "op": ((str,), True),
     "rate": (_NUMBER, False),
     "times": ((int,), True),
-    "seconds": (_NUMBER, False),
-    "status": ((int,), False),
-    "retry_after": (_NUMBER, False),
+    "seconds": (_NUMBER, True),
+    "status": ((int,), True),
+    "retry_after": (_NUMBER, True),
     "code": ((str,), True),
     "message": ((str,), True),
 }
@@ -65,11 +72,12 @@ class _Refused(Exception):
 
 
 class ControlPlane:
-    """An ASGI app: ``/_emulator/`` paths answered here, the rest passed to ``app``."""
+    """``/_emulator/`` paths answered here, the rest passed to ``api``; ``handle`` is a
+    ``Handler`` like ``WireApp.handle``."""
 
-    def __init__(self, emulator: VpnEmulator, app: Callable[..., Any]) -> None:
+    def __init__(self, emulator: VpnEmulator, api: Handler) -> None:
         self._emulator = emulator
-        self._app = app
+        self._api = api
         self._routes: dict[tuple[str, str], Callable[[bytes], tuple[int, object]]] = {
             ("GET", "state"): self._state,
             ("POST", "reset"): self._reset,
@@ -79,29 +87,22 @@ class ControlPlane:
             ("GET", "requests"): self._requests,
         }
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or not (path.startswith(PREFIX) or path == PREFIX[:-1]):
-            await self._app(scope, receive, send)
-            return
-        body = b""
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            if not message.get("more_body", False):
-                break
+    async def handle(self, request: WireRequest) -> Answer:
+        """Answer a control-plane request, or pass any other to the API."""
+        path = request.path
+        if not (path.startswith(PREFIX) or path == PREFIX[:-1]):
+            return await self._api(request)
+        request_id = str(uuid.uuid4())
+        now = self._emulator.clock.time()
         try:
-            status, payload = self._dispatch(scope["method"], path[len(PREFIX) :], body)
+            status, payload = self._dispatch(request.method, path[len(PREFIX) :], request.body)
+            return bce_answer(status, b"" if payload is None else dumps(payload), request_id, now)
         except _Refused as refused:
-            status, payload = refused.status, {"code": refused.code, "message": refused.message}
-        content = b"" if payload is None else json.dumps(payload, sort_keys=True).encode()
-        headers = [(b"content-length", str(len(content)).encode())]
-        if content:
-            headers.append((b"content-type", b"application/json"))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": content})
+            return bce_error(refused.status, refused.code, refused.message, request_id, now)
+        except Exception:
+            logger.exception("the control plane failed to answer %s %s", request.method, path)
+            message = "The emulator failed to answer."
+            return bce_error(500, "InternalError", message, request_id, now)
 
     def _dispatch(self, method: str, name: str, body: bytes) -> tuple[int, object]:
         name = name.rstrip("/")
@@ -125,7 +126,7 @@ class ControlPlane:
         return 204, None
 
     def _rules(self, _body: bytes) -> tuple[int, object]:
-        return 200, {"rules": [asdict(rule) for rule in self._emulator.faults.rules]}
+        return 200, {"rules": [rule.as_json() for rule in self._emulator.faults.rules]}
 
     def _add_fault(self, body: bytes) -> tuple[int, object]:
         fields = _fault_fields(body)
@@ -133,26 +134,37 @@ class ControlPlane:
             rule = self._emulator.faults.add(**fields)
         except ValueError as exc:
             raise _Refused(400, "BadRequest", str(exc)) from None
-        return 201, {"rule": asdict(rule)}
+        return 201, {"rule": rule.as_json()}
 
     def _clear_faults(self, _body: bytes) -> tuple[int, object]:
         self._emulator.faults.clear()
         return 204, None
 
     def _requests(self, _body: bytes) -> tuple[int, object]:
-        entries = []
-        for entry in self._emulator.requests:
-            logged = asdict(entry)
-            logged["query"] = [list(pair) for pair in entry.query]
-            entries.append(logged)
-        return 200, {"requests": entries}
+        return 200, {"requests": [_entry(entry) for entry in self._emulator.requests]}
+
+
+def _entry(entry: LoggedRequest) -> dict[str, object]:
+    return {
+        "method": entry.method,
+        "path": entry.path,
+        "query": [list(pair) for pair in entry.query],
+        "operation": entry.operation,
+        "headers": dict(entry.headers),
+        "body": entry.body,
+        "body_size": entry.body_size,
+        "status": entry.status,
+        "fault": entry.fault,
+        "request_id": entry.request_id,
+        "access_key_id": entry.access_key_id,
+    }
 
 
 def _fault_fields(body: bytes) -> dict[str, Any]:
     try:
-        fields = json.loads(body) if body.strip() else None
-    except ValueError:
-        raise _Refused(400, "BadRequest", "the body is not valid JSON") from None
+        fields = loads(body) if body.strip() else None
+    except JsonRefused as refused:
+        raise _Refused(400, refused.code, refused.message) from None
     if not isinstance(fields, dict):
         raise _Refused(
             400, "BadRequest", 'the body must be a JSON object such as {"kind": "error"}'

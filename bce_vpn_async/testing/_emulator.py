@@ -16,7 +16,7 @@ from ._app import Answer, AsgiApp, WireApp, WireRequest
 from ._auth import DEFAULT_SKEW_SECONDS
 from ._backend import Backend
 from ._faults import FaultPlan
-from ._log import RequestLog
+from ._log import REQUEST_LOG_SIZE, RequestLog
 from ._routes import OPERATION_NAMES
 from ._state import gateway_view, ssl_server_view, tunnel_view, user_view
 from ._throttle import AccountBuckets
@@ -144,6 +144,8 @@ class VpnEmulator:
     requests per second per account (a token bucket with a burst of one second, on
     ``clock``; past it a 429 ``RequestLimitExceeded`` with ``Retry-After``), None for no
     limit. ``rate_limit`` can be changed later (``emulator.rate_limit = 20``).
+    ``request_log_size`` how many requests ``requests`` keeps, the oldest going first
+    (``REQUEST_LOG_SIZE``, 10,000; 0 keeps none).
 
     ``state`` (``StateView``) shows gateways, tunnels, SSL-VPN services and users as the
     SDK's models (``Vpn``, ``VpnConn``, ``SslVpnServer``, ``SslVpnUser``) keyed by id;
@@ -164,6 +166,7 @@ class VpnEmulator:
         skew_seconds: float = DEFAULT_SKEW_SECONDS,
         token_retention: float = 86400.0,
         rate_limit: float | None = None,
+        request_log_size: int = REQUEST_LOG_SIZE,
     ) -> None:
         if accounts is None:
             accounts = {TEST_ACCESS_KEY_ID: TEST_SECRET_ACCESS_KEY}
@@ -181,7 +184,7 @@ class VpnEmulator:
             max_vpns_per_vpc=max_vpns_per_vpc,
         )
         self.faults = FaultPlan(seed, OPERATION_NAMES)
-        self.requests = RequestLog()
+        self.requests = RequestLog(request_log_size)
         self.state = StateView(self.backend)
         self._app = WireApp(
             backend=self.backend,
@@ -226,8 +229,11 @@ class VpnEmulator:
 
     @cached_property
     def asgi_app(self) -> AsgiApp:
-        """This emulator as an ASGI app (``httpx.ASGITransport``, uvicorn)."""
-        return AsgiApp(self._app)
+        """This emulator as an ASGI app, for ``httpx.ASGITransport`` or an ASGI server of
+        your own. ASGI cannot close a connection without answering: a ``drop_*`` fault
+        raises ``ConnectionDropped`` before any response starts (see ``AsgiApp``); serve
+        with ``EmulatorServer`` or ``serve`` for drops as they are on the wire."""
+        return AsgiApp(self._app.handle, self.clock)
 
     async def handle(self, request: WireRequest) -> Answer:
         """The core every way in goes through."""

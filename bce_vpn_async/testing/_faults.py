@@ -6,22 +6,10 @@ rule fire once and then stay quiet. Rules are tried in the order they were added
 first that fires decides the request's fault; each try draws from one random generator
 seeded by ``seed``, so the same requests in the same order meet the same faults.
 
-Kinds:
-
-- ``latency``: answer ``seconds`` late (on the emulator's clock);
-- ``error``: answer ``status`` (any 4xx or 5xx, default 503) with the BCE error ``code``
-  and ``message`` without touching the state: ``faults.add("error", op="delete_vpn",
-  status=409, code="OperationDenied")``. With no ``code``, the status's usual one
-  (``ERROR_CODES``: the BCE and VPC codes of the spec, section 6; ``BadRequest`` or
-  ``InternalError`` for a status they do not name); with no ``message``, that code's
-  (or ``"<code> (an emulator fault)."`` for a code of the caller's);
-- ``throttle``: answer 429 with ``Retry-After: retry_after`` without touching the state;
-- ``drop_before``: cut the connection before the request is applied;
-- ``drop_after``: apply the request, then cut the connection instead of answering;
-- ``stall``: apply the request, then hold the answer ``seconds`` (a client whose read
-  timeout is shorter times out);
-- ``mix``: one of ``error`` (500 or 503), ``throttle``, ``drop_before``, ``drop_after``,
-  picked by the same generator: the transient failures a retrying client must survive.
+The kinds, the fields each one takes and what a client sees on the wire for each are in
+``docs/guides/emulator-faults.md``. A rule keeps, shows and accepts only the fields its
+kind uses (``KIND_FIELDS``); every value is checked here, once, for the Python API and the
+control plane alike: finite numbers within bounds, strings any JSON parser can carry.
 """
 
 from __future__ import annotations
@@ -29,14 +17,45 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Mapping
 from types import MappingProxyType
+from typing import Any, Final
 
 from attrs import define, frozen
 
-__all__ = ["ERROR_CODES", "FAULT_KINDS", "Fault", "FaultPlan", "FaultRule", "default_error"]
+__all__ = [
+    "ERROR_CODES",
+    "FAULT_KINDS",
+    "KIND_FIELDS",
+    "MAX_FAULT_SECONDS",
+    "MAX_FAULT_TIMES",
+    "Fault",
+    "FaultPlan",
+    "FaultRule",
+    "default_error",
+]
 
-FAULT_KINDS = frozenset(
-    {"latency", "error", "throttle", "drop_before", "drop_after", "stall", "mix"}
+# Each kind's own fields, beside kind, op, rate and times, which every rule has.
+KIND_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "latency": ("seconds",),
+        "error": ("status", "code", "message"),
+        "throttle": ("retry_after",),
+        "drop_before": (),
+        "drop_after": (),
+        "stall": ("seconds",),
+        # A mix picks throttle among others, whose Retry-After is the rule's.
+        "mix": ("retry_after",),
+    }
 )
+FAULT_KINDS = frozenset(KIND_FIELDS)
+
+MAX_FAULT_SECONDS: Final = 86400.0
+"""The longest ``seconds`` (latency, stall) and ``retry_after`` a rule takes: one day."""
+MAX_FAULT_TIMES: Final = 1_000_000_000
+"""The largest ``times`` a rule takes."""
+_MAX_CODE = 128
+_MAX_MESSAGE = 1024
+_DEFAULTS: Mapping[str, Any] = MappingProxyType({"seconds": 1.0, "status": 503, "retry_after": 1.0})
+
 # Status -> (code, message) for faults that give none: the spec's BCE and VPC tables
 # (section 6) where they name the status; 429's code is the emulator's choice (the spec
 # finds none); 502, 503 and 504 have no BCE code, so these name the HTTP meaning.
@@ -71,17 +90,21 @@ class Fault:
     message: str = ""
 
 
-@define
+@define(repr=False)
 class FaultRule:
-    """One rule of a plan; ``fired`` counts the requests it has hit so far."""
+    """One rule of a plan; ``fired`` counts the requests it has hit so far.
+
+    The fields a kind does not use (``KIND_FIELDS``) are None, and neither its repr nor
+    ``as_json()`` shows them.
+    """
 
     kind: str
     op: str | None = None
     rate: float = 1.0
     times: int | None = None
-    seconds: float = 1.0
-    status: int = 503
-    retry_after: float = 1.0
+    seconds: float | None = None
+    status: int | None = None
+    retry_after: float | None = None
     code: str | None = None
     message: str | None = None
     fired: int = 0
@@ -94,6 +117,23 @@ class FaultRule:
     def applies_to(self, operation: str | None) -> bool:
         """Whether the rule may fire for ``operation`` (its own, or any when it names none)."""
         return not self.spent and (self.op is None or self.op == operation)
+
+    def as_json(self) -> dict[str, Any]:
+        """The rule as ``GET /_emulator/faults`` lists it: the fields its kind uses."""
+        shown: dict[str, Any] = {
+            "kind": self.kind,
+            "op": self.op,
+            "rate": self.rate,
+            "times": self.times,
+        }
+        for name in KIND_FIELDS.get(self.kind, ()):
+            shown[name] = getattr(self, name)
+        shown["fired"] = self.fired
+        return shown
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.as_json().items())
+        return f"FaultRule({shown})"
 
 
 class FaultPlan:
@@ -111,42 +151,77 @@ class FaultPlan:
         op: str | None = None,
         rate: float = 1.0,
         times: int | None = None,
-        seconds: float = 1.0,
-        status: int = 503,
-        retry_after: float = 1.0,
+        seconds: float | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
         code: str | None = None,
         message: str | None = None,
     ) -> FaultRule:
-        """Add a rule; ``op`` None hits every operation. Returns the rule (see ``fired``).
+        """Add a rule and return it (its ``fired`` counts the requests it hit).
 
-        ``status``, ``code`` and ``message`` shape an ``error`` fault's answer (``code``
-        and ``message`` default to the status's usual ones, see ``ERROR_CODES``).
+        Args:
+            kind: One of ``FAULT_KINDS``.
+            op: The SDK method name of the one operation it hits (``"create_vpn"``); None
+                for every request.
+            rate: The share of matching requests it hits, 0 to 1.
+            times: How many requests it hits at most (1 to ``MAX_FAULT_TIMES``); None for
+                no limit.
+            seconds: ``latency`` and ``stall``: how long the answer is held (default 1,
+                at most ``MAX_FAULT_SECONDS``).
+            status: ``error``: the status answered, 400-599 (default 503).
+            retry_after: ``throttle`` and ``mix``: the ``Retry-After`` seconds (default 1,
+                at most ``MAX_FAULT_SECONDS``).
+            code: ``error``: the BCE code answered (default: the status's usual one, see
+                ``ERROR_CODES``).
+            message: ``error``: the message answered (default: the code's usual one).
+
+        Returns:
+            The rule, as it is kept in ``rules``.
+
+        Raises:
+            ValueError: A value out of its bounds or of the wrong type, an unknown kind or
+                operation, or a field the kind does not use; the message names the field.
         """
-        if kind not in FAULT_KINDS:
+        if not isinstance(kind, str) or kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(FAULT_KINDS)}")
-        if op is not None and self._operations and op not in self._operations:
-            raise ValueError(f"unknown operation {op!r}; use an SDK method name such as create_vpn")
-        if not 0.0 <= rate <= 1.0:
-            raise ValueError("rate must be between 0 and 1")
-        if times is not None and times < 1:
-            raise ValueError("times must be at least 1 (or None for no limit)")
-        if seconds < 0 or retry_after < 0:
-            raise ValueError("seconds and retry_after must not be negative")
-        if kind == "error" and (
-            isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599
+        if op is not None and (
+            not isinstance(op, str) or (self._operations and op not in self._operations)
         ):
-            raise ValueError(f"an error fault's status is a 4xx or 5xx code, not {status!r}")
-        if kind != "error" and (code is not None or message is not None):
-            raise ValueError("code and message shape error faults only")
-        for name, text in (("code", code), ("message", message)):
-            if text is not None and (not isinstance(text, str) or not text.strip()):
-                raise ValueError(f"{name} must be a non-empty string")
-        if kind == "error":
-            code = default_error(status)[0] if code is None else code
-            message = (
-                _MESSAGES.get(code, f"{code} (an emulator fault).") if message is None else message
+            raise ValueError(f"unknown operation {op!r}; use an SDK method name such as create_vpn")
+        _check_number("rate", rate, 1.0, "between 0 and 1")
+        if times is not None and (
+            isinstance(times, bool)
+            or not isinstance(times, int)
+            or not 1 <= times <= MAX_FAULT_TIMES
+        ):
+            raise ValueError(
+                f"times must be an integer from 1 to {MAX_FAULT_TIMES} (or None for no limit)"
             )
-        rule = FaultRule(kind, op, rate, times, seconds, status, retry_after, code, message)
+        given: dict[str, Any] = {
+            "seconds": seconds,
+            "status": status,
+            "retry_after": retry_after,
+            "code": code,
+            "message": message,
+        }
+        used = KIND_FIELDS[kind]
+        for name, value in given.items():
+            if value is not None and name not in used:
+                takes = ", ".join(used) if used else "no field of its own"
+                if name in ("code", "message"):
+                    takes = f"{takes}; code and message shape error faults only"
+                raise ValueError(f"{name} does not apply to a {kind} fault (it takes {takes})")
+        fields: dict[str, Any] = {
+            name: _DEFAULTS.get(name) if given[name] is None else given[name] for name in used
+        }
+        for name in ("seconds", "retry_after"):
+            if name in fields:
+                _check_number(
+                    name, fields[name], MAX_FAULT_SECONDS, f"from 0 to {MAX_FAULT_SECONDS:g}"
+                )
+        if kind == "error":
+            fields.update(_error_fields(fields["status"], code, message))
+        rule = FaultRule(kind, op, float(rate), times, **fields)
         self.rules.append(rule)
         return rule
 
@@ -166,25 +241,58 @@ class FaultPlan:
         return None
 
     def _fault(self, rule: FaultRule) -> Fault:
-        kind, status = rule.kind, rule.status
+        kind = rule.kind
         if kind == "mix":
             kind, status = self._rng.choice(_MIX)
         elif kind == "throttle":
             status = 429
+        else:
+            status = rule.status or 0
         code, message = default_error(status) if status else ("", "")
-        if rule.kind == "error" and rule.code is not None and rule.message is not None:
+        if rule.code is not None and rule.message is not None:
             code, message = rule.code, rule.message
         return Fault(
             kind,
-            seconds=rule.seconds,
+            seconds=rule.seconds or 0.0,
             status=status,
-            retry_after=rule.retry_after,
+            retry_after=rule.retry_after or 0.0,
             code=code,
             message=message,
         )
 
     def __repr__(self) -> str:
         return f"FaultPlan(rules={self.rules!r})"
+
+
+def _check_number(name: str, value: object, most: float, bounds: str) -> None:
+    # Comparisons, not math.isfinite: they refuse NaN and infinities alike, and an integer
+    # too large for a float compares without overflowing.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= most:
+        raise ValueError(f"{name} must be a number {bounds}, not {value!r}")
+
+
+def _error_fields(status: object, code: str | None, message: str | None) -> dict[str, Any]:
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        raise ValueError(f"status: an error fault's status is a 4xx or 5xx code, not {status!r}")
+    for name, text, longest in (("code", code, _MAX_CODE), ("message", message, _MAX_MESSAGE)):
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            raise ValueError(f"{name} must be a non-empty string")
+        if text is not None and (len(text) > longest or not _encodable(text)):
+            raise ValueError(
+                f"{name} must be at most {longest} characters of text that UTF-8 can carry"
+                " (no lone surrogate)"
+            )
+    code = default_error(status)[0] if code is None else code
+    message = _MESSAGES.get(code, f"{code} (an emulator fault).") if message is None else message
+    return {"status": status, "code": code, "message": message}
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def default_error(status: int) -> tuple[str, str]:

@@ -91,7 +91,7 @@ def list_vpns(backend: Backend, call: Call) -> Json:
     if vpc_id is None:
         raise ServiceError.bad_request(f"{query.name('vpc_id')}: is required")
     vpn_type = query.choice("vpn_type", validation.VPN_TYPES)
-    eip = query.text("eip")
+    eip = query.rule("eip", validation.ip_address)
     found = [
         g
         for g in backend.gateways.values()
@@ -155,7 +155,8 @@ def unbind_eip(backend: Backend, call: Call) -> None:
 
 def renew_vpn(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
-    months = _reservation_months(call.fields().need_child("billing", Billing))
+    # A renewal names its term (spec 3.8); the emulator assumes none.
+    months = _reservation_months(call.fields().need_child("billing", Billing), required=True)
     if gateway.payment_timing != "Prepaid" or gateway.expires_at is None:
         raise ServiceError.denied("Only a prepaid VPN gateway can be renewed.")
     gateway.expires_at = max(gateway.expires_at, backend.now()) + months * MONTH_SECONDS
@@ -168,16 +169,18 @@ def update_vpn_delete_protect(backend: Backend, call: Call) -> None:
     set_given(gateway, delete_protect=call.fields().flag("delete_protect"))
 
 
-def _reservation_months(billing: Body) -> int:
+def _reservation_months(billing: Body, *, required: bool = False) -> int:
     billing.choice("reservation_time_unit", validation.RESERVATION_TIME_UNITS)
-    length = billing.integer("reservation_length")
+    length = billing.integer("reservation_length", required=required)
+    # A prepaid gateway created without a term gets one month, as the official SDK sends.
     return 1 if length is None else apply_rule(validation.reservation_length, length)
 
 
 def _tags(body: Body) -> list[Json]:
     tags = []
     for tag in body.children("tags", Tag) or ():
-        key = tag.text("tag_key", required=True) or ""
-        value = tag.text("tag_value") or ""
+        key = tag.need("tag_key", validation.tag_key)
+        # An empty value is a value (0-65 characters); absent reads as empty.
+        value = tag.rule("tag_value", validation.tag_value) or ""
         tags.append(unstructure(Tag(tag_key=key, tag_value=value)))
     return tags

@@ -2,8 +2,10 @@
 
 Two kinds of refusal, as BCE makes them (spec 6): a field that is missing or of the wrong
 JSON type is ``InappropriateJSON``; a well-typed value that breaks a rule is
-``BadRequest``, with the rule taken from the shared ``validation`` module so that the
-client and the emulator can never disagree. A JSON ``null`` counts as absent (the
+``BadRequest``, with the rule taken from the shared ``validation`` module: the client's
+own. A test walks the table of operations and probes every field on both sides, so they
+cannot drift apart; the few checks only the client makes (ones the API reference does not
+state) are listed there and in docs/guides/emulator-rules.md. A JSON ``null`` counts as absent (the
 official SDK sends ``"description": null`` for unset fields), so does an empty string (the
 Go SDK sends ``"cgwId": ""``), and unknown keys are ignored. Messages name the wire
 field and the rule, never the value.
@@ -125,8 +127,8 @@ class Body:
     def text(self, field: str, *, required: bool = False) -> str | None:
         return cast("str | None", self._typed(field, (str,), "a string", required))
 
-    def integer(self, field: str) -> int | None:
-        return cast("int | None", self._typed(field, (int,), "an integer", False))
+    def integer(self, field: str, *, required: bool = False) -> int | None:
+        return cast("int | None", self._typed(field, (int,), "an integer", required))
 
     def flag(self, field: str) -> bool | None:
         return cast("bool | None", self._typed(field, (bool,), "true or false", False))

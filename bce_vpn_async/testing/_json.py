@@ -5,9 +5,10 @@ writes is JSON that every parser takes (RFC 8259):
 
 - ``loads`` takes UTF-8 JSON and refuses what a service could not store and answer as
   received: text that is not UTF-8, nesting deeper than ``MAX_DEPTH``, the non-standard
-  constants ``NaN``, ``Infinity`` and ``-Infinity``, a number too large for a double, and
-  strings (keys included) holding a lone surrogate escape such as ``"\\ud800"``, which no
-  Unicode encoding can carry. A duplicate key keeps its last value, as most JSON readers
+  constants ``NaN``, ``Infinity`` and ``-Infinity``, a number too large for a double
+  (``1e999``, or an integer past 1.8e308, which Go's and JavaScript's readers cannot hold),
+  and strings (keys included) holding a lone surrogate escape such as ``"\\ud800"``, which
+  no Unicode encoding can carry. A duplicate key keeps its last value, as most JSON readers
   do.
 - ``dumps`` writes compact UTF-8 JSON with sorted keys, refusing ``NaN`` and infinities
   rather than writing tokens other parsers reject.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any, Final
 
 __all__ = ["MAX_DEPTH", "JsonRefused", "dumps", "loads"]
@@ -40,10 +42,25 @@ def _no_constant(name: str) -> Any:
     raise JsonRefused("MalformedJSON", f"{name} is not a JSON value.")
 
 
+_OUT_OF_RANGE = "A number in the request body is out of range."
+# The largest integer a double holds; past it Go's float64 and JavaScript's Number overflow.
+_LARGEST_INTEGER = int(sys.float_info.max)
+# More digits than the largest integer has, whatever they are: refused before Python
+# spends time converting them (it refuses past 4300 digits anyway).
+_MOST_DIGITS = len(str(_LARGEST_INTEGER))
+
+
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise JsonRefused("MalformedJSON", "A number in the body is out of range.")
+        raise JsonRefused("MalformedJSON", _OUT_OF_RANGE)
+    return value
+
+
+def _bounded(text: str) -> int:
+    value = int(text) if len(text.lstrip("-")) <= _MOST_DIGITS else None
+    if value is None or abs(value) > _LARGEST_INTEGER:
+        raise JsonRefused("MalformedJSON", _OUT_OF_RANGE)
     return value
 
 
@@ -104,11 +121,14 @@ def loads(body: bytes) -> object:
             "MalformedJSON", f"The request body nests deeper than {MAX_DEPTH} levels."
         )
     try:
-        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        value = json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite, parse_int=_bounded
+        )
     except JsonRefused:
         raise
     except (ValueError, RecursionError):
-        # ValueError: not JSON, or an integer past Python's digit limit.
+        # RecursionError cannot happen within MAX_DEPTH; it is caught in case the
+        # interpreter's limit is set lower than that.
         raise JsonRefused("MalformedJSON", "The request body is not valid JSON.") from None
     # Only a \u escape can make a lone surrogate: UTF-8 text cannot hold one.
     if "\\u" in text and not _encodable(value):

@@ -3,16 +3,38 @@
 Entries keep what a test needs and nothing that must stay secret: the Authorization
 header and the session token are left out, and tunnel keys and passwords in bodies are
 replaced by ``"***"``.
+
+The log is a ring: it keeps the last ``REQUEST_LOG_SIZE`` requests (``VpnEmulator(
+request_log_size=...)``, ``serve --request-log-size``), and of each body at most
+``LOG_BODY_BYTES``, so a server left running keeps the same memory whatever it is sent.
+A body is kept only as strict JSON whose secrets are masked before anything is stored:
+a longer body, or one that is not JSON, is kept as its size alone, since no prefix of
+it can be masked with certainty.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
 from attrs import frozen
 
-__all__ = ["LoggedRequest", "RequestLog", "redact"]
+from ._json import JsonRefused, dumps, loads
+
+__all__ = [
+    "LOG_BODY_BYTES",
+    "REQUEST_LOG_SIZE",
+    "LoggedRequest",
+    "RequestLog",
+    "logged_body",
+    "redact",
+]
+
+REQUEST_LOG_SIZE: Final = 10_000
+"""How many requests the log keeps by default (the oldest go first)."""
+LOG_BODY_BYTES: Final = 16 * 1024
+"""The longest body the log keeps (in bytes as received); longer ones keep their size."""
 
 REDACTED = "***"
 _SECRET_KEYS = frozenset({"secretKey", "secret_key", "password"})
@@ -35,6 +57,18 @@ def visible_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: value for name, value in headers.items() if name not in _HIDDEN_HEADERS}
 
 
+def logged_body(body: bytes) -> str | None:
+    """``body`` as the log keeps it: compact JSON with the secrets masked, or None when it
+    is empty, longer than ``LOG_BODY_BYTES`` or not strict JSON."""
+    if not body or len(body) > LOG_BODY_BYTES:
+        return None
+    try:
+        value = loads(body)
+    except JsonRefused:
+        return None
+    return dumps(redact(value)).decode("utf-8")
+
+
 @frozen(kw_only=True)
 class LoggedRequest:
     """One request as the emulator saw it.
@@ -42,7 +76,8 @@ class LoggedRequest:
     ``status`` is what the emulator answered (also when a ``drop_after`` fault then
     lost the answer), or None when the connection was dropped before anything was done.
     ``fault`` is the kind of fault the request met, if any. ``body`` is the parsed JSON
-    (None when empty or not JSON).
+    with secrets masked, or None when the body was empty, not JSON, or longer than
+    ``LOG_BODY_BYTES``; ``body_size`` is its length in bytes as received either way.
     """
 
     method: str
@@ -50,18 +85,31 @@ class LoggedRequest:
     query: tuple[tuple[str, str], ...]
     operation: str | None
     headers: Mapping[str, str]
-    body: Any
+    body_size: int
+    body_json: str | None
     status: int | None
     fault: str | None
     request_id: str
     access_key_id: str | None
 
+    @property
+    def body(self) -> Any:
+        """The body as parsed JSON, secrets masked (None when it was not kept)."""
+        return None if self.body_json is None else loads(self.body_json.encode("utf-8"))
+
 
 class RequestLog:
-    """Every request, oldest first; iterable, sized, indexable."""
+    """The last ``maxlen`` requests, oldest first; iterable, sized, indexable."""
 
-    def __init__(self) -> None:
-        self._entries: list[LoggedRequest] = []
+    def __init__(self, maxlen: int = REQUEST_LOG_SIZE) -> None:
+        if isinstance(maxlen, bool) or not isinstance(maxlen, int) or maxlen < 0:
+            raise ValueError(f"request_log_size must be an integer >= 0, not {maxlen!r}")
+        self._entries: deque[LoggedRequest] = deque(maxlen=maxlen)
+
+    @property
+    def maxlen(self) -> int:
+        """How many requests the log keeps; the oldest go first."""
+        return self._entries.maxlen or 0
 
     def append(self, entry: LoggedRequest) -> None:
         """Record one request (the emulator does, as each arrives)."""
@@ -90,4 +138,4 @@ class RequestLog:
         return self._entries[index]
 
     def __repr__(self) -> str:
-        return f"RequestLog({len(self._entries)} requests)"
+        return f"RequestLog({len(self._entries)} requests, maxlen={self.maxlen})"

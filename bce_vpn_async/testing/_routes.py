@@ -10,7 +10,7 @@ named after it, in ``_gateways``, ``_tunnels`` or ``_ssl``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
@@ -21,7 +21,7 @@ from . import _gateways, _ssl, _tunnels
 from ._backend import Handler
 from ._state import ServiceError
 
-__all__ = ["OPERATION_NAMES", "READ_OPERATIONS", "Match", "Route", "match"]
+__all__ = ["OPERATION_NAMES", "Match", "Route", "match", "single_values"]
 
 
 @frozen
@@ -73,8 +73,6 @@ ROUTES = tuple(
 )
 
 OPERATION_NAMES = frozenset(operation.name for operation in OPERATIONS)
-# Reads never replay a clientToken (the official SDK sends one on some GETs anyway).
-READ_OPERATIONS = frozenset(operation.name for operation in OPERATIONS if not operation.write)
 
 
 def _bind(pattern: tuple[str, ...], segments: list[str]) -> dict[str, str] | None:
@@ -91,6 +89,17 @@ def _bind(pattern: tuple[str, ...], segments: list[str]) -> dict[str, str] | Non
     return ids
 
 
+def single_values(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The query as a mapping; a key given twice is ``BadRequest``: no API parameter is a
+    list, and which of two values a server reads differs from one framework to the next."""
+    query: dict[str, str] = {}
+    for key, value in pairs:
+        if key in query:
+            raise ServiceError.bad_request(f"The query parameter {key} is given more than once.")
+        query[key] = value
+    return query
+
+
 def match(method: str, path: str, query: Mapping[str, str]) -> Match:
     """The operation a request names, or the ``ServiceError`` the service would answer."""
     segments = path.split("/")[1:] if path.startswith("/") else []
@@ -103,23 +112,24 @@ def match(method: str, path: str, query: Mapping[str, str]) -> Match:
         ):
             raise ServiceError(404, "InvalidVersion", "The API version is not supported.")
         raise ServiceError(400, "InvalidURI", "The request path names no VPN operation.")
-    methods_seen = False
-    flag_missing = False
-    for route in ROUTES:
-        ids = _bind(route.pattern, segments[1:])
-        if ids is None:
-            continue
-        if route.method != method:
-            methods_seen = True
-            continue
-        if route.flag is not None and route.flag not in query:
-            flag_missing = True
-            continue
-        return Match(route.operation, route.handler, ids)
-    if flag_missing:
-        raise ServiceError.bad_request(
-            "PUT on a VPN gateway needs one of ?modifyAttribute, ?bind, ?unbind, ?purchaseReserved"
-        )
-    if methods_seen:
-        raise ServiceError(405, "MethodNotAllowed", f"{method} is not allowed on this path.")
-    raise ServiceError(400, "InvalidURI", "The request path names no VPN operation.")
+    bound = [
+        (route, ids) for route in ROUTES if (ids := _bind(route.pattern, segments[1:])) is not None
+    ]
+    if not bound:
+        raise ServiceError(400, "InvalidURI", "The request path names no VPN operation.")
+    routes = [(route, ids) for route, ids in bound if route.method == method]
+    if not routes:
+        # The spec lists no method error (section 6): an illegal request is BadRequest.
+        raise ServiceError.bad_request(f"{method} is not allowed on this path.")
+    # Literal segments first: GET /vpn/vpnconn/x lists the tunnels of x.
+    route, ids = routes[0]
+    if route.flag is not None:
+        # The gateway's PUT: one route per action flag. None of them, or two
+        # (?bind&unbind), names no one operation.
+        actions = [action for action, _ in routes if action.pattern == route.pattern]
+        named = [action for action in actions if action.flag in query]
+        if len(named) != 1:
+            flags = ", ".join(f"?{action.flag}" for action in actions)
+            raise ServiceError.bad_request(f"{method} on this path takes exactly one of {flags}.")
+        route = named[0]
+    return Match(route.operation, route.handler, ids)

@@ -1,37 +1,34 @@
-"""The emulator on a real socket: uvicorn on loopback, in a thread of its own.
+"""The emulator on a real socket: its own HTTP server (``_http``), in a thread of its own.
 
 A thread, not a task of the caller's event loop, so that the server keeps answering
 while the caller blocks: synchronous code (the official SDK, ``requests``), another event
 loop, or a test that never awaits. The socket is bound and listening before ``start``
-returns, so the endpoint is live as soon as it is known.
+returns, so the endpoint is live as soon as it is known; ``stop`` cancels the answers
+that faults hold, closes every connection and ends the thread before it returns.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import contextlib
 import socket
 import threading
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
-from ._app import ConnectionDropped
+from ._app import Handler
 
 if TYPE_CHECKING:
-    import uvicorn
-
     from bce_vpn_async._credentials import Credentials
 
     from ._emulator import VpnEmulator
+    from ._http import HttpServer
 
-__all__ = ["EmulatorServer", "HideDrops", "listening_socket", "uvicorn_server"]
+__all__ = ["EmulatorServer", "emulator_server", "endpoint_of", "listening_socket"]
 
-
-class HideDrops(logging.Filter):
-    """uvicorn logs an app's exception with a traceback; a planned drop is not news."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDropped))
+# How long stop() waits for the server's thread; it ends well within this (its held
+# answers are cancelled, not waited for), so passing it means the thread is stuck.
+_STOP_SECONDS = 10.0
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -51,41 +48,21 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_server(
-    emulator: VpnEmulator,
-    *,
-    log_level: str = "warning",
-    configure_logging: bool = False,
-    control: bool = False,
-) -> uvicorn.Server:
-    """A uvicorn server for the emulator. Inside another program (tests, examples) it leaves
-    logging alone; the serve command lets uvicorn configure it. ``control`` adds the
-    ``/_emulator/`` control plane (``_control``)."""
+def emulator_server(emulator: VpnEmulator, *, control: bool = False) -> HttpServer:
+    """An HTTP server for ``emulator`` (not yet listening); ``control`` adds the
+    ``/_emulator/`` control plane (``_control``) in front of the API."""
     try:
-        import uvicorn
-    except ImportError:
+        from ._http import HttpServer
+    except ImportError:  # httptools, the [emulator] extra
         raise RuntimeError(
-            "serving the emulator needs uvicorn: pip install 'bce-vpn-async[emulator]'"
+            "serving the emulator needs httptools: pip install 'bce-vpn-async[emulator]'"
         ) from None
-    logging.getLogger("uvicorn.error").addFilter(HideDrops())
-    app: Any = emulator.asgi_app
+    handle: Handler = emulator.handle
     if control:
         from ._control import ControlPlane
 
-        app = ControlPlane(emulator, app)
-    config = uvicorn.Config(
-        app,
-        log_level=log_level,
-        log_config=uvicorn.config.LOGGING_CONFIG if configure_logging else None,
-        lifespan="off",
-        access_log=False,
-        # The app sends its own Server and Date (the latter on the emulator's clock, which
-        # RequestExpired answers rely on); uvicorn's would make two of each, which aiohttp
-        # refuses in asyncio's debug mode.
-        server_header=False,
-        date_header=False,
-    )
-    return uvicorn.Server(config)
+        handle = ControlPlane(emulator, handle).handle
+    return HttpServer(handle, emulator.clock)
 
 
 def endpoint_of(sock: socket.socket) -> str:
@@ -105,6 +82,9 @@ class EmulatorServer:
     control plane beside the API (state, reset, faults, the request log; see
     ``python -m bce_vpn_async.testing serve --help``), for code under test that cannot
     reach ``server.emulator``.
+
+    ``stop()`` (or leaving the ``with`` block) ends within about a second whatever faults
+    hold: answers still held are cancelled and their connections closed.
     """
 
     def __init__(
@@ -123,8 +103,9 @@ class EmulatorServer:
         self._host = host
         self._port = port
         self._control = control
-        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
         self._endpoint: str | None = None
 
     @property
@@ -140,38 +121,62 @@ class EmulatorServer:
         return self.emulator.credentials
 
     def start(self) -> Self:
-        """Serve from a daemon thread; returns once the socket listens."""
+        """Serve from a daemon thread; returns once the socket accepts connections."""
         if self._thread is not None:
             raise RuntimeError("the server is already started")
-        server = uvicorn_server(self.emulator, control=self._control)
+        server = emulator_server(self.emulator, control=self._control)
         sock = listening_socket(self._host, self._port)
-        self._endpoint = endpoint_of(sock)
+        endpoint = endpoint_of(sock)
         started = threading.Event()
+        failure: list[BaseException] = []
+
+        async def serve() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stopping = stopping = asyncio.Event()
+            try:
+                await server.start(sock)
+            except Exception as exc:  # an OSError from the loop: start() raises it
+                failure.append(exc)
+                return
+            finally:
+                started.set()
+            try:
+                await stopping.wait()
+            finally:
+                await server.stop()
 
         def run() -> None:
-            async def serve() -> None:
-                started.set()
-                await server.serve(sockets=[sock])
-
             try:
                 asyncio.run(serve())
             finally:
                 sock.close()
+                started.set()
 
-        self._server = server
-        self._thread = threading.Thread(target=run, name="bce-vpn-emulator", daemon=True)
-        self._thread.start()
-        started.wait(timeout=10)
+        thread = threading.Thread(target=run, name="bce-vpn-emulator", daemon=True)
+        thread.start()
+        started.wait()
+        if failure or self._loop is None:
+            thread.join()
+            self._loop = self._stopping = None
+            raise failure[0] if failure else RuntimeError("the emulator's server did not start")
+        self._thread = thread
+        self._endpoint = endpoint
         return self
 
     def stop(self) -> None:
-        """Stop serving and join the thread; safe when not started or already stopped."""
-        if self._server is None or self._thread is None:
+        """Stop serving: cancel held answers, close every connection and end the thread
+        before returning. Safe when not started or already stopped."""
+        thread, loop, stopping = self._thread, self._loop, self._stopping
+        if thread is None:
             return
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._server = None
-        self._thread = None
+        if loop is not None and stopping is not None:
+            # RuntimeError: the loop has already closed, and the thread is ending.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(stopping.set)
+        thread.join(_STOP_SECONDS)
+        if thread.is_alive():
+            raise RuntimeError(f"the emulator's server thread did not stop in {_STOP_SECONDS} s")
+        self._thread = self._loop = self._stopping = None
 
     def __enter__(self) -> Self:
         return self.start()

@@ -166,7 +166,7 @@ def get_vpn_ssl_user(backend: Backend, call: Call) -> Json:
     gateway = backend.gateway(call)
     server = gateway.ssl_server
     users = [] if server is None else list(server.users.values())
-    user_name = call.query_fields().text("user_name")
+    user_name = call.query_fields().rule("user_name", validation.resource_name)
     if user_name:
         users = [user for user in users if user.user_name == user_name]
     return paginate(users, lambda user: user.user_id, call, "sslVpnUsers", user_view)

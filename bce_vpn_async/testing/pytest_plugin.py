@@ -12,8 +12,10 @@ test suite of a project that depends on ``bce-vpn-async``:
   still go from ``building`` to ``unconfigured``. Needs pytest-asyncio, in either mode:
   ``asyncio_mode = "auto"``, or ``@pytest.mark.asyncio`` on each test in strict mode.
   Without pytest-asyncio, a test that asks for it fails saying what to install.
-- ``vpn_emulator_server``: an ``EmulatorServer`` (uvicorn on a free loopback port, real
-  clock) for code that is not this SDK: ``.endpoint``, ``.credentials``, ``.emulator``.
+- ``vpn_emulator_server``: an ``EmulatorServer`` (the emulator's own HTTP server on a free
+  loopback port, real clock) for code that is not this SDK: ``.endpoint``,
+  ``.credentials``, ``.emulator``. Its teardown takes well under a second, also while a
+  fault holds a request (the held answer is cancelled, the connection closed).
 
 Override ``vpn_emulator`` in your ``conftest.py`` to change its settings; ``vpn_client``
 follows.
@@ -72,6 +74,6 @@ def vpn_emulator() -> VpnEmulator:
 
 @pytest.fixture
 def vpn_emulator_server() -> Iterator[EmulatorServer]:
-    """The emulator served by uvicorn on a free loopback port, on the real clock."""
+    """The emulator served on a free loopback port, on the real clock."""
     with EmulatorServer(VpnEmulator(build_seconds=0.5, configure_seconds=0.1)) as server:
         yield server

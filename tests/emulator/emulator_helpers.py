@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Generator
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from secrets_registry import EMULATOR_PSK
@@ -98,3 +100,96 @@ async def create_ssl_gateway(http: httpx.AsyncClient, emulator: VpnEmulator) -> 
 
 def error_of(response: httpx.Response) -> tuple[int, str]:
     return response.status_code, str(response.json()["code"])
+
+
+def signed_bytes(
+    endpoint: str,
+    credentials: Credentials,
+    method: str,
+    target: str,
+    *,
+    json: Any = None,
+    chunks: list[bytes] | None = None,
+) -> bytes:
+    """A request signed by the SDK's signer, as bytes for a raw socket: a JSON body framed
+    by Content-Length, or ``chunks`` sent with ``Transfer-Encoding: chunked``."""
+    content = None if chunks is None else iter(chunks)
+    request = httpx.Request(method, endpoint + target, json=json, content=content)
+    BceV1Signer().sign(request, credentials, time.time())
+    head = f"{method} {request.url.raw_path.decode()} HTTP/1.1\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
+    if chunks is None:
+        body = request.content
+    else:
+        body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks) + b"0\r\n\r\n"
+    return head.encode("latin-1") + b"\r\n" + body
+
+
+class RawAnswer(NamedTuple):
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class RawConnection:
+    """A plain socket to a served emulator: bytes out, answers read by their framing."""
+
+    def __init__(self, endpoint: str, timeout: float = 10.0) -> None:
+        host, port = endpoint.removeprefix("http://").rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=timeout)
+        self._buffer = b""
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def _fill(self) -> bool:
+        chunk = self.sock.recv(65536)
+        self._buffer += chunk
+        return bool(chunk)
+
+    def answer(self, *, head: bool = False) -> RawAnswer:
+        """The next answer; ``EOFError`` if the connection closes first (nothing partial
+        is dropped: ``received`` keeps it)."""
+        while b"\r\n\r\n" not in self._buffer:
+            if not self._fill():
+                raise EOFError(self._buffer)
+        raw_head, _, self._buffer = self._buffer.partition(b"\r\n\r\n")
+        status_line, *lines = raw_head.decode("latin-1").split("\r\n")
+        headers = {}
+        for line in lines:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        status = int(status_line.split(" ")[1])
+        length = 0 if head or status in (100, 204) else int(headers.get("content-length", 0))
+        while len(self._buffer) < length:
+            if not self._fill():
+                raise EOFError(self._buffer)
+        body, self._buffer = self._buffer[:length], self._buffer[length:]
+        return RawAnswer(status, headers, body)
+
+    def closed(self) -> bool:
+        """Whether the server closes the connection (within the timeout), nothing sent."""
+        try:
+            return not self._fill() and not self._buffer
+        except TimeoutError:
+            return False
+
+    def received(self, wait: float) -> bytes:
+        """Everything that arrives within ``wait`` seconds or until the server closes."""
+        self.sock.settimeout(wait)
+        try:
+            while self._fill():
+                pass
+        except TimeoutError:
+            pass
+        received, self._buffer = self._buffer, b""
+        return received
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def __enter__(self) -> RawConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

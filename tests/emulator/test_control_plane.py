@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -61,7 +62,7 @@ def test_state_is_the_whole_state_keyed_by_id_without_secrets(
 
     response = control.get("/state")
     assert response.status_code == 200
-    assert response.headers["content-type"] == "application/json"
+    assert response.headers["content-type"].startswith("application/json")
     state = response.json()
     assert set(state) == {"gateways", "tunnels", "sslServers", "sslUsers"}
     assert sorted(state["gateways"]) == sorted([ipsec, ssl])
@@ -86,8 +87,6 @@ def test_a_fault_posted_as_json_is_met_by_the_next_api_call(
         **rule,
         "times": 1,
         "rate": 1.0,
-        "seconds": 1.0,
-        "retry_after": 1.0,
         "message": "Operation not available.",
         "fired": 0,
     }
@@ -132,7 +131,10 @@ def test_broken_json_is_a_400(control: httpx.Client) -> None:
     response = control.post(
         "/faults", content=b"{kind", headers={"content-type": "application/json"}
     )
-    assert (response.status_code, response.json()["message"]) == (400, "the body is not valid JSON")
+    body = response.json()
+    assert (response.status_code, body["code"]) == (400, "MalformedJSON")
+    assert body["message"] == "The request body is not valid JSON."
+    assert body["requestId"] == response.headers["x-bce-request-id"]
 
 
 def test_requests_is_the_log_with_secrets_redacted(
@@ -205,3 +207,117 @@ def test_without_control_the_prefix_is_an_unsigned_api_path() -> None:
         assert control.json()["code"] == unknown.json()["code"]
         assert control.status_code >= 400
         assert server.emulator.requests[0].path == "/_emulator/state"
+
+
+def _strict(text: str) -> object:
+    """JSON as Go's and Java's parsers read it: no NaN or Infinity (RFC 8259)."""
+
+    def refuse(token: str) -> object:
+        raise ValueError(f"{token} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _refused(response: httpx.Response) -> tuple[int, str, str]:
+    body = _strict(response.text)
+    assert isinstance(body, dict)
+    assert body["requestId"] == response.headers["x-bce-request-id"]
+    return response.status_code, body["code"], body["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "MalformedJSON", "nests deeper than"),
+        (b'{"kind": "latency", "seconds": 1e999}', "MalformedJSON", "out of range"),
+        (b'{"kind": "throttle", "retry_after": 1e999}', "MalformedJSON", "out of range"),
+        (b'{"kind": "latency", "seconds": NaN}', "MalformedJSON", "NaN"),
+        (b'{"kind": "error", "message": "\\u0000\\ud800"}', "MalformedJSON", "lone surrogate"),
+        (b'{"kind": "error", "code": "\\udfff"}', "MalformedJSON", "lone surrogate"),
+        (b'{"kind": "error", "status": 4' + b"0" * 5000 + b"}", "MalformedJSON", "body"),
+        (b"\xff\xfe", "InvalidHTTPRequest", "not UTF-8"),
+    ],
+    ids=["nested", "seconds-inf", "retry-after-inf", "nan", "surrogate", "code", "digits", "utf8"],
+)
+def test_a_body_json_cannot_carry_is_refused_in_the_bce_shape(
+    control: httpx.Client, body: bytes, code: str, message: str
+) -> None:
+    response = control.post("/faults", content=body)
+    status, got_code, got_message = _refused(response)
+    assert (status, got_code) == (400, code)
+    assert message in got_message
+    assert control.get("/faults").json() == {"rules": []}
+
+
+@pytest.mark.parametrize(
+    ("rule", "field"),
+    [
+        ({"kind": "latency", "seconds": 1e300}, "seconds"),
+        ({"kind": "latency", "seconds": -1}, "seconds"),
+        ({"kind": "stall", "seconds": 86401}, "seconds"),
+        ({"kind": "throttle", "retry_after": 1e20}, "retry_after"),
+        ({"kind": "error", "rate": 1.5}, "rate"),
+        ({"kind": "error", "rate": 10**20}, "rate"),
+        ({"kind": "error", "times": 0}, "times"),
+        ({"kind": "error", "times": 10**12}, "times"),
+        ({"kind": "error", "times": 1.5}, "times"),
+        ({"kind": "error", "status": 600}, "status"),
+        ({"kind": "error", "code": ""}, "code"),
+        ({"kind": "error", "code": "C" * 129}, "code"),
+        ({"kind": "error", "message": "m" * 1025}, "message"),
+        ({"kind": "throttle", "status": 503}, "status"),
+        ({"kind": "drop_before", "seconds": 1}, "seconds"),
+        ({"kind": "latency", "retry_after": 1}, "retry_after"),
+        ({"kind": "error", "op": 7}, "op"),
+        ({"kind": 7}, "kind"),
+    ],
+)
+def test_every_fault_field_is_checked_and_named(
+    control: httpx.Client, rule: dict[str, object], field: str
+) -> None:
+    status, code, message = _refused(control.post("/faults", json=rule))
+    assert (status, code) == (400, "BadRequest")
+    assert field in message
+    assert control.get("/faults").json() == {"rules": []}
+
+
+def test_each_rule_shows_only_the_fields_its_kind_uses(control: httpx.Client) -> None:
+    rules = [
+        {"kind": "throttle", "retry_after": 2},
+        {"kind": "drop_before", "op": "get_vpn"},
+        {"kind": "latency", "seconds": 0.5, "times": 3},
+        {"kind": "mix", "rate": 0.1},
+    ]
+    for rule in rules:
+        assert control.post("/faults", json=rule).status_code == 201
+    listed = control.get("/faults").json()["rules"]
+    common = {"op": None, "rate": 1.0, "times": None, "fired": 0}
+    assert listed == [
+        {**common, "kind": "throttle", "retry_after": 2},
+        {**common, "kind": "drop_before", "op": "get_vpn"},
+        {**common, "kind": "latency", "seconds": 0.5, "times": 3},
+        {**common, "kind": "mix", "rate": 0.1, "retry_after": 1.0},
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"vpcId": "v", "vpnName": NaN, "billing": {"paymentTiming": "Postpaid"}}',
+        b'{"vpcId": "v", "vpnName": Infinity}',
+        b'{"vpcId": "v", "size": 1e999}',
+        b'{"vpcId": "\\ud800"}',
+        b"\xff" * 10,
+    ],
+    ids=["nan", "infinity", "huge", "surrogate", "bytes"],
+)
+def test_the_request_log_stays_strict_json_whatever_a_request_carried(
+    api: httpx.Client, control: httpx.Client, body: bytes
+) -> None:
+    api.post("/v1/vpn", content=body, headers={"content-type": "application/json"})
+    response = control.get("/requests")
+    assert response.status_code == 200
+    logged = _strict(response.text)
+    assert isinstance(logged, dict)
+    (entry,) = logged["requests"]
+    assert (entry["body"], entry["body_size"]) == (None, len(body))

@@ -160,3 +160,47 @@ def test_clear_removes_every_rule(emulator: VpnEmulator) -> None:
     emulator.faults.add("error")
     emulator.faults.clear()
     assert emulator.faults.rules == []
+
+
+def test_a_rule_shows_only_the_fields_its_kind_uses(emulator: VpnEmulator) -> None:
+    emulator.faults.add("throttle", op="get_vpn", retry_after=2)
+    emulator.faults.add("drop_before")
+    assert repr(emulator.faults) == (
+        "FaultPlan(rules=[FaultRule(kind='throttle', op='get_vpn', rate=1.0, times=None, "
+        "retry_after=2, fired=0), FaultRule(kind='drop_before', op=None, rate=1.0, "
+        "times=None, fired=0)])"
+    )
+    throttle = emulator.faults.rules[0]
+    assert (throttle.status, throttle.seconds, throttle.retry_after) == (None, None, 2)
+
+
+@pytest.mark.parametrize(
+    ("kind", "arguments", "field"),
+    [
+        ("latency", {"seconds": float("inf")}, "seconds"),
+        ("stall", {"seconds": float("nan")}, "seconds"),
+        ("stall", {"seconds": 86400.5}, "seconds"),
+        ("throttle", {"retry_after": float("inf")}, "retry_after"),
+        ("mix", {"rate": float("nan")}, "rate"),
+        ("error", {"times": True}, "times"),
+        ("error", {"message": "\u0000\ud800"}, "message"),
+        ("error", {"code": "\udfff"}, "code"),
+        ("throttle", {"status": 429}, "status"),
+        ("drop_after", {"seconds": 1.0}, "seconds"),
+    ],
+)
+def test_every_field_is_checked_with_the_field_named(
+    emulator: VpnEmulator, kind: str, arguments: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^{field} "):
+        emulator.faults.add(kind, **arguments)  # type: ignore[arg-type]
+    assert emulator.faults.rules == []
+
+
+async def test_a_latency_of_the_longest_allowed_is_held_not_overflowed(
+    http: httpx.AsyncClient, emulator: VpnEmulator, clock: FakeClock
+) -> None:
+    emulator.faults.add("latency", seconds=86400)
+    response = await http.get("/v1/vpn", params={"vpcId": VPC}, timeout=None)
+    assert response.status_code == 200
+    assert clock.sleeps == [86400]

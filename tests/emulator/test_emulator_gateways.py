@@ -239,7 +239,8 @@ async def test_renew_is_refused_for_a_postpaid_gateway(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     vpn_id = await create_gateway(http, emulator)
-    response = await http.put(f"/v1/vpn/{vpn_id}?purchaseReserved", json={"billing": {}})
+    renewal = {"billing": {"reservation": {"reservationLength": 1}}}
+    response = await http.put(f"/v1/vpn/{vpn_id}?purchaseReserved", json=renewal)
     assert error_of(response) == (409, "OperationDenied")
 
 

@@ -1,18 +1,16 @@
-"""The emulator on a real socket (uvicorn), and the serve command's choices."""
+"""The emulator on a real socket (its own server), and the serve command's choices."""
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from emulator_helpers import VPC, SignWith
+from loopback import serving
 
 from bce_vpn_async.testing import SystemClock, VpnEmulator
 from bce_vpn_async.testing.__main__ import _emulator, _parser
-from bce_vpn_async.testing._server import uvicorn_server
 
 GATEWAY = {"vpcId": VPC, "vpnName": "gw1", "billing": {"paymentTiming": "Postpaid"}}
 
@@ -24,20 +22,12 @@ def emulator() -> VpnEmulator:
 
 @pytest.fixture
 async def http(emulator: VpnEmulator) -> AsyncIterator[httpx.AsyncClient]:
-    # "critical" hides the traceback uvicorn logs for the planned drop.
-    server = uvicorn_server(emulator, log_level="critical")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        port = sock.getsockname()[1]
-        auth = SignWith(emulator.credentials, SystemClock())
-        try:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", auth=auth) as client:
-                yield client
-        finally:
-            server.should_exit = True
-            await task
+    auth = SignWith(emulator.credentials, SystemClock())
+    async with (
+        serving(emulator) as endpoint,
+        httpx.AsyncClient(base_url=endpoint, auth=auth) as client,
+    ):
+        yield client
 
 
 async def test_the_emulator_answers_over_a_socket(http: httpx.AsyncClient) -> None:
@@ -46,11 +36,11 @@ async def test_the_emulator_answers_over_a_socket(http: httpx.AsyncClient) -> No
     assert response.headers["x-bce-request-id"]
 
 
-async def test_a_drop_over_a_socket_breaks_the_response_after_applying(
+async def test_a_drop_after_over_a_socket_closes_it_without_an_answer_after_applying(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     emulator.faults.add("drop_after", op="create_vpn")
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
         await http.post("/v1/vpn", json=GATEWAY)
     assert len(emulator.state.gateways) == 1
 
@@ -59,7 +49,7 @@ async def test_a_drop_before_over_a_socket_applies_nothing(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     emulator.faults.add("drop_before", op="create_vpn")
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
         await http.post("/v1/vpn", json=GATEWAY)
     assert emulator.state.gateways == {}
 
@@ -83,10 +73,20 @@ def test_serve_adds_a_mixed_fault_rule_for_a_fault_rate() -> None:
 
 @pytest.mark.parametrize("header", ["server", "date"])
 def test_the_served_emulator_sends_each_header_once(header: str) -> None:
-    # Two Server or Date headers (uvicorn's and the app's) make aiohttp refuse every
+    # Two Server or Date headers (a server's and the app's) make aiohttp refuse every
     # answer in asyncio's debug mode (python -X dev): "Duplicate 'Server' header found".
     from bce_vpn_async.testing import EmulatorServer
 
     with EmulatorServer() as server:
         response = httpx.get(f"{server.endpoint}/v1/vpn")
     assert len(response.headers.get_list(header)) == 1
+
+
+def test_serve_sizes_the_request_log_as_asked() -> None:
+    emulator, _ = _emulator(_parser().parse_args(["serve", "--request-log-size", "5"]))
+    assert emulator.requests.maxlen == 5
+
+
+def test_serve_keeps_10000_requests_by_default() -> None:
+    emulator, _ = _emulator(_parser().parse_args(["serve"]))
+    assert emulator.requests.maxlen == 10_000

@@ -52,6 +52,10 @@ def test_a_taken_port_ends_with_one_line_and_status_1(taken_port: int) -> None:
         (["--port", "x"], "argument --port: invalid int value: 'x'"),
         (["--build-seconds", "-1"], "argument --build-seconds: must be a number >= 0, not '-1'"),
         (["--log-level", "loud"], "argument --log-level: invalid choice: 'loud'"),
+        (
+            ["--request-log-size", "-1"],
+            "argument --request-log-size: must be a whole number >= 0, not '-1'",
+        ),
     ],
 )
 def test_a_bad_option_ends_with_one_line_and_status_2(args: list[str], message: str) -> None:
@@ -65,7 +69,9 @@ def test_a_bad_option_ends_with_one_line_and_status_2(args: list[str], message: 
 def test_a_setting_the_emulator_refuses_ends_with_one_line_and_status_1() -> None:
     result = _run("--port", "0", "--fault-rate", "2")
     assert result.returncode == 1
-    assert _one_line(result.stderr) == f"{PREFIX}error: rate must be between 0 and 1"
+    assert (
+        _one_line(result.stderr) == f"{PREFIX}error: rate must be a number between 0 and 1, not 2.0"
+    )
 
 
 def test_ctrl_c_stops_the_server_with_one_line_and_status_0() -> None:
@@ -77,7 +83,7 @@ def test_ctrl_c_stops_the_server_with_one_line_and_status_0() -> None:
             ready = child.stdout.readline()
             assert ready.startswith("endpoint: http://127.0.0.1:")
             endpoint = ready.removeprefix("endpoint: ").strip()
-            # An answer proves uvicorn is serving, so its own SIGINT handling is what stops it.
+            # An answer proves the server is serving, so its SIGINT handling is what stops it.
             assert httpx.get(f"{endpoint}/v1/vpn", timeout=TIMEOUT).status_code == 400
             child.send_signal(signal.SIGINT)
             _, stderr = child.communicate(timeout=TIMEOUT)

@@ -127,7 +127,7 @@ async def test_a_soak_in_process_leaves_the_intended_state_under_30_percent_faul
     assert_soak_held(tally, check, emulator)
 
 
-async def test_a_soak_over_uvicorn_leaves_the_intended_state_under_30_percent_faults() -> None:
+async def test_a_soak_over_loopback_leaves_the_intended_state_under_30_percent_faults() -> None:
     # Real sockets, the real clock and the default aiohttp transport; the emulator runs
     # in a thread of its own, as a remote service would. Shorter in the normal run: its
     # length is the slowest unit's real backoffs, whatever the number of units.
@@ -154,7 +154,7 @@ async def test_a_soak_over_uvicorn_leaves_the_intended_state_under_30_percent_fa
     print()
     print(
         render(
-            "over uvicorn on loopback (default aiohttp transport, real clock)",
+            "served on loopback (default aiohttp transport, real clock)",
             tally=tally,
             check=check,
             emulator=emulator,

@@ -7,22 +7,17 @@ builds the emulator from the same options, adds that rule, and serves it the sam
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
-from bce_vpn_async.testing.__main__ import _emulator, _parser
-from bce_vpn_async.testing._server import endpoint_of, listening_socket, uvicorn_server
+from bce_vpn_async.testing.__main__ import _emulator, _parser, serve_emulator
 
 
 def main(argv: list[str]) -> None:
     status, options = int(argv[0]), argv[1:]
     args = _parser().parse_args(["serve", *options])
-    emulator, _ = _emulator(args)
+    emulator, lines = _emulator(args)
     emulator.faults.add("error", status=status)
-    server = uvicorn_server(emulator, log_level=args.log_level, configure_logging=True)
-    sock = listening_socket(args.host, args.port)
-    print(f"endpoint: {endpoint_of(sock)}", flush=True)
-    asyncio.run(server.serve(sockets=[sock]))
+    serve_emulator(emulator, lines, args)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ PACKAGES = (
     "attrs",
     "cattrs",
     "bce-python-sdk",
-    "uvicorn",
     "httptools",
     "uvloop",
 )
@@ -117,9 +116,8 @@ def _other_load(results: dict[str, Any]) -> str:
 
 
 def _server_stack() -> str:
-    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return f"uvicorn with {http} and {loop}"
+    return f"the emulator's own HTTP server (httptools) on {loop}"
 
 
 def _reads_summary(results: list[dict[str, Any]]) -> dict[tuple[int, str], dict[str, float]]:
@@ -167,6 +165,63 @@ def _bulk_summary(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
         }
         for contender, runs in grouped.items()
     }
+
+
+def _baselines_section(
+    summary: dict[tuple[int, str], dict[str, float]], signer: dict[str, float] | None
+) -> list[str]:
+    """How the baselines sign, and bce-vpn-async's client CPU per call against each."""
+    cost = (
+        f" (a signature costs it {signer['raw_same_second']:.1f} µs in the same second, "
+        f"{signer['raw_new_second']:.1f} µs in a new one; this SDK's signer "
+        f"{signer['sdk_same_second']:.1f} µs: see the per-call overhead)"
+        if signer and "raw_same_second" in signer
+        else ""
+    )
+    lines = [
+        "",
+        "### The baselines, and this SDK against them",
+        "",
+        "The baselines (raw httpx, raw httpx over httpx_aiohttp, raw aiohttp, the asyncio "
+        "floor) contain no code of this SDK: their process imports none of it (the worker "
+        "checks), and each signs every request with the benchmark's own minimal bce-auth-v1 "
+        "signer, `benchmarks/raw_signer.py`" + cost + ". It derives the signing key once a "
+        "second (the key depends only on the timestamp's second), and on every call builds "
+        "the canonical request (method, encoded path, sorted query, the default signed "
+        "headers: Host, Content-Type, Content-Length and x-bce-date) and HMACs it; encoded "
+        "header names and values are remembered. Before it measures anything, the run checks "
+        "that signer's Authorization against the official SDK's signer on the same requests. "
+        "The baselines send the GET this SDK sends for `get_vpn`, with the same signed "
+        "headers and their own User-Agent. bce-vpn-async's client CPU per call, and its "
+        "ratio to each baseline's at the same C (the median-CPU run of each):",
+        "",
+    ]
+    baselines = ("aiohttp-raw", "aiohttp-raw-timeouts", "httpx-aiohttp-raw", "asyncio-floor")
+    rows = []
+    for c in sorted({c for c, _ in summary}):
+        sdk = summary.get((c, "sdk"))
+        if sdk is None:
+            continue
+        row = [f"{c}", f"{sdk['cpu_us']:.0f}"]
+        for baseline in baselines:
+            other = summary.get((c, baseline))
+            row.append(
+                f"{other['cpu_us']:.0f} ({sdk['cpu_us'] / other['cpu_us']:.2f}x)"
+                if other
+                else "n/a"
+            )
+        rows.append(row)
+    return lines + table(
+        [
+            "C",
+            "bce-vpn-async µs/call",
+            "raw aiohttp µs (SDK / it)",
+            "raw aiohttp, the SDK's timeouts, µs",
+            "raw httpx over httpx_aiohttp µs",
+            "asyncio floor µs",
+        ],
+        rows,
+    )
 
 
 def _reads_section(summary: dict[tuple[int, str], dict[str, float]], latency: float) -> list[str]:
@@ -267,7 +322,7 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `nox -s bench` (`tests/benchmarks/run.py`); "
+        "Written by `nox -s bench` (`benchmarks/run.py`); "
         "every figure below comes from the run described here.",
         "",
     ]
@@ -312,8 +367,8 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
             f"({min(32, (os.cpu_count() or 1) + 4)} threads here), as a user gets it. Client CPU "
             "is `resource.getrusage` of the client process over the measured calls; server "
             "cores are its utime + stime from `/proc/<pid>/stat` over the same span, divided "
-            "by the wall time (1.00 = one core busy). The raw contenders send the SDK's signed "
-            "request and decode the JSON: through httpx's `AsyncClient.send`, through "
+            "by the wall time (1.00 = one core busy). The raw contenders (the baselines, below) "
+            "send the same GET and decode the JSON: through httpx's `AsyncClient.send`, through "
             "`aiohttp.ClientSession.get`, and on asyncio streams (the floor: one keep-alive "
             "HTTP/1.1 connection per worker, the answer read by its Content-Length). Raw "
             "aiohttp runs twice: with one total timeout of 30 s (the ratio column's "
@@ -325,6 +380,7 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
             "contenders near the latency bound run, with the official SDK in threads. Client "
             "CPU is the run with the median CPU time, split into user and system time.",
         ]
+        lines += _baselines_section(reads_summary, results.get("overhead", {}).get("signer"))
         lines += _reads_section(reads_summary, latency)
         lines += ["", *limits(reads_summary)]
         lines += ["", f"![calls per second]({plot.name})"]

@@ -1,4 +1,4 @@
-"""The benchmark driver: ``python tests/benchmarks/run.py`` (or ``nox -s bench``).
+"""The benchmark driver: ``python benchmarks/run.py`` (or ``nox -s bench``).
 
 Serves the emulator in a process of its own on loopback, then runs every scenario with
 its contenders alternating (their order rotates each round), each measurement in a
@@ -26,6 +26,7 @@ from typing import Any
 
 import bulk
 import outage
+import raw_signer
 import reads
 import report
 import throttled
@@ -73,6 +74,8 @@ def _calls(args: argparse.Namespace, contender: str, c: int) -> int:
 
 def _reads(args: argparse.Namespace) -> list[dict[str, Any]]:
     results = []
+    # Read here, from the SDK, so that the contender's process imports none of it.
+    timeouts = ["--sdk-timeouts", json.dumps(reads.sdk_timeouts())]
     with Server(latency_ms=args.latency_ms) as server:
         vpn_id = asyncio.run(_one_gateway(server.endpoint))
         for round_ in range(args.rounds):
@@ -94,6 +97,7 @@ def _reads(args: argparse.Namespace) -> list[dict[str, Any]]:
                         str(c),
                         "--server-pid",
                         str(server.pid),
+                        *(timeouts if contender == "aiohttp-raw-timeouts" else ()),
                     )
                     result["round"] = round_
                     results.append(result)
@@ -329,6 +333,8 @@ def main(argv: list[str]) -> None:
     if args.concurrency is None:
         args.concurrency = (10, 50, 1000) if args.quick else CONCURRENCY
     scenarios = set(args.scenarios.split(","))
+    # The baselines' own signer, against the official SDK's, before anything is measured.
+    raw_signer.self_check()
     started = time.perf_counter()
     results: dict[str, Any] = {"settings": {k: str(v) for k, v in vars(args).items()}}
     if "overhead" in scenarios:

@@ -6,8 +6,10 @@ through ``asyncio.to_thread`` under a semaphore of C. Before the measured block 
 contender makes C calls at concurrency C, so pooled clients have their connections open
 and every contender has imported and warmed what it needs.
 
-The raw contenders send the request this SDK sends (same URL, headers and signature, from
-``BceV1Signer``) and decode the JSON body: the least any httpx-based SDK has to do.
+The raw contenders are baselines: they contain no code of this SDK (``run`` checks that no
+module of it was imported). They send the GET this SDK sends (same URL, signed headers and
+Content-Type; their own User-Agent), signed on every call by the benchmark's own minimal
+signer (raw_signer.py), and decode the JSON body: the least any client has to do.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
-import time
+import sys
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from common import AK, SK, Meter, official_client, peak_rss_mb, sdk_client
+from raw_signer import signed_get
 
 _RETRIES = [0]
 # httpx's own pool costs milliseconds a call from C = 50 on; the driver gives these fewer.
@@ -35,6 +38,14 @@ CONTENDERS = (
     "sdk-httpx",
     "official-threads",
     "official-to_thread",
+    "httpx-raw",
+    "httpx-aiohttp-raw",
+    "aiohttp-raw",
+    "aiohttp-raw-timeouts",
+    "asyncio-floor",
+)
+# The baselines: no code of this SDK in their process, each signing with raw_signer.py.
+BASELINES = (
     "httpx-raw",
     "httpx-aiohttp-raw",
     "aiohttp-raw",
@@ -88,32 +99,21 @@ async def _sdk(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, transpo
 async def _raw(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, aiohttp: bool) -> None:
     import httpx
 
-    from bce_vpn_async._config import DEFAULT_USER_AGENT
-    from bce_vpn_async._credentials import Credentials
-    from bce_vpn_async._signing import BceV1Signer
-
     limits = httpx.Limits(max_connections=max(100, c), max_keepalive_connections=max(100, c))
     transport: httpx.AsyncBaseTransport | None = None
     if aiohttp:
         from httpx_aiohttp import AiohttpTransport
 
         transport = AiohttpTransport(limits=limits)
-    signer = BceV1Signer()
-    credentials = Credentials(AK, SK)
+    headers = _signed(endpoint, vpn_id)
     url = f"{endpoint}/v1/vpn/{vpn_id}"
-    headers = {
-        "Content-Type": "application/json;charset=utf-8",
-        "User-Agent": DEFAULT_USER_AGENT,
-        "Content-Length": "0",
-    }
     async with httpx.AsyncClient(transport=transport, limits=limits, timeout=30.0) as http:
 
         async def call() -> None:
-            # A connection the server closed as idle (uvicorn keeps one 5 s) fails once on
+            # A connection the server closed as idle (it keeps one 75 s) fails once on
             # reuse; any user of raw httpx retries that, as the SDK does.
             for attempt in range(3):
-                request = httpx.Request("GET", url, headers=headers, content=b"")
-                signer.sign(request, credentials, time.time())
+                request = httpx.Request("GET", url, headers=headers(), content=b"")
                 try:
                     response = await http.send(request)
                 except httpx.TransportError:
@@ -130,57 +130,43 @@ async def _raw(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, aiohttp
 
 
 def _signed(endpoint: str, vpn_id: str) -> Callable[[], dict[str, str]]:
-    """The SDK's signed GET as plain headers: sign an httpx.Request, copy its headers."""
-    import httpx
-
-    from bce_vpn_async._config import DEFAULT_USER_AGENT
-    from bce_vpn_async._credentials import Credentials
-    from bce_vpn_async._signing import BceV1Signer
-
-    signer = BceV1Signer()
-    credentials = Credentials(AK, SK)
-    url = f"{endpoint}/v1/vpn/{vpn_id}"
-    base = {
-        "Content-Type": "application/json;charset=utf-8",
-        "User-Agent": DEFAULT_USER_AGENT,
-        "Content-Length": "0",
-    }
-
-    def headers() -> dict[str, str]:
-        request = httpx.Request("GET", url, headers=base, content=b"")
-        signer.sign(request, credentials, time.time())
-        return dict(request.headers)
-
-    return headers
+    """The signed GET of one gateway, as fresh headers on every call (Host included)."""
+    return signed_get(endpoint, f"/v1/vpn/{vpn_id}", AK, SK)
 
 
-def _sdk_timeouts() -> Any:
-    """The timeouts the SDK's aiohttp transport enforces by default, as aiohttp takes them:
-    pool wait and connect, socket connect, each socket read, and the whole call."""
-    import aiohttp
-
+def sdk_timeouts() -> dict[str, float | None]:
+    """The timeouts the SDK's aiohttp transport enforces by default, as
+    ``aiohttp.ClientTimeout`` takes them: pool wait and connect, socket connect, each socket
+    read, and the whole call. The driver reads them from the SDK and hands them to the
+    worker, so the contender's process imports nothing of the SDK."""
     from bce_vpn_async import ClientConfig, RetryPolicy
 
     phases = ClientConfig().httpx_timeout()
-    return aiohttp.ClientTimeout(
-        total=RetryPolicy().total_timeout,
-        connect=phases.pool,
-        sock_connect=phases.connect,
-        sock_read=phases.read,
-    )
+    return {
+        "total": RetryPolicy().total_timeout,
+        "connect": phases.pool,
+        "sock_connect": phases.connect,
+        "sock_read": phases.read,
+    }
 
 
 async def _aiohttp_raw(
-    endpoint: str, vpn_id: str, n: int, c: int, meter: Meter, *, sdk_timeouts: bool
+    endpoint: str,
+    vpn_id: str,
+    n: int,
+    c: int,
+    meter: Meter,
+    *,
+    timeouts: dict[str, float | None] | None,
 ) -> None:
-    """Raw aiohttp with one total timeout, or (``sdk_timeouts``) with the SDK's: the same
+    """Raw aiohttp with one total timeout, or with ``timeouts`` (the SDK's): the same
     request either way; the second also enforces what the SDK does on every call."""
     import aiohttp
 
     headers = _signed(endpoint, vpn_id)
     url = f"{endpoint}/v1/vpn/{vpn_id}"
     connector = aiohttp.TCPConnector(limit=max(100, c))
-    timeout = _sdk_timeouts() if sdk_timeouts else aiohttp.ClientTimeout(total=30.0)
+    timeout = aiohttp.ClientTimeout(**(timeouts or {"total": 30.0}))
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
         async def call() -> None:
@@ -207,12 +193,12 @@ async def _floor(endpoint: str, vpn_id: str, n: int, c: int, meter: Meter) -> No
     HTTP/1.1 connection per worker, the answer read by its Content-Length."""
     host, port = endpoint.removeprefix("http://").split(":")
     headers = _signed(endpoint, vpn_id)
-    target = f"GET /v1/vpn/{vpn_id} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+    target = f"GET /v1/vpn/{vpn_id} HTTP/1.1\r\n"
     connections: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     async def fetch(conn: tuple[asyncio.StreamReader, asyncio.StreamWriter]) -> bytes:
         reader, writer = conn
-        lines = "".join(f"{k}: {v}\r\n" for k, v in headers().items() if k != "host")
+        lines = "".join(f"{k}: {v}\r\n" for k, v in headers().items())
         writer.write(f"{target}{lines}\r\n".encode("latin-1"))
         head = await reader.readuntil(b"\r\n\r\n")
         status = head[9:12]
@@ -274,8 +260,15 @@ async def _official_to_thread(endpoint: str, vpn_id: str, n: int, c: int, meter:
 
 
 def run(
-    contender: str, endpoint: str, vpn_id: str, n: int, c: int, server_pid: int
+    contender: str,
+    endpoint: str,
+    vpn_id: str,
+    n: int,
+    c: int,
+    server_pid: int,
+    timeouts: dict[str, float | None] | None = None,
 ) -> dict[str, Any]:
+    """One measurement; ``timeouts`` are the SDK's, for ``aiohttp-raw-timeouts``."""
     meter = Meter(server_pid)
     if contender == "sdk":
         asyncio.run(_sdk(endpoint, vpn_id, n, c, meter, "aiohttp"))
@@ -291,9 +284,11 @@ def run(
     elif contender == "httpx-aiohttp-raw":
         asyncio.run(_raw(endpoint, vpn_id, n, c, meter, aiohttp=True))
     elif contender == "aiohttp-raw":
-        asyncio.run(_aiohttp_raw(endpoint, vpn_id, n, c, meter, sdk_timeouts=False))
+        asyncio.run(_aiohttp_raw(endpoint, vpn_id, n, c, meter, timeouts=None))
     elif contender == "aiohttp-raw-timeouts":
-        asyncio.run(_aiohttp_raw(endpoint, vpn_id, n, c, meter, sdk_timeouts=True))
+        if timeouts is None:
+            raise ValueError("aiohttp-raw-timeouts needs the SDK's timeouts")
+        asyncio.run(_aiohttp_raw(endpoint, vpn_id, n, c, meter, timeouts=timeouts))
     elif contender == "asyncio-floor":
         asyncio.run(_floor(endpoint, vpn_id, n, c, meter))
     elif contender == "official-threads":
@@ -302,6 +297,10 @@ def run(
         asyncio.run(_official_to_thread(endpoint, vpn_id, n, c, meter))
     else:
         raise ValueError(f"unknown contender {contender!r}")
+    if contender in BASELINES:
+        sdk = sorted(name for name in sys.modules if name.split(".")[0] == "bce_vpn_async")
+        if sdk:
+            raise RuntimeError(f"the baseline {contender} imported this SDK: {sdk[:3]}")
     retries = _RETRIES[0]
     return {
         "contender": contender,

@@ -56,7 +56,7 @@ async def _bodies(gateways: int) -> dict[str, Any]:
     from bce_vpn_async import AsyncVpnClient, Billing, Credentials
     from bce_vpn_async.testing import VpnEmulator
 
-    emulator = VpnEmulator(build_seconds=0.0, max_vpns_per_vpc=gateways)
+    emulator = VpnEmulator(build_seconds=0.0, max_vpns_per_vpc=gateways, accounts={AK: SK})
     captured = _Captured()
     async with (
         httpx.AsyncClient(transport=emulator.transport()) as http,
@@ -217,11 +217,13 @@ def _official_steps(
 
 def _signers(repeat: int, budget: float) -> dict[str, float]:
     """One signature of a get_vpn request: this SDK warm (same second) and cold (a new
-    second every call, so nothing time-dependent is reused), and the official signer."""
+    second every call, so nothing time-dependent is reused), the baselines' minimal signer
+    alike, and the official signer."""
     import httpx
     from baidubce.auth import bce_v1_signer
     from baidubce.auth.bce_credentials import BceCredentials
     from baidubce.http import http_methods
+    from raw_signer import RawSigner, get_headers
 
     from bce_vpn_async._credentials import Credentials
     from bce_vpn_async._signing import BceV1Signer
@@ -248,7 +250,19 @@ def _signers(repeat: int, budget: float) -> dict[str, float]:
         b"x-bce-date": b"2026-01-01T00:00:00Z",
     }
     path = b"/v1/vpn/vpn-abcdefgh"
+    raw = RawSigner(AK, SK)
+    raw_headers = get_headers("bcc.bj.baidubce.com")
+    raw_seconds = iter(range(int(now), int(now) + 10**9))
+
+    def raw_sign(second: float) -> None:
+        # A fresh dict, as the contenders sign one per request.
+        raw.sign("GET", "/v1/vpn/vpn-abcdefgh", None, dict(raw_headers), second)
+
     return {
+        "raw_same_second": _per_call(lambda: raw_sign(now), repeat=repeat, budget=budget),
+        "raw_new_second": _per_call(
+            lambda: raw_sign(float(next(raw_seconds))), repeat=repeat, budget=budget
+        ),
         "sdk_same_second": _per_call(
             lambda: signer.sign(request, credentials, now), repeat=repeat, budget=budget
         ),

@@ -25,6 +25,7 @@ def main(argv: list[str]) -> None:
     reads.add_argument("-n", type=int, required=True)
     reads.add_argument("-c", type=int, required=True)
     reads.add_argument("--server-pid", type=int, required=True)
+    reads.add_argument("--sdk-timeouts", type=json.loads, default=None, help="as JSON")
     bulk = commands.add_parser("bulk")
     bulk.add_argument("--contender", required=True)
     bulk.add_argument("--endpoint", required=True)
@@ -62,7 +63,13 @@ def main(argv: list[str]) -> None:
         import reads as module
 
         result = module.run(
-            args.contender, args.endpoint, args.vpn_id, args.n, args.c, args.server_pid
+            args.contender,
+            args.endpoint,
+            args.vpn_id,
+            args.n,
+            args.c,
+            args.server_pid,
+            args.sdk_timeouts,
         )
     elif args.scenario == "bulk":
         import bulk as module

@@ -5,6 +5,8 @@ Three ways to the same answer, each signing the same request:
   validation, retry, logging and signing middleware, the typed result);
 - ``httpx_send``: raw httpx, ``AsyncClient.send`` then ``json.loads``;
 - ``httpx_transport``: raw httpx calling the transport directly, then ``json.loads``.
+The two raw ones are baselines: they sign with the benchmark's own minimal signer
+(raw_signer.py) and call no code of this SDK.
 
 The SDK's client is pointed at the stub by replacing its private ``_make_http_client``:
 a benchmark's liberty, so that the SDK's default path is what is timed.
@@ -21,6 +23,7 @@ from typing import Any
 
 import httpx
 from common import AK, SK
+from raw_signer import signed_get
 
 BASE = "http://bcc.bj.baidubce.com"
 
@@ -60,8 +63,6 @@ async def _full_calls(
     answer: tuple[bytes, list[tuple[bytes, bytes]]], vpn_id: str, n: int, repeat: int
 ) -> dict[str, float]:
     from bce_vpn_async import AsyncVpnClient, Credentials
-    from bce_vpn_async._config import DEFAULT_USER_AGENT
-    from bce_vpn_async._signing import BceV1Signer
 
     body, headers = answer
     credentials = Credentials(AK, SK)
@@ -80,25 +81,18 @@ async def _full_calls(
 
         results["sdk"] = await _per_call(sdk, n, repeat)
 
-    signer = BceV1Signer()
     url = f"{BASE}/v1/vpn/{vpn_id}"
-    request_headers = {
-        "Content-Type": "application/json;charset=utf-8",
-        "User-Agent": DEFAULT_USER_AGENT,
-        "Content-Length": "0",
-    }
+    signed = signed_get(BASE, f"/v1/vpn/{vpn_id}", AK, SK)
     transport = StubTransport(body, headers)
     async with httpx.AsyncClient(transport=transport) as http:
 
         async def httpx_send() -> None:
-            request = httpx.Request("GET", url, headers=request_headers, content=b"")
-            signer.sign(request, credentials, time.time())
+            request = httpx.Request("GET", url, headers=signed(), content=b"")
             response = await http.send(request)
             json.loads(response.content)
 
         async def httpx_transport() -> None:
-            request = httpx.Request("GET", url, headers=request_headers, content=b"")
-            signer.sign(request, credentials, time.time())
+            request = httpx.Request("GET", url, headers=signed(), content=b"")
             response = await transport.handle_async_request(request)
             await response.aread()
             json.loads(response.content)

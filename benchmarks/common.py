@@ -19,12 +19,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bce_vpn_async.testing._emulator import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
-
-AK = TEST_ACCESS_KEY_ID
-SK = TEST_SECRET_ACCESS_KEY
+# The account the served emulator accepts (``serve --access-key-id --secret-access-key``):
+# the bench's own, so that a baseline's process needs nothing of this SDK to sign.
+AK = "bench-access-key-id"
+SK = "bench-secret-access-key"
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+ROOT = HERE.parent
 # Where an unrecorded run's report goes (build/ is not tracked).
 BUILD = ROOT / "build" / "bench"
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -86,6 +86,10 @@ class Server:
             "127.0.0.1",
             "--port",
             "0",
+            "--access-key-id",
+            AK,
+            "--secret-access-key",
+            SK,
             "--latency-ms",
             str(latency_ms),
             "--build-seconds",
