@@ -16,6 +16,7 @@ with its status: the failure is raised when ``send`` reads the response, as befo
 
 from __future__ import annotations
 
+import base64
 import ssl
 from collections.abc import AsyncIterator
 from typing import Any
@@ -51,18 +52,44 @@ class _Encoded(httpx.AsyncByteStream):
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """An ``httpx.AsyncBaseTransport`` over one ``aiohttp.ClientSession``, made on first use.
 
-    ``https`` says whether the client's endpoint is https: only then is httpx's verified
-    SSL context (certifi's bundle, as httpx's own transport uses) built, which takes
-    tens of milliseconds; a plain-http client keeps aiohttp's default verified context.
+    ``ssl`` is the verified context for https (the SDK's ``_network.ssl_context``), or True
+    for aiohttp's default where the client never speaks TLS. ``proxy`` sends every request
+    through that proxy: absolute-form requests for http, a ``CONNECT`` tunnel for https,
+    its credentials as ``Proxy-Authorization``. The session never reads the environment
+    (``trust_env=False``): the client picks the transport per request from httpx's mounts.
     """
 
-    def __init__(self, limits: httpx.Limits, *, https: bool = True) -> None:
+    def __init__(
+        self,
+        limits: httpx.Limits,
+        *,
+        ssl: ssl.SSLContext | bool = True,
+        proxy: httpx.Proxy | None = None,
+    ) -> None:
         self.limits = limits
-        self._ssl: ssl.SSLContext | bool = httpx.create_ssl_context() if https else True
+        self._ssl = ssl
+        self._proxy: URL | None = None
+        # For a CONNECT; a plain-http request carries the credentials itself.
+        self._proxy_headers: dict[str, str] | None = None
+        self._proxy_authorization: list[tuple[str, str]] = []
+        if proxy is not None:
+            self._proxy = URL(str(proxy.url))
+            headers = dict(proxy.headers)
+            if proxy.auth is not None:
+                # What httpx's own transport sends (aiohttp's BasicAuth is deprecated).
+                token = base64.b64encode(":".join(proxy.auth).encode()).decode("ascii")
+                headers["Proxy-Authorization"] = f"Basic {token}"
+                self._proxy_authorization = [("Proxy-Authorization", f"Basic {token}")]
+            self._proxy_headers = headers or None
         # Named as httpx_aiohttp's: the session, made on the first request.
         self.client: aiohttp.ClientSession | None = None
         self._timeout_key: tuple[Any, ...] | None = None
         self._timeout = aiohttp.ClientTimeout()
+
+    def __repr__(self) -> str:
+        # Never the proxy's credentials: its URL holds none, its auth is not shown.
+        via = "" if self._proxy is None else f", proxy={str(self._proxy)!r}"
+        return f"AiohttpTransport(max_connections={self.limits.max_connections}{via})"
 
     def _session(self) -> aiohttp.ClientSession:
         limit = self.limits.max_connections
@@ -97,13 +124,19 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             request.method,
             # Already percent-encoded by httpx: yarl need not parse and quote it again.
             URL(str(request.url), encoded=True),
-            headers=request.headers.multi_items(),
+            headers=(
+                request.headers.multi_items() + self._proxy_authorization
+                if self._proxy_authorization and request.url.scheme == "http"
+                else request.headers.multi_items()
+            ),
             data=data,
             allow_redirects=False,
             auto_decompress=False,  # httpx decodes, so both transports decode alike
             compress=None,
             timeout=self._client_timeout(request.extensions.get("timeout", {})),
             server_hostname=request.extensions.get("sni_hostname"),
+            proxy=self._proxy,
+            proxy_headers=self._proxy_headers,
         )
         stream: httpx.AsyncByteStream | httpx.ByteStream
         try:

@@ -67,19 +67,24 @@ def one_of(*choices: str) -> Validator:
 
 
 def header_text(_: object, attribute: Attribute[Any], value: object) -> None:
-    """A non-empty str that can travel as a header value: no control characters."""
+    """A non-empty str that can travel as a header value: ASCII (httpx writes header
+    values so), no control characters."""
     if not isinstance(value, str):
         raise TypeError(f"{attribute.name} must be a str, not {_type_name(value)}")
     if not value or value != value.strip():
         raise ValueError(f"{attribute.name} must be non-empty, without surrounding white space")
-    if any(unicodedata.category(c) == "Cc" for c in value):
-        raise ValueError(f"{attribute.name} must not hold control characters (CR, LF...)")
+    if not value.isascii() or any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError(
+            f"{attribute.name} must be ASCII text without control characters (CR, LF...)"
+        )
 
 
 def clock(_: object, attribute: Attribute[Any], value: object) -> None:
-    """An object with the Clock methods: time(), monotonic() and async sleep(seconds)."""
-    if not all(callable(getattr(value, name, None)) for name in ("time", "monotonic", "sleep")):
+    """An object with the Clock methods: time(), monotonic(), async sleep(seconds) and
+    timeout(seconds) (what bounds an awaitable on that clock)."""
+    methods = ("time", "monotonic", "sleep", "timeout")
+    if not all(callable(getattr(value, name, None)) for name in methods):
         raise TypeError(
-            f"{attribute.name} must be a Clock (time(), monotonic() and async sleep()), "
-            f"not {_type_name(value)}"
+            f"{attribute.name} must be a Clock (time(), monotonic(), async sleep() and "
+            f"timeout()), not {_type_name(value)}"
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import ssl
 import sys
 from typing import Literal
 
@@ -12,6 +14,7 @@ from attrs import field, frozen
 from . import _checks
 from ._clock import Clock, SystemClock
 from ._errors import BceValidationError
+from ._network import as_proxy, redacted
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
 from ._version import __version__
@@ -65,6 +68,35 @@ def _max_concurrency(instance: object, attribute: object, value: int | None) -> 
         raise ValueError("max_concurrency must be >= 1 or None")
 
 
+def _proxy(instance: object, attribute: object, value: str | httpx.Proxy | None) -> None:
+    if value is None or isinstance(value, httpx.Proxy):
+        return
+    if not isinstance(value, str):
+        raise TypeError(
+            f"proxy must be a URL string, an httpx.Proxy or None, not {type(value).__name__}"
+        )
+    as_proxy(value)
+
+
+def _proxy_repr(value: str | httpx.Proxy | None) -> str:
+    # A proxy URL may carry credentials: shown without them (httpx.Proxy's repr masks
+    # the password itself).
+    if isinstance(value, str):
+        return repr(redacted(value))
+    return repr(value)
+
+
+Verify = bool | str | os.PathLike[str] | ssl.SSLContext
+
+
+def _verify(instance: object, attribute: object, value: Verify) -> None:
+    if not isinstance(value, bool | str | os.PathLike | ssl.SSLContext):
+        raise TypeError(
+            "verify must be True, False, a CA bundle path or an ssl.SSLContext, "
+            f"not {type(value).__name__}"
+        )
+
+
 @frozen(kw_only=True)
 class ClientConfig:
     """How a client talks to the service. An immutable value: change it with ``attrs.evolve``.
@@ -84,6 +116,14 @@ class ClientConfig:
     - ``transport``: ``"aiohttp"`` (default, an ``httpx.AsyncClient`` over
       the SDK's own aiohttp transport: its pool stays cheap at high concurrency) or
       ``"httpx"`` (httpx's own pool).
+    - ``proxy``: a proxy for every request (a URL such as ``"http://user:pass@proxy:3128"``,
+      or an ``httpx.Proxy``), on either transport; None (default): the environment's.
+    - ``trust_env``: read ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY`` and
+      ``SSL_CERT_FILE``/``SSL_CERT_DIR`` as httpx does (default True), on both transports.
+    - ``verify``: how the service's TLS certificate is checked: True (default; certifi's
+      CA bundle, or the environment's), False (not at all), a CA bundle path, or an
+      ``ssl.SSLContext``. These three apply to the SDK's own HTTP client, not to an
+      ``http_client`` you pass, which has its own.
     - ``validate``: check arguments against the API's documented rules before sending.
       Ids are always checked, whatever this says: they become part of the URL path.
     - ``clock``: where time comes from; ``bce_vpn_async.testing.FakeClock`` makes retries
@@ -103,6 +143,9 @@ class ClientConfig:
     user_agent: str = field(default=DEFAULT_USER_AGENT, validator=_checks.header_text)
     signature_expiration: int = field(default=1800, validator=_checks.integer(1))
     clock: Clock = field(factory=SystemClock, validator=_checks.clock)
+    proxy: str | httpx.Proxy | None = field(default=None, validator=_proxy, repr=_proxy_repr)
+    trust_env: bool = field(default=True, validator=_checks.boolean)
+    verify: Verify = field(default=True, validator=_verify)
 
     def httpx_timeout(self) -> httpx.Timeout:
         """``timeout`` as httpx takes it (one value for every phase, or the given Timeout)."""

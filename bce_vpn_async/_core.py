@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
+import ssl
 import uuid
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -34,12 +35,14 @@ from ._errors import (
     unreadable_response,
 )
 from ._models import ResponseMetadata
-from ._operations import MARKER, MAX_KEYS, Operation
+from ._network import proxy_mounts, ssl_context
+from ._operations import MAX_KEYS, Operation
 from ._options import SharedParts, merged_headers
 from ._pagination import AsyncPaginator, Page
 from ._pipeline import Middleware, Pipeline
 from ._requests import RequestFactory
-from ._signing import Signer, uri_encode
+from ._signing import Signer
+from ._wire_text import marker_pair, query_pair, unencodable
 
 __all__ = ["ClientCore"]
 
@@ -218,15 +221,42 @@ class ClientCore:
             self._state = _State.OPEN
 
     def _make_http_client(self) -> httpx.AsyncClient:
+        """The SDK's own client, on the user's network settings (``_network``): the
+        proxies and TLS verification of httpx's own transport, on either transport."""
         config = self._config
-        transport: httpx.AsyncBaseTransport | None = None
-        if config.transport == "aiohttp":
-            transport = AiohttpTransport(
-                config.httpx_limits(), https=self._base_url.startswith("https:")
+        limits = config.httpx_limits()
+        if config.transport == "httpx":
+            return httpx.AsyncClient(
+                limits=limits,
+                timeout=config.httpx_timeout(),
+                follow_redirects=False,
+                verify=ssl_context(config),
+                trust_env=config.trust_env,
+                proxy=config.proxy,
             )
+        mounts = proxy_mounts(config)
+        # The verified context takes tens of milliseconds to build: only for TLS.
+        tls = self._base_url.startswith("https:") or any(
+            proxy is not None and proxy.url.scheme == "https" for proxy in mounts.values()
+        )
+        context: ssl.SSLContext | bool = ssl_context(config) if tls else True
+        for pattern, proxy in mounts.items():
+            if proxy is not None and proxy.url.scheme not in ("http", "https"):
+                where = "proxy" if config.proxy is not None else f"{pattern[:-3].upper()}_PROXY"
+                raise BceValidationError(
+                    where,
+                    "the aiohttp transport speaks to http(s) proxies; for a SOCKS proxy "
+                    "use ClientConfig(transport='httpx') with httpx[socks]",
+                )
         return httpx.AsyncClient(
-            transport=transport,
-            limits=config.httpx_limits(),
+            transport=AiohttpTransport(limits, ssl=context),
+            mounts={
+                pattern: None
+                if proxy is None
+                else AiohttpTransport(limits, ssl=context, proxy=proxy)
+                for pattern, proxy in mounts.items()
+            },
+            limits=limits,
             timeout=config.httpx_timeout(),
             follow_redirects=False,
         )
@@ -251,12 +281,14 @@ class ClientCore:
 
     def _request_parts(
         self, operation: Operation[Any], arguments: Mapping[str, Any]
-    ) -> tuple[str, list[tuple[str, str]], dict[str, Any] | None]:
+    ) -> tuple[str, list[str], bytes]:
         """Check ``arguments`` against ``operation`` and lay them out on the wire: the path,
-        the query (flag and ``clientToken`` included) and the JSON body (None for none).
+        the query's encoded ``name=value`` pairs (flag and ``clientToken`` included) and
+        the JSON body's bytes (empty for none).
 
         Every need is checked before any rule, and rules only under ``validate``; nothing
-        is sent until all have passed.
+        is sent until all have passed. Whatever ``validate`` says, text that UTF-8 cannot
+        carry (a lone surrogate) is refused here, where the query and body are encoded.
         """
         given = [(param, arguments[param.name]) for param in operation.params]
         for param, value in given:
@@ -296,45 +328,40 @@ class ClientCore:
                 ids[param.wire] = value
             else:
                 query.append((param.wire, value))
-        return operation.path.format_map(ids), query, body
+        try:
+            pairs = [query_pair(name, value) for name, value in query]
+            content = b"" if body is None else _json_bytes(body)
+        except UnicodeEncodeError:
+            # Raised outside the handler: the encoder's error holds the whole body, a
+            # pre-shared key or password included, and must not ride along as context.
+            pairs = None
+        if pairs is None:
+            raise unencodable(given)
+        return operation.path.format_map(ids), pairs, content
 
     def _invoke(self, operation: Operation[T], arguments: Mapping[str, Any]) -> Awaitable[T]:
         """One call of ``operation`` with the method's ``arguments`` (its ``locals()``):
         checked now, in the method's own coroutine, and sent when the result is awaited.
         (A plain function, so a call in flight holds one coroutine less.)"""
-        path, query, body = self._request_parts(operation, arguments)
-        return self._call(operation, path, query, body)
+        path, query, content = self._request_parts(operation, arguments)
+        return self._call(operation, path, query, content)
 
     def _build(
-        self,
-        operation: str,
-        method: str,
-        path: str,
-        query: Sequence[tuple[str, str]],
-        body: dict[str, Any] | None,
+        self, operation: str, method: str, path: str, query: Sequence[str], content: bytes
     ) -> httpx.Request:
-        text = None
-        if query:
-            # The query goes out in the signer's canonical form, so what is signed is
-            # exactly what is sent (valueless flags become "bind=").
-            text = "&".join(sorted(f"{uri_encode(k)}={uri_encode(v)}" for k, v in query))
-        content = b""
-        if body is not None:
-            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        # The query goes out in the signer's canonical form, so what is signed is exactly
+        # what is sent (valueless flags become "bind=").
+        text = "&".join(sorted(query)) if query else None
         request = self._requests.request(method, API_PREFIX + path, text, content)
         request.extensions["timeout"] = dict(self._timeout)
         request.extensions["bce_operation"] = operation
         return request
 
     async def _call(
-        self,
-        operation: Operation[T],
-        path: str,
-        query: Sequence[tuple[str, str]],
-        body: dict[str, Any] | None,
+        self, operation: Operation[T], path: str, query: Sequence[str], content: bytes
     ) -> T:
         self._open()
-        request = self._build(operation.name, operation.method, path, query, body)
+        request = self._build(operation.name, operation.method, path, query, content)
         try:
             if self._gate is None:
                 response = await self._pipeline(request)
@@ -385,17 +412,21 @@ class ClientCore:
         if marker is not None:
             validation.resource_id("marker", marker)
         if max_keys is not None:
-            query.append((MAX_KEYS, str(validation.max_keys(max_keys))))
+            query.append(query_pair(MAX_KEYS, str(validation.max_keys(max_keys))))
         if max_items is not None and (
             isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
         ):
             raise BceValidationError("max_items", "must be a non-negative integer")
 
         async def fetch(page_marker: str | None) -> PageT:
-            sent = query if page_marker is None else [*query, (MARKER, page_marker)]
-            return await self._call(operation, path, sent, None)
+            sent = query if page_marker is None else [*query, marker_pair(page_marker)]
+            return await self._call(operation, path, sent, b"")
 
         return AsyncPaginator(fetch, _items, marker=marker, max_items=max_items)
+
+
+def _json_bytes(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _items(page: Any) -> Sequence[Any]:

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Final
 from attrs import define, field
 
 from ._budget import RetryBudget, RetryTokens
-from ._deadlines import Deadlines
 from ._errors import BceValidationError
 from ._pipeline import ClockSkew, LoggingMiddleware, Middleware, SigningMiddleware
 from ._ratelimit import RateLimitMiddleware
@@ -114,8 +113,6 @@ class SharedParts:
     # balance whichever copy made them; a copy with a budget of its own keeps its own (a
     # balance only means something in its budget's units).
     _tokens: dict[RetryBudget, RetryTokens] = field(factory=dict, init=False)
-    # One timer per loop for every copy's total deadlines.
-    _deadlines: Deadlines = field(factory=Deadlines, init=False)
     # When earlier waits saw their change, for every copy's wait_until_status.
     transitions: Transitions = field(factory=Transitions, init=False)
 
@@ -165,11 +162,7 @@ class SharedParts:
         retry = config.retry
         if retry is not None:
             tokens = None if retry.budget is None else self.tokens(retry.budget)
-            chain.append(
-                RetryMiddleware(
-                    retry, config.clock, self.skew, tokens=tokens, deadlines=self._deadlines
-                )
-            )
+            chain.append(RetryMiddleware(retry, config.clock, self.skew, tokens=tokens))
         if self.rate_limit is not None:
             chain.append(self.rate_limit)
         chain.extend(self.middleware)

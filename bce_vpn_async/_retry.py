@@ -20,7 +20,6 @@ from attrs import field, frozen
 
 from . import _checks
 from ._budget import RetryBudget, RetryTokens
-from ._deadlines import Deadlines
 from ._errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
 from ._ratelimit import THROTTLING_CODES, is_throttling
 from ._transport import is_transient
@@ -50,10 +49,6 @@ TRANSIENT_CODES = frozenset(
     {"InternalError", "ServiceInternalError", "ServiceUnavailable", *THROTTLING_CODES}
 )
 
-# Seconds by which a clock's sum may miss the deadline it was meant to reach (a fake
-# clock advanced by the time left lands an ulp or so short of it).
-_ROUNDING = 1e-6
-
 # The longest Retry-After obeyed: a longer one is cut to this (and, like every delay, to
 # what the total deadline leaves), so one answer cannot park a call for an hour.
 MAX_RETRY_AFTER = 60.0
@@ -68,10 +63,19 @@ def _budget_check(instance: object, attribute: object, value: RetryBudget | None
 class RetryPolicy:
     """How hard to try: attempts (counting the first), backoff bounds, and a total deadline.
 
-    The total timeout also bounds the attempt in flight. A ``Retry-After`` from the
-    service replaces the computed delay, even above ``max_delay``. ``budget`` limits the
-    client's retries to a share of its recent successful calls (``RetryBudget``), or None
-    for no limit beyond ``max_attempts``.
+    ``total_timeout`` (seconds; None for no bound) bounds a call from the moment it starts
+    to its result. A call starts when it gets its place under
+    ``ClientConfig(max_concurrency=...)``, at once when there is no such bound; every wait
+    after that counts, whatever the per-attempt phase timeouts add up to: a rate-limit
+    slot, a connection from the pool, every attempt and every backoff sleep. A call still
+    running at its deadline ends with ``BceTimeoutError``; a backoff (or ``Retry-After``)
+    that would end past the deadline is not waited out: the call ends at once with its
+    last attempt's error. Time is the client's ``Clock``.
+
+    A ``Retry-After`` from the service replaces the computed delay, even above
+    ``max_delay`` (capped at ``MAX_RETRY_AFTER``, 60 s). ``budget`` limits the client's
+    retries to a share of its recent successful calls (``RetryBudget``), or None for no
+    limit beyond ``max_attempts``.
     """
 
     max_attempts: int = field(default=4, validator=_checks.integer(1))
@@ -177,7 +181,6 @@ class RetryMiddleware:
         skew: ClockSkew,
         rng: random.Random | None = None,
         tokens: RetryTokens | None = None,
-        deadlines: Deadlines | None = None,
     ) -> None:
         self.policy = policy
         self._clock = clock
@@ -190,8 +193,6 @@ class RetryMiddleware:
         elif tokens is None:
             tokens = RetryTokens(policy.budget, clock.monotonic())
         self._tokens = tokens
-        # The timer of the calls' total deadlines: a client's, shared with its copies.
-        self._deadlines = deadlines if deadlines is not None else Deadlines()
 
     def __repr__(self) -> str:
         return f"RetryMiddleware({self.policy!r})"
@@ -199,87 +200,65 @@ class RetryMiddleware:
     async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
         policy = self.policy
         clock = self._clock
-        deadline = (
-            None if policy.total_timeout is None else clock.monotonic() + policy.total_timeout
-        )
-        base_timeout = request.extensions.get("timeout")
-        longest, bound = _phase_bounds(base_timeout)
+        total = policy.total_timeout
+        deadline = None if total is None else clock.monotonic() + total
         resynced = False
         attempt = 0
-        while True:
-            attempt += 1
-            remaining = None if deadline is None else deadline - clock.monotonic()
-            request.extensions["bce_attempt"] = attempt
-            if remaining is not None and isinstance(base_timeout, dict):
-                # The transport's own timeouts must not outlive the deadline either; the
-                # dict is rebuilt only when one of them would.
-                request.extensions["timeout"] = (
-                    base_timeout
-                    if longest <= remaining
-                    else {
-                        name: remaining if value is None else min(value, remaining)
-                        for name, value in base_timeout.items()
-                    }
-                )
-            # The deadline (one timer for all of the client's calls: ``_deadlines``) only
-            # when the phases added up could outlast it. (A read timeout bounds each read
-            # of the socket; the service's answers come in one or two.) With the default
-            # 30 s phases and 60 s total it is set.
-            scope = self._deadlines.timeout(
-                remaining if remaining is not None and remaining < bound else None
-            )
-            try:
-                with scope:
-                    response = await call_next(request)
-                    if response.status_code >= 400:
-                        # The decision needs the error code from the body; a streamed
-                        # response has not read it yet. It is small, and the caller needs
-                        # it for the typed error anyway.
-                        await _read_or_close(response)
-            except TimeoutError as exc:
-                if not scope.expired():
-                    raise
-                raise _out_of_time(request, policy, attempt) from exc
-            except (BceTransportError, BceResponseError) as exc:
-                if (
-                    isinstance(exc, BceTimeoutError)
-                    and deadline is not None
-                    and deadline - clock.monotonic() <= _ROUNDING
-                ):
-                    # A phase timeout cut to the time left (above) ran out with it: the
-                    # deadline's own timer may be a few ms behind (``_deadlines``).
-                    raise _out_of_time(request, policy, attempt) from exc.__cause__
-                if attempt < policy.max_attempts and classify(exc) is Decision.RETRY:
-                    delay = policy.backoff(attempt, self._rng)
-                    if not _passes(deadline, delay, clock) and self._may_retry(request, None):
-                        cause = exc.__cause__
-                        _announce_retry(request, attempt, type(cause or exc).__name__, delay)
-                        await clock.sleep(delay)
+        # One bound on the clock for everything the call awaits from here to its result:
+        # rate-limit slots, the wait for a connection, every attempt and every backoff.
+        scope = clock.timeout(total)
+        try:
+            async with scope:
+                while True:
+                    attempt += 1
+                    request.extensions["bce_attempt"] = attempt
+                    try:
+                        response = await call_next(request)
+                        if response.status_code >= 400:
+                            # The decision needs the error code from the body; a streamed
+                            # response has not read it yet. It is small, and the caller
+                            # needs it for the typed error anyway.
+                            await _read_or_close(response)
+                    except (BceTransportError, BceResponseError) as exc:
+                        if attempt < policy.max_attempts and classify(exc) is Decision.RETRY:
+                            delay = policy.backoff(attempt, self._rng)
+                            if not _passes(deadline, delay, clock) and self._may_retry(
+                                request, None
+                            ):
+                                cause = exc.__cause__
+                                _announce_retry(
+                                    request, attempt, type(cause or exc).__name__, delay
+                                )
+                                await clock.sleep(delay)
+                                continue
+                        raise _gave_up(exc, attempt) from exc.__cause__
+
+                    decision = classify(response)
+                    if decision is Decision.STOP:
+                        if self._tokens is not None:
+                            self._tokens.earn(clock.monotonic())
+                        return response
+                    if attempt >= policy.max_attempts:
+                        return response
+                    if decision is Decision.RESYNC_CLOCK:
+                        if resynced:
+                            return response
+                        resynced = True
+                        self._resync(response)
+                        await response.aclose()
+                        _announce_retry(request, attempt, "RequestExpired", 0.0)
                         continue
-                raise _gave_up(exc, attempt) from exc.__cause__
 
-            decision = classify(response)
-            if decision is Decision.STOP:
-                if self._tokens is not None:
-                    self._tokens.earn(clock.monotonic())
-                return response
-            if attempt >= policy.max_attempts:
-                return response
-            if decision is Decision.RESYNC_CLOCK:
-                if resynced:
-                    return response
-                resynced = True
-                self._resync(response)
-                await response.aclose()
-                _announce_retry(request, attempt, "RequestExpired", 0.0)
-                continue
-
-            delay = self._delay(response, attempt)
-            if _passes(deadline, delay, clock) or not self._may_retry(request, response):
-                return response
-            await response.aclose()
-            _announce_retry(request, attempt, str(response.status_code), delay)
-            await clock.sleep(delay)
+                    delay = self._delay(response, attempt)
+                    if _passes(deadline, delay, clock) or not self._may_retry(request, response):
+                        return response
+                    await response.aclose()
+                    _announce_retry(request, attempt, str(response.status_code), delay)
+                    await clock.sleep(delay)
+        except TimeoutError as exc:
+            if not scope.expired():
+                raise
+            raise _out_of_time(request, policy, attempt) from exc
 
     def _may_retry(self, request: httpx.Request, response: httpx.Response | None) -> bool:
         """Whether the budget allows one more retry (and takes its token if so)."""
@@ -319,17 +298,6 @@ async def _read_or_close(response: httpx.Response) -> None:
     except BaseException:
         await response.aclose()
         raise
-
-
-def _phase_bounds(timeout: object) -> tuple[float, float]:
-    """The longest phase timeout, and all of them added up (what bounds one attempt:
-    waiting for a connection, connecting, writing, reading), ``inf`` where one is None."""
-    if not isinstance(timeout, dict) or not timeout:
-        return math.inf, math.inf
-    values = timeout.values()
-    if any(value is None for value in values):
-        return math.inf, math.inf
-    return max(values), sum(values)
 
 
 def _out_of_time(request: httpx.Request, policy: RetryPolicy, attempt: int) -> BceTimeoutError:

@@ -10,8 +10,10 @@ failure, never a header value (a session token travels in one) nor the peer's by
 
 ``is_transient`` tells the retry middleware which of these another attempt may fix: a
 dropped or refused connection, a timeout, a garbled answer (a flaky proxy). A request
-the transport refuses to write, a scheme it cannot speak, a body that does not decode
-and an unknown failure come out the same way every time.
+the transport refuses to write, a scheme it cannot speak, a body that does not decode,
+a server certificate that fails verification, a TLS version or cipher the two ends do
+not share, a proxy that refuses the request (407: its credentials) and an unknown
+failure come out the same way every time, and their messages say which.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import asyncio
 import contextlib
 import enum
 import logging
+import re
+import ssl
 import sys
 import time
 from collections.abc import Callable
@@ -35,6 +39,7 @@ from ._errors import (
     BceTimeoutError,
     BceTransportError,
 )
+from ._network import redacted
 
 __all__ = ["NO_STATUS", "is_transient", "send", "transport_error"]
 
@@ -50,7 +55,32 @@ class _Kind(enum.Enum):
     MALFORMED = "got an answer that is not valid HTTP"
     UNDECODABLE = "got a body that does not decode as its Content-Encoding says"
     REFUSED = "could not be sent as built"
+    CERTIFICATE = "failed: the server's TLS certificate did not verify"
+    TLS = "failed: no TLS version or cipher both ends support"
+    PROXY_AUTH = (
+        "was refused by the proxy: 407 Proxy Authentication Required "
+        "(check the proxy's credentials)"
+    )
+    PROXY_REFUSED = "was refused by the proxy"
     UNKNOWN = "failed in the transport"
+
+
+# OpenSSL's reasons for a handshake the two ends cannot complete whatever the retry: no
+# shared version or cipher, or no TLS at all on the other end (a plain-HTTP port).
+_TLS_MISMATCH = frozenset(
+    {
+        "WRONG_VERSION_NUMBER",
+        "UNSUPPORTED_PROTOCOL",
+        "TLSV1_ALERT_PROTOCOL_VERSION",
+        "NO_PROTOCOLS_AVAILABLE",
+        "VERSION_TOO_LOW",
+        "VERSION_TOO_HIGH",
+        "NO_SHARED_CIPHER",
+        "NO_CIPHERS_AVAILABLE",
+        "SSLV3_ALERT_HANDSHAKE_FAILURE",
+    }
+)
+_PROXY_STATUS = re.compile(r"\s*([1-5][0-9][0-9])\b")
 
 
 # h11's and aiohttp's words for a body the connection's end cut short.
@@ -108,6 +138,9 @@ def _kind(exc: BaseException) -> _Kind:
         *_classes("h11", "RemoteProtocolError"),
     )
     for link in chain:
+        refused = _refusal(link)
+        if refused is not None:
+            return refused
         if isinstance(link, httpx.DecodingError):
             return _Kind.UNDECODABLE
         if isinstance(link, local):
@@ -145,6 +178,51 @@ def _kind(exc: BaseException) -> _Kind:
     return _Kind.UNKNOWN
 
 
+def _refusal(link: BaseException) -> _Kind | None:
+    """A failure another attempt cannot fix: the server's certificate, TLS itself, or
+    the proxy's answer to ``CONNECT`` (aiohttp's error, or httpx's ``ProxyError`` whose
+    words start with the status)."""
+    tls = link.os_error if isinstance(link, aiohttp.ClientConnectorError) else link
+    if isinstance(tls, ssl.SSLCertVerificationError) or isinstance(
+        link, aiohttp.ClientConnectorCertificateError
+    ):
+        return _Kind.CERTIFICATE
+    if isinstance(tls, ssl.SSLError) and tls.reason in _TLS_MISMATCH:
+        return _Kind.TLS
+    status: int | None = None
+    if isinstance(link, aiohttp.ClientHttpProxyError):
+        status = link.status
+    elif isinstance(link, httpx.ProxyError):
+        found = _PROXY_STATUS.match(str(link))
+        status = None if found is None else int(found.group(1))
+    if status == 407:
+        return _Kind.PROXY_AUTH
+    if status is not None and 400 <= status < 500:
+        return _Kind.PROXY_REFUSED
+    return None
+
+
+def _detail(exc: BaseException, kind: _Kind) -> str:
+    """What to add to the message: the exception's type, and for a connection or a
+    certificate its own words (an OS error, an address, OpenSSL's verdict), never a URL's
+    credentials."""
+    detail = type(exc).__name__
+    text = ""
+    if kind is _Kind.CERTIFICATE:
+        for link in _chain(exc):
+            inner = getattr(link, "certificate_error", link)
+            if isinstance(inner, ssl.SSLCertVerificationError):
+                text = inner.verify_message or ""
+                break
+    elif kind in (_Kind.TIMEOUT, _Kind.CONNECTION, _Kind.TLS, _Kind.PROXY_REFUSED) and (
+        isinstance(exc, httpx.TransportError | OSError)
+    ):
+        text = str(exc)
+    if text and text.isprintable() and len(text) < 200:
+        detail += f": {redacted(text)}"
+    return detail
+
+
 def transport_error(
     exc: Exception, request: httpx.Request, response: httpx.Response | None = None
 ) -> BceTransportError | BceResponseError:
@@ -154,14 +232,7 @@ def transport_error(
     # The path only: query values and headers stay out of messages that end up in logs.
     # Only a connection failure's own text is kept (an OS error and an address); the
     # others may quote the request's headers or the peer's bytes.
-    detail = type(exc).__name__
-    if kind in (_Kind.TIMEOUT, _Kind.CONNECTION) and isinstance(
-        exc, httpx.TransportError | OSError
-    ):
-        text = str(exc)
-        if text and text.isprintable() and len(text) < 200:
-            detail += f": {text}"
-    message = f"{request.method} {request.url.path} {kind.value} ({detail})"
+    message = f"{request.method} {request.url.path} {kind.value} ({_detail(exc, kind)})"
     if kind in (_Kind.MALFORMED, _Kind.UNDECODABLE):
         if response is None:
             return BceResponseError(message, status_code=NO_STATUS)
@@ -249,6 +320,11 @@ async def send(
     except BaseException:
         await _close_quietly(response)
         raise
+    if response.status_code == 407:
+        # Only a proxy answers 407 (RFC 9110): a plain-http request through one whose
+        # credentials it refuses. Not the service's answer, and not worth another try.
+        await _close_quietly(response)
+        raise BceTransportError(f"{request.method} {request.url.path} {_Kind.PROXY_AUTH.value}")
     if own:
         response.elapsed = timedelta(seconds=time.perf_counter() - started)
     return response

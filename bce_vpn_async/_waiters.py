@@ -13,7 +13,6 @@ end (plus the jitter) rather than up to ``max_poll_interval`` after it.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import inspect
 import random
@@ -21,7 +20,13 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection
 from typing import TYPE_CHECKING, Any
 
-from ._errors import BceNotFoundError, BceValidationError, WaiterFailedError, WaiterTimeoutError
+from ._errors import (
+    BceNotFoundError,
+    BceTimeoutError,
+    BceValidationError,
+    WaiterFailedError,
+    WaiterTimeoutError,
+)
 
 if TYPE_CHECKING:
     from ._clock import Clock
@@ -123,6 +128,9 @@ def next_poll_delay(
     return max(flat, min(delay, start - elapsed + flat - initial))
 
 
+# Seconds within which a poll's deadline and the waiter's count as one.
+_SAME_MOMENT = 0.001
+
 # Waits remembered per kind, and kinds remembered per client.
 _REMEMBERED_WAITS = 8
 _REMEMBERED_KINDS = 32
@@ -214,13 +222,21 @@ async def wait_for_status(
     while True:
         polled_at = clock.monotonic()
         remaining = deadline - polled_at
+        # The time left bounds the poll in flight too (a get_vpn that hangs, a slow
+        # on_status), on the client's clock: the caller's timeout is the waiter's whole
+        # budget.
+        scope = clock.timeout(remaining)
         try:
-            # The time left bounds the poll in flight too (a get_vpn that hangs, a slow
-            # on_status): the caller's timeout is the waiter's whole budget.
-            async with asyncio.timeout(remaining) as scope:
+            async with scope:
                 vpn = await _poll(get_vpn, vpn_id, targets, last, on_status)
         except TimeoutError as exc:
             if not scope.expired():
+                raise
+            raise _timed_out(vpn_id, targets, timeout, last) from exc
+        except BceTimeoutError as exc:
+            # The poll's own total timeout ran out with the waiter's (at the same moment,
+            # or just before it): the wait is what ran out of time.
+            if deadline - clock.monotonic() > _SAME_MOMENT:
                 raise
             raise _timed_out(vpn_id, targets, timeout, last) from exc
         last = vpn

@@ -27,6 +27,7 @@ __all__ = [
     "EMULATOR_SECRET_ACCESS_KEY",
     "EMULATOR_SSL_PASSWORD",
     "OFFICIAL_SDK_SECRET_ACCESS_KEY",
+    "PROXY_PASSWORD",
     "SECRETS",
     "SOAK_PASSWORD",
     "SOAK_PASSWORD_NEW",
@@ -75,6 +76,9 @@ TRACE_PSK_NEW = "Trace_psk_2!"
 TRACE_PASSWORD = "Trace_pass1!"
 TRACE_PASSWORD_NEW = "Trace_pass2!"
 
+# tests/test_proxies_and_tls.py: the password of a proxy's URL.
+PROXY_PASSWORD = "proxy-pass-8f3c1e"
+
 _MIN_AUDITED_LENGTH = 8
 
 # label -> value. Values other test modules keep to themselves are listed too, so the
@@ -101,6 +105,7 @@ SECRETS: dict[str, str] = {
     "trace.psk_new": TRACE_PSK_NEW,
     "trace.password": TRACE_PASSWORD,
     "trace.password_new": TRACE_PASSWORD_NEW,
+    "proxy.password": PROXY_PASSWORD,
     # Kept in their own modules (owned by others):
     "credentials.secret_access_key": "sk-super-secret-value",  # test_credentials.py
     "credentials.session_token": "sts-session-token-value",  # test_credentials.py

@@ -784,3 +784,46 @@ async def test_a_tag_breaking_the_documented_rules_is_refused_before_sending() -
                 )
     assert info.value.field == "tags[1].tag_key"
     assert route.call_count == 0
+
+
+# -- text the wire cannot carry ------------------------------------------------------------
+
+LONE = "\ud800"  # a lone surrogate: UTF-8 cannot write it
+
+UNENCODABLE_CASES = [
+    pytest.param(create_vpn(description=f"gw{LONE}"), "description", id="create_vpn-description"),
+    pytest.param(create_vpn(vpn_name=LONE), "vpn_name", id="create_vpn-vpn_name"),
+    pytest.param(
+        create_vpn(tags=[Tag("env", "prod"), Tag("k", LONE)]),
+        "tags[1].tag_value",
+        id="create_vpn-tag_value",
+    ),
+    pytest.param(lambda c: c.update_vpn("vpn-1", description=LONE), "description", id="update_vpn"),
+    pytest.param(create_vpn_conn(description=LONE), "description", id="create_vpn_conn"),
+    pytest.param(update_vpn_conn(vpn_conn_name=LONE), "vpn_conn_name", id="update_vpn_conn"),
+    pytest.param(create_vpn_sslservice(client_dns=LONE), "client_dns", id="create_sslservice"),
+    pytest.param(update_vpn_sslservice(client_dns=LONE), "client_dns", id="update_sslservice"),
+    pytest.param(
+        create_vpn_sslusers(USER, SslVpnUserSpec("user2", "Passw0rd!", description=LONE)),
+        "sslusers[1].description",
+        id="create_vpn_sslusers",
+    ),
+    pytest.param(
+        lambda c: c.get_vpn_ssl_user("vpn-1", user_name=LONE), "user_name", id="get_vpn_ssl_user"
+    ),
+]
+
+
+@pytest.mark.parametrize("validate", [True, False], ids=["validate", "no-validate"])
+@pytest.mark.parametrize(("call", "field"), UNENCODABLE_CASES)
+async def test_text_utf8_cannot_carry_is_refused_naming_the_field_validation_on_or_off(
+    mock: respx.MockRouter, call: Call, field: str, validate: bool
+) -> None:
+    mock.route().respond(200, json={})
+    config = ClientConfig(transport="httpx", clock=FakeClock(), validate=validate)
+    async with _client(config) as client:
+        with pytest.raises(BceValidationError) as info:
+            await _run(call, client)
+    assert info.value.field == field
+    assert info.value.__context__ is None  # no UnicodeEncodeError in the traceback
+    assert len(mock.calls) == 0

@@ -37,6 +37,8 @@ CONFIG_CASES = [
     ("user_agent", 5, TypeError),
     ("user_agent", "sdk/1\r\nX-Injected: 1", ValueError),
     ("user_agent", "", ValueError),
+    ("user_agent", "caf\u00e9/1", ValueError),  # httpx writes header values as ASCII
+    ("user_agent", "x\ud800", ValueError),
     ("signature_expiration", "1800", TypeError),
     ("signature_expiration", 1800.0, TypeError),
     ("signature_expiration", False, TypeError),

@@ -11,7 +11,8 @@ be a real client's.)
 and a driver task jumps the time to the earliest deadline whenever the event loop has
 nothing else to run (as trio's ``MockClock(autojump_threshold=0)`` does). Nothing
 really sleeps, and each call sees only its own waits and those of the answers it
-waits for.
+waits for. Its ``timeout`` fires in the same way: a deadline is one more sleeper, whose
+waking cancels the task of its block (``asyncio.timeout``'s semantics).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import heapq
 import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import TracebackType
 
 __all__ = ["AutojumpClock"]
 
@@ -36,7 +38,8 @@ class AutojumpClock:
     def __init__(self, start: float = 1_700_000_000.0) -> None:
         self._start = start
         self._mono = 0.0
-        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        # (when, order, what): a sleeper's future, or a timeout block to expire.
+        self._sleepers: list[tuple[float, int, asyncio.Future[None] | _Timeout]] = []
         self._order = itertools.count()
         self._asleep = asyncio.Event()
         self.sleeps = 0
@@ -53,13 +56,20 @@ class AutojumpClock:
             return
         self.sleeps += 1
         woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self._mono + seconds, next(self._order), woken))
-        self._asleep.set()
+        self._at(self._mono + seconds, woken)
         await woken
+
+    def timeout(self, seconds: float | None) -> _Timeout:
+        return _Timeout(self, seconds)
+
+    def _at(self, when: float, what: asyncio.Future[None] | _Timeout) -> None:
+        heapq.heappush(self._sleepers, (when, next(self._order), what))
+        if not isinstance(what, _Timeout):
+            self._asleep.set()
 
     async def _drive(self) -> None:
         while True:
-            if not self._sleepers:
+            if not self._has_sleepers():
                 self._asleep.clear()
                 await self._asleep.wait()
             seen = self.sleeps
@@ -70,17 +80,33 @@ class AutojumpClock:
                 seen = self.sleeps
             self._wake_next()
 
+    def _has_sleepers(self) -> bool:
+        return any(
+            not isinstance(what, _Timeout) and not what.done() for _, _, what in self._sleepers
+        )
+
     def _wake_next(self) -> None:
+        # Time jumps to the next sleeper only: a deadline fires on the way to one (the
+        # idle test counts sleeps, so tasks busy with no sleep in sight must not see time
+        # jump to their deadlines).
         sleepers = self._sleepers
-        while sleepers and sleepers[0][2].done():  # cancelled while asleep
-            heapq.heappop(sleepers)
-        if not sleepers:
+        due = min(
+            (
+                when
+                for when, _, what in sleepers
+                if not isinstance(what, _Timeout) and not what.done()
+            ),
+            default=None,
+        )
+        if due is None:
             return
-        self._mono = max(self._mono, sleepers[0][0])
+        self._mono = max(self._mono, due)
         while sleepers and sleepers[0][0] <= self._mono:
-            _, _, woken = heapq.heappop(sleepers)
-            if not woken.done():
-                woken.set_result(None)
+            what = heapq.heappop(sleepers)[2]
+            if isinstance(what, _Timeout):
+                what._expire()
+            elif not what.done():
+                what.set_result(None)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[AutojumpClock]:
@@ -94,3 +120,53 @@ class AutojumpClock:
 
     def __repr__(self) -> str:
         return f"AutojumpClock(monotonic={self._mono:.3f})"
+
+
+class _Timeout:
+    """``AutojumpClock.timeout``'s block: cancels its task when the clock reaches it."""
+
+    def __init__(self, clock: AutojumpClock, seconds: float | None) -> None:
+        self._clock = clock
+        self._seconds = seconds
+        self._task: asyncio.Task[object] | None = None
+        self._cancelling = 0
+        self._open = False
+        self._expired = False
+
+    def expired(self) -> bool:
+        return self._expired
+
+    async def __aenter__(self) -> _Timeout:
+        task = asyncio.current_task()
+        assert task is not None
+        self._task = task
+        self._cancelling = task.cancelling()
+        self._open = True
+        if self._seconds is not None:
+            self._clock._at(self._clock.monotonic() + self._seconds, self)
+        return self
+
+    def _expire(self) -> None:
+        if not self._open:
+            return
+        self._open = False
+        self._expired = True
+        assert self._task is not None
+        self._task.cancel()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._open = False
+        if not self._expired:
+            return
+        assert self._task is not None
+        if (
+            self._task.uncancel() <= self._cancelling
+            and exc_type is not None
+            and issubclass(exc_type, asyncio.CancelledError)
+        ):
+            raise TimeoutError from exc
