@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 from secrets_registry import find_secrets
 
-from bce_vpn_async._errors import BceError
+from bce_vpn_async import BceError
 
 # pytester runs tests/test_secrets.py's check of this very audit.
 pytest_plugins = ["pytester"]

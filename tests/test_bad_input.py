@@ -28,8 +28,8 @@ from bce_vpn_async import (
     SslVpnUserSpec,
     Tag,
 )
-from bce_vpn_async._clock import FakeClock
 from bce_vpn_async._operations import OPERATIONS
+from bce_vpn_async.testing import FakeClock
 
 HOST = "bcc.bj.baidubce.com"
 INJECTION = "\r\nX-Injected: 1"

@@ -22,11 +22,12 @@ from bce_vpn_async import (
     BceServerError,
     Billing,
     ClientConfig,
+    Handler,
+    Middleware,
     RateLimit,
     RetryBudget,
     RetryPolicy,
 )
-from bce_vpn_async._pipeline import Handler, Middleware
 from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 POSTPAID = Billing(payment_timing="Postpaid")

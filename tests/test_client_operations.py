@@ -48,8 +48,8 @@ from bce_vpn_async import (
     VpnConnList,
     VpnPage,
 )
-from bce_vpn_async._clock import FakeClock
 from bce_vpn_async._operations import OPERATIONS
+from bce_vpn_async.testing import FakeClock
 
 AK = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 SK = CLIENT_OPS_SECRET_ACCESS_KEY

@@ -19,9 +19,8 @@ from baidubce.utils import pythonize_name
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bce_vpn_async._converter import MalformedResponse, structure, unstructure
-from bce_vpn_async._errors import BceValidationError
-from bce_vpn_async._models import (
+from bce_vpn_async import (
+    BceValidationError,
     Billing,
     CreateSslVpnUsersResult,
     IkeConfig,
@@ -37,6 +36,7 @@ from bce_vpn_async._models import (
     VpnConnList,
     VpnPage,
 )
+from bce_vpn_async._converter import MalformedResponse, structure, unstructure
 
 TUNNEL = {
     "vpnId": "vpn-119bd69b",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from bce_vpn_async._credentials import Credentials, as_provider
-from bce_vpn_async._errors import BceClientError, BceValidationError
+from bce_vpn_async import BceClientError, BceValidationError, Credentials
+from bce_vpn_async._credentials import as_provider
 
 AK = "ak-0123456789"
 SK = "sk-super-secret-value"

@@ -27,9 +27,9 @@ from bce_vpn_async import (
     Billing,
     ClientConfig,
     Credentials,
+    Handler,
     RetryPolicy,
 )
-from bce_vpn_async._pipeline import Handler
 from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 TRANSPORTS = ["aiohttp", "httpx"]

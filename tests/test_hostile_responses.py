@@ -32,7 +32,7 @@ from bce_vpn_async import (
     SslVpnUserSpec,
     VpnPage,
 )
-from bce_vpn_async._clock import FakeClock
+from bce_vpn_async.testing import FakeClock
 
 HOST = "bcc.bj.baidubce.com"
 REQUEST_ID = "req-hostile-1"

@@ -19,9 +19,7 @@ from seed_examples import (
     GUIDE_LIST_VPNS,
 )
 
-from bce_vpn_async import _models as models
-from bce_vpn_async._converter import structure
-from bce_vpn_async._models import (
+from bce_vpn_async import (
     Billing,
     CreateSslVpnServerResult,
     CreateSslVpnUsersResult,
@@ -41,6 +39,8 @@ from bce_vpn_async._models import (
     VpnConnList,
     VpnPage,
 )
+from bce_vpn_async import _models as models
+from bce_vpn_async._converter import structure
 from bce_vpn_async._models.common import EMPTY_METADATA
 
 # --- spec 3.10: the list-tunnels item. Its ikeConfig/ipsecConfig are elided ("{...}") in the

@@ -14,7 +14,8 @@ import pytest
 
 from bce_vpn_async import AsyncPaginator, AsyncVpnClient
 from bce_vpn_async._operations import OPERATIONS, Operation
-from bce_vpn_async.testing._routes import OPERATION_NAMES, match
+from bce_vpn_async.testing import OPERATION_NAMES
+from bce_vpn_async.testing._routes import match
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BEGIN = (

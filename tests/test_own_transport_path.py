@@ -16,9 +16,9 @@ from bce_vpn_async import (
     BceTransportError,
     ClientConfig,
     Credentials,
+    Handler,
     RetryPolicy,
 )
-from bce_vpn_async._pipeline import Handler
 from bce_vpn_async.testing import VpnEmulator
 
 HOST = "bcc.bj.baidubce.com"

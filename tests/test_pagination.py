@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bce_vpn_async import BcePaginationError
-from bce_vpn_async._pagination import AsyncPaginator
+from bce_vpn_async import AsyncPaginator, BcePaginationError
 
 
 @attrs.frozen

@@ -5,15 +5,9 @@ import logging
 import httpx
 import pytest
 
-from bce_vpn_async._clock import FakeClock
-from bce_vpn_async._credentials import Credentials, CredentialsProvider
-from bce_vpn_async._pipeline import (
-    ClockSkew,
-    Handler,
-    LoggingMiddleware,
-    Pipeline,
-    SigningMiddleware,
-)
+from bce_vpn_async import Credentials, CredentialsProvider, Handler, LoggingMiddleware
+from bce_vpn_async._pipeline import ClockSkew, Pipeline, SigningMiddleware
+from bce_vpn_async.testing import FakeClock
 
 SECRET = "s3cr3t-Sk-do-not-log"
 URL = "https://bcc.bj.baidubce.com/v1/vpn/vpn-1?bind=&clientToken=tok-1"

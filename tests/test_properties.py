@@ -25,8 +25,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from secrets_registry import STS_SECRET_ACCESS_KEY, STS_SESSION_TOKEN, TRACE_PASSWORD
 
-from bce_vpn_async import AsyncVpnClient, Billing, ClientConfig, Credentials, SslVpnUserSpec
-from bce_vpn_async._signing import BceV1Signer, uri_encode
+from bce_vpn_async import (
+    AsyncVpnClient,
+    BceV1Signer,
+    Billing,
+    ClientConfig,
+    Credentials,
+    SslVpnUserSpec,
+)
+from bce_vpn_async._signing import uri_encode
 from bce_vpn_async.testing import FakeClock, VpnEmulator, WireRequest
 
 HOST = "bcc.bj.baidubce.com"

@@ -12,21 +12,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bce_vpn_async._clock import FakeClock, SystemClock
-from bce_vpn_async._credentials import Credentials, as_provider
-from bce_vpn_async._errors import BceTimeoutError, BceTransportError
-from bce_vpn_async._pipeline import ClockSkew, Handler, Pipeline, SigningMiddleware
+from bce_vpn_async import (
+    BceTimeoutError,
+    BceTransportError,
+    BceV1Signer,
+    Credentials,
+    Handler,
+    RetryPolicy,
+)
+from bce_vpn_async._credentials import as_provider
+from bce_vpn_async._pipeline import ClockSkew, Pipeline, SigningMiddleware
 from bce_vpn_async._retry import (
     MAX_RETRY_AFTER,
     TRANSIENT_CODES,
     Decision,
     RetryMiddleware,
-    RetryPolicy,
     classify,
     parse_retry_after,
 )
-from bce_vpn_async._signing import BceV1Signer, format_timestamp
+from bce_vpn_async._signing import format_timestamp
 from bce_vpn_async._transport import transport_error
+from bce_vpn_async.testing import FakeClock, SystemClock
 
 NOW = 1_700_000_000.0
 URL = "https://bcc.bj.baidubce.com/v1/vpn?clientToken=tok-1"

@@ -7,13 +7,8 @@ import httpx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bce_vpn_async._credentials import Credentials
-from bce_vpn_async._signing import (
-    AuthorizationHeader,
-    BceV1Signer,
-    compute_signature,
-    format_timestamp,
-)
+from bce_vpn_async import BceV1Signer, Credentials
+from bce_vpn_async._signing import AuthorizationHeader, compute_signature, format_timestamp
 
 CREDS = Credentials("a" * 32, "b" * 32)
 OTHER = Credentials("c" * 32, "d" * 32)

@@ -15,11 +15,9 @@ from baidubce.utils import normalize_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bce_vpn_async._credentials import Credentials
+from bce_vpn_async import BceV1Signer, Credentials, Signer
 from bce_vpn_async._signing import (
     AuthorizationHeader,
-    BceV1Signer,
-    Signer,
     canonical_headers,
     canonical_query_string,
     canonical_uri,

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bce_vpn_async import BceValidationError
 from bce_vpn_async import _validation as v
-from bce_vpn_async._errors import BceValidationError
 
 _SAME: Any = object()
 

@@ -22,8 +22,8 @@ from bce_vpn_async import (
     WaiterFailedError,
     WaiterTimeoutError,
 )
-from bce_vpn_async._clock import FakeClock
 from bce_vpn_async._waiters import Outcome, decide, next_poll_delay, poll_delay
+from bce_vpn_async.testing import FakeClock
 
 HOST = "bcc.bj.baidubce.com"
 

@@ -10,9 +10,7 @@ from typing import Any, NamedTuple
 import httpx
 from secrets_registry import EMULATOR_PSK
 
-from bce_vpn_async._clock import Clock
-from bce_vpn_async._credentials import Credentials
-from bce_vpn_async._signing import BceV1Signer
+from bce_vpn_async import BceV1Signer, Clock, Credentials
 from bce_vpn_async.testing import VpnEmulator
 
 BASE_URL = "http://bcc.bj.baidubce.com"

@@ -11,8 +11,7 @@ from baidubce.auth import bce_v1_signer
 from baidubce.auth.bce_credentials import BceCredentials
 from emulator_helpers import BASE_URL, VPC, error_of
 
-from bce_vpn_async._credentials import Credentials
-from bce_vpn_async._signing import BceV1Signer
+from bce_vpn_async import BceV1Signer, Credentials
 from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 LIST = f"/v1/vpn?vpcId={VPC}"

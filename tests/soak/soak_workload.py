@@ -37,13 +37,13 @@ from bce_vpn_async import (
     BceTimeoutError,
     BceTransportError,
     Billing,
+    Handler,
     IkeConfig,
     IpsecConfig,
     SslVpnUserSpec,
     WaiterFailedError,
     WaiterTimeoutError,
 )
-from bce_vpn_async._pipeline import Handler
 
 __all__ = ["KINDS", "AttemptCounter", "Soak", "Tally", "Unit", "plan_units"]
 
