@@ -47,8 +47,7 @@ from ._pagination import AsyncPaginator
 from ._pipeline import Handler, LoggingMiddleware, Middleware
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
-from ._signing import BceV1Signer, Signer
-from ._validation import (
+from ._rules import (
     AuthAlg,
     EncAlg,
     IkeMode,
@@ -61,6 +60,7 @@ from ._validation import (
     VpnStatus,
     VpnType,
 )
+from ._signing import BceV1Signer, Signer
 from ._version import __version__
 
 __all__ = [

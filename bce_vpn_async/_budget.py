@@ -17,22 +17,11 @@ from __future__ import annotations
 
 import math
 
-from attrs import Attribute, field, frozen
+from attrs import field, frozen
+
+from . import _config_validators as validators
 
 __all__ = ["RetryBudget", "RetryTokens"]
-
-
-def _finite(instance: object, attribute: Attribute[float], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{attribute.name} must be a number")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{attribute.name} must be a finite number >= 0")
-
-
-def _positive(instance: object, attribute: Attribute[float], value: float) -> None:
-    _finite(instance, attribute, value)
-    if value == 0:
-        raise ValueError(f"{attribute.name} must be > 0")
 
 
 @frozen(kw_only=True)
@@ -50,9 +39,9 @@ class RetryBudget:
     budget is not made; the call fails at once with the error of its last attempt.
     """
 
-    ratio: float = field(default=0.5, validator=_finite)
-    min_per_second: float = field(default=1.0, validator=_finite)
-    window: float = field(default=10.0, validator=_positive)
+    ratio: float = field(default=0.5, validator=validators.number(positive=False))
+    min_per_second: float = field(default=1.0, validator=validators.number(positive=False))
+    window: float = field(default=10.0, validator=validators.number(positive=True))
 
 
 class RetryTokens:

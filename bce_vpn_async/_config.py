@@ -12,7 +12,7 @@ from typing import Literal
 import httpx
 from attrs import field, frozen
 
-from . import _checks
+from . import _config_validators as validators
 from ._clock import Clock, SystemClock
 from ._errors import BceClientError, BceValidationError
 from ._network import as_proxy, redacted
@@ -51,25 +51,6 @@ def _timeout(instance: object, attribute: object, value: float | httpx.Timeout) 
         raise TypeError(f"{rule}, not {type(value).__name__}")
     if not (math.isfinite(value) and value > 0):
         raise ValueError(rule)
-
-
-def _retry(instance: object, attribute: object, value: RetryPolicy | None) -> None:
-    if value is not None and not isinstance(value, RetryPolicy):
-        raise TypeError(f"retry must be a RetryPolicy or None, not {type(value).__name__}")
-
-
-def _rate_limit(instance: object, attribute: object, value: RateLimit | None) -> None:
-    if value is not None and not isinstance(value, RateLimit):
-        raise TypeError(f"rate_limit must be a RateLimit or None, not {type(value).__name__}")
-
-
-def _max_concurrency(instance: object, attribute: object, value: int | None) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("max_concurrency must be an int or None")
-    if value < 1:
-        raise ValueError("max_concurrency must be >= 1 or None")
 
 
 def _proxy(instance: object, attribute: object, value: str | httpx.Proxy | None) -> None:
@@ -134,21 +115,27 @@ class ClientConfig:
       and waiters instant in tests.
     """
 
-    retry: RetryPolicy | None = field(factory=RetryPolicy, validator=_retry)
-    rate_limit: RateLimit | None = field(factory=RateLimit, validator=_rate_limit)
-    max_concurrency: int | None = field(default=None, validator=_max_concurrency)
-    timeout: float | httpx.Timeout = field(default=30.0, validator=_timeout)
-    max_connections: int = field(default=100, validator=_checks.integer(1))
-    max_keepalive_connections: int = field(default=100, validator=_checks.integer(0))
-    transport: Literal["aiohttp", "httpx"] = field(
-        default="aiohttp", validator=_checks.one_of("aiohttp", "httpx")
+    retry: RetryPolicy | None = field(
+        factory=RetryPolicy, validator=validators.instance_or_none(RetryPolicy)
     )
-    validate: bool = field(default=True, validator=_checks.boolean)
-    user_agent: str = field(default=DEFAULT_USER_AGENT, validator=_checks.header_text)
-    signature_expiration: int = field(default=1800, validator=_checks.integer(1))
-    clock: Clock = field(factory=SystemClock, validator=_checks.clock)
+    rate_limit: RateLimit | None = field(
+        factory=RateLimit, validator=validators.instance_or_none(RateLimit)
+    )
+    max_concurrency: int | None = field(
+        default=None, validator=validators.integer(1, optional=True)
+    )
+    timeout: float | httpx.Timeout = field(default=30.0, validator=_timeout)
+    max_connections: int = field(default=100, validator=validators.integer(1))
+    max_keepalive_connections: int = field(default=100, validator=validators.integer(0))
+    transport: Literal["aiohttp", "httpx"] = field(
+        default="aiohttp", validator=validators.one_of("aiohttp", "httpx")
+    )
+    validate: bool = field(default=True, validator=validators.boolean)
+    user_agent: str = field(default=DEFAULT_USER_AGENT, validator=validators.header_text)
+    signature_expiration: int = field(default=1800, validator=validators.integer(1))
+    clock: Clock = field(factory=SystemClock, validator=validators.clock)
     proxy: str | httpx.Proxy | None = field(default=None, validator=_proxy, repr=_proxy_repr)
-    trust_env: bool = field(default=True, validator=_checks.boolean)
+    trust_env: bool = field(default=True, validator=validators.boolean)
     verify: Verify = field(default=True, validator=_verify)
 
     def httpx_timeout(self) -> httpx.Timeout:

@@ -21,8 +21,8 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
+from . import _rules as rules
 from . import _transport
-from . import _validation as validation
 from ._aiohttp import AiohttpTransport
 from ._config import ClientConfig, endpoint_from_env, resolve_endpoint
 from ._converter import MalformedResponse, structure
@@ -299,7 +299,7 @@ class ClientCore:
     def _token(self, client_token: str | None) -> str:
         if client_token is None:
             return new_client_token()
-        return validation.client_token(client_token)
+        return rules.client_token(client_token)
 
     def _request_parts(
         self, operation: Operation[Any], arguments: Mapping[str, Any]
@@ -435,9 +435,9 @@ class ClientCore:
             arguments["max_items"],
         )
         if marker is not None:
-            validation.resource_id("marker", marker)
+            rules.resource_id("marker", marker)
         if max_keys is not None:
-            query.append(query_pair(MAX_KEYS, str(validation.max_keys(max_keys))))
+            query.append(query_pair(MAX_KEYS, str(rules.max_keys(max_keys))))
         if max_items is not None and (
             isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
         ):

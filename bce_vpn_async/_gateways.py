@@ -8,12 +8,12 @@ import random
 from collections.abc import Collection, Sequence
 
 from . import _operations as ops
-from . import _validation as validation
+from . import _rules as rules
 from ._core import ClientCore
 from ._errors import BceValidationError
 from ._models import Billing, CreateVpnResult, OperationResult, Tag, Vpn, VpnPage
 from ._pagination import AsyncPaginator
-from ._validation import VpnType
+from ._rules import VpnType
 from ._waiters import (
     DEFAULT_FAILURE_STATUSES,
     OnStatus,
@@ -123,7 +123,7 @@ class GatewayOperations(ClientCore):
         vanishes, ``WaiterTimeoutError`` when time runs out; both carry the last ``Vpn``
         seen as ``.last``. ``on_status`` (sync or async) sees every ``Vpn`` polled.
         """
-        validation.resource_id("vpn_id", vpn_id)
+        rules.resource_id("vpn_id", vpn_id)
         targets = normalise_targets(status)
         for name, value in (
             ("timeout", timeout),

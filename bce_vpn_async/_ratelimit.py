@@ -72,11 +72,12 @@ from __future__ import annotations
 
 import asyncio
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
-from attrs import Attribute, field, frozen, validators
+from attrs import field, frozen
 
+from . import _config_validators as validators
 from ._errors import error_from_response
 
 if TYPE_CHECKING:
@@ -95,28 +96,6 @@ _BURST_SECONDS = 0.1
 _WINDOW = 1.0
 
 
-def _positive_finite_or_none(instance: object, attribute: Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{attribute.name} must be a number or None")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{attribute.name} must be a finite number > 0 or None")
-
-
-def _positive_finite(instance: object, attribute: Attribute[float], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{attribute.name} must be a number")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{attribute.name} must be a finite number > 0")
-
-
-def _fraction(instance: object, attribute: Attribute[float], value: float) -> None:
-    _positive_finite(instance, attribute, value)
-    if not value < 1:
-        raise ValueError(f"{attribute.name} must be between 0 and 1 (exclusive)")
-
-
 @frozen(kw_only=True)
 class RateLimit:
     """How a client paces its requests (``ClientConfig(rate_limit=...)``; None turns it off).
@@ -132,11 +111,13 @@ class RateLimit:
     - ``min_rate``: the adaptive rate never goes below this (requests per second).
     """
 
-    max_rate: float | None = field(default=None, validator=_positive_finite_or_none)
-    adaptive: bool = field(default=True, validator=validators.instance_of(bool))
-    decrease: float = field(default=0.7, validator=_fraction)
-    growth: float = field(default=0.4, validator=_positive_finite)
-    min_rate: float = field(default=0.5, validator=_positive_finite)
+    max_rate: float | None = field(
+        default=None, validator=validators.number(positive=True, optional=True)
+    )
+    adaptive: bool = field(default=True, validator=validators.boolean)
+    decrease: float = field(default=0.7, validator=validators.fraction)
+    growth: float = field(default=0.4, validator=validators.number(positive=True))
+    min_rate: float = field(default=0.5, validator=validators.number(positive=True))
 
     def __attrs_post_init__(self) -> None:
         if self.max_rate is None and not self.adaptive:

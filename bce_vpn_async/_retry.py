@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import httpx
 from attrs import field, frozen
 
-from . import _checks
+from . import _config_validators as validators
 from ._budget import RetryBudget, RetryTokens
 from ._errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
 from ._ratelimit import THROTTLING_CODES, is_throttling
@@ -54,11 +54,6 @@ TRANSIENT_CODES = frozenset(
 MAX_RETRY_AFTER = 60.0
 
 
-def _budget_check(instance: object, attribute: object, value: RetryBudget | None) -> None:
-    if value is not None and not isinstance(value, RetryBudget):
-        raise TypeError(f"budget must be a RetryBudget or None, not {type(value).__name__}")
-
-
 @frozen(kw_only=True)
 class RetryPolicy:
     """How hard to try: attempts (counting the first), backoff bounds, and a total deadline.
@@ -78,13 +73,15 @@ class RetryPolicy:
     limit beyond ``max_attempts``.
     """
 
-    max_attempts: int = field(default=4, validator=_checks.integer(1))
-    initial_delay: float = field(default=0.5, validator=_checks.number(positive=False))
-    max_delay: float = field(default=20.0, validator=_checks.number(positive=False))
+    max_attempts: int = field(default=4, validator=validators.integer(1))
+    initial_delay: float = field(default=0.5, validator=validators.number(positive=False))
+    max_delay: float = field(default=20.0, validator=validators.number(positive=False))
     total_timeout: float | None = field(
-        default=60.0, validator=_checks.number(positive=True, optional=True)
+        default=60.0, validator=validators.number(positive=True, optional=True)
     )
-    budget: RetryBudget | None = field(factory=RetryBudget, validator=_budget_check)
+    budget: RetryBudget | None = field(
+        factory=RetryBudget, validator=validators.instance_or_none(RetryBudget)
+    )
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """The delay after failed attempt number ``attempt`` (1-based): full jitter."""

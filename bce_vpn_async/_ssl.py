@@ -16,7 +16,7 @@ from ._models import (
     SslVpnUserSpec,
 )
 from ._pagination import AsyncPaginator
-from ._validation import InterfaceType
+from ._rules import InterfaceType
 
 __all__ = ["SslOperations"]
 

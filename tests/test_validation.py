@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bce_vpn_async import BceValidationError
-from bce_vpn_async import _validation as v
+from bce_vpn_async import _rules as v
 
 _SAME: Any = object()
 

@@ -67,7 +67,7 @@ What it emulates (spec sections 2-7) and the choices made where the spec is sile
   deleting the service while it has users; a taken user name or EIP. 404 ``NoSuchObject``
   for an unknown id (or another account's); 413 ``LimitExceeded`` past 3 gateways per VPC.
 - Input: missing or ill-typed fields are 400 ``InappropriateJSON``, rule violations 400
-  ``BadRequest`` naming the field (the client's rules, from ``bce_vpn_async._validation``;
+  ``BadRequest`` naming the field (the client's rules, from ``bce_vpn_async._rules``;
   the checks only the client makes are listed in docs/guides/emulator-rules.md), broken
   JSON 400 ``MalformedJSON`` (also nesting past 64 levels, ``NaN``/``Infinity``, numbers
   past a double and lone surrogates, so that what is stored can always be answered), a

@@ -4,7 +4,7 @@ release protection. Every handler is ``(backend, call) -> JSON body | None``, as
 
 from __future__ import annotations
 
-from bce_vpn_async import _validation as validation
+from bce_vpn_async import _rules as validation
 from bce_vpn_async._converter import unstructure
 from bce_vpn_async._models import Billing, Tag
 

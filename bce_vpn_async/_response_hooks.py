@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from types import NoneType
 from typing import Any, Final
 
-from ._validation import lifetime_seconds, whole_number
+from ._rules import lifetime_seconds, whole_number
 
 __all__ = [
     "NOTHING",
