@@ -44,7 +44,7 @@ from ._models import VpnConn as VpnConn
 from ._models import VpnConnList as VpnConnList
 from ._models import VpnPage as VpnPage
 from ._pagination import AsyncPaginator
-from ._pipeline import Handler, LoggingMiddleware, Middleware
+from ._pipeline import Attempt, Handler, LoggingMiddleware, Middleware
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
 from ._rules import (
@@ -67,6 +67,7 @@ __all__ = [
     "REGIONS",
     "AsyncPaginator",
     "AsyncVpnClient",
+    "Attempt",
     "AuthAlg",
     "BceAuthError",
     "BceClientError",

@@ -16,7 +16,12 @@ from attrs import Attribute, field, frozen
 
 from ._errors import BceClientError, BceValidationError
 
-__all__ = ["Credentials", "CredentialsProvider", "as_provider"]
+__all__ = [
+    "Credentials",
+    "CredentialsProvider",
+    "EnvironmentProvider",
+    "as_provider",
+]
 
 ACCESS_KEY_ID_VAR = "BCE_ACCESS_KEY_ID"
 SECRET_ACCESS_KEY_VAR = "BCE_SECRET_ACCESS_KEY"
@@ -90,7 +95,7 @@ CredentialsProvider: TypeAlias = Callable[[], Awaitable[Credentials]]
 
 @frozen
 class StaticProvider:
-    """Fixed credentials as a provider; the signer reads ``credentials`` without awaiting."""
+    """Fixed credentials as a provider: always the same."""
 
     credentials: Credentials
 
@@ -98,8 +103,25 @@ class StaticProvider:
         return self.credentials
 
 
-def as_provider(source: Credentials | CredentialsProvider) -> CredentialsProvider:
-    """A provider for ``source``: static credentials are wrapped, a provider is returned as is."""
+class EnvironmentProvider:
+    """The credentials of ``BCE_ACCESS_KEY_ID``, ``BCE_SECRET_ACCESS_KEY`` and
+    ``BCE_SESSION_TOKEN``, read when first asked for (a client's ``__init__`` reads no
+    environment), then kept."""
+
+    def __init__(self) -> None:
+        self._credentials: Credentials | None = None
+
+    async def __call__(self) -> Credentials:
+        if self._credentials is None:
+            self._credentials = Credentials.from_env()
+        return self._credentials
+
+
+def as_provider(source: Credentials | CredentialsProvider | None) -> CredentialsProvider:
+    """A provider for ``source``: None reads the environment on first use, static
+    credentials are wrapped, a provider is returned as is."""
+    if source is None:
+        return EnvironmentProvider()
     if isinstance(source, Credentials):
         return StaticProvider(source)
     if callable(source):

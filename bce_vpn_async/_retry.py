@@ -15,12 +15,14 @@ import random
 from datetime import UTC
 from typing import TYPE_CHECKING
 
+import attrs
 import httpx
 from attrs import field, frozen
 
 from . import _config_validators as validators
 from ._budget import RetryBudget, RetryTokens
 from ._errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
+from ._pipeline import CallContext, operation_name
 from ._ratelimit import THROTTLING_CODES, is_throttling
 from ._transport import is_transient
 
@@ -199,16 +201,21 @@ class RetryMiddleware:
         clock = self._clock
         total = policy.total_timeout
         deadline = None if total is None else clock.monotonic() + total
+        context = CallContext.of(request)
         resynced = False
         attempt = 0
+        delay = 0.0
         # One bound on the clock for everything the call awaits from here to its result:
-        # rate-limit slots, the wait for a connection, every attempt and every backoff.
+        # rate-limit slots, every attempt and every backoff.
         scope = clock.timeout(total)
         try:
             async with scope:
                 while True:
                     attempt += 1
-                    request.extensions["bce_attempt"] = attempt
+                    if attempt > 1 and context is not None:
+                        context.attempt = attrs.evolve(
+                            context.attempt, number=attempt, retry_delay=delay
+                        )
                     try:
                         response = await call_next(request)
                         if response.status_code >= 400:
@@ -219,13 +226,11 @@ class RetryMiddleware:
                     except (BceTransportError, BceResponseError) as exc:
                         if attempt < policy.max_attempts and classify(exc) is Decision.RETRY:
                             delay = policy.backoff(attempt, self._rng)
-                            if not _passes(deadline, delay, clock) and self._may_retry(
+                            if _time_left_after(delay, deadline, clock) and self._may_retry(
                                 request, None
                             ):
                                 cause = exc.__cause__
-                                _announce_retry(
-                                    request, attempt, type(cause or exc).__name__, delay
-                                )
+                                _log_retry(request, attempt, type(cause or exc).__name__, delay)
                                 await clock.sleep(delay)
                                 continue
                         raise _gave_up(exc, attempt) from exc.__cause__
@@ -243,14 +248,18 @@ class RetryMiddleware:
                         resynced = True
                         self._resync(response)
                         await response.aclose()
-                        _announce_retry(request, attempt, "RequestExpired", 0.0)
+                        delay = 0.0
+                        _log_retry(request, attempt, "RequestExpired", delay)
                         continue
 
                     delay = self._delay(response, attempt)
-                    if _passes(deadline, delay, clock) or not self._may_retry(request, response):
+                    if not (
+                        _time_left_after(delay, deadline, clock)
+                        and self._may_retry(request, response)
+                    ):
                         return response
                     await response.aclose()
-                    _announce_retry(request, attempt, str(response.status_code), delay)
+                    _log_retry(request, attempt, str(response.status_code), delay)
                     await clock.sleep(delay)
         except TimeoutError as exc:
             if not scope.expired():
@@ -266,10 +275,7 @@ class RetryMiddleware:
             return True
         if tokens.spend(self._clock.monotonic()):
             return True
-        _logger.debug(
-            "%s: the retry budget is spent; not retrying",
-            request.extensions.get("bce_operation", request.method),
-        )
+        _logger.debug("%s: the retry budget is spent; not retrying", operation_name(request))
         return False
 
     def _delay(self, response: httpx.Response, attempt: int) -> float:
@@ -319,17 +325,15 @@ def _gave_up(
     return type(error)(f"{error}{note}")
 
 
-def _passes(deadline: float | None, delay: float, clock: Clock) -> bool:
-    """Whether sleeping ``delay`` would leave no time for another attempt."""
-    return deadline is not None and clock.monotonic() + delay >= deadline
+def _time_left_after(delay: float, deadline: float | None, clock: Clock) -> bool:
+    """Whether sleeping ``delay`` still leaves time for another attempt before ``deadline``."""
+    return deadline is None or clock.monotonic() + delay < deadline
 
 
-def _announce_retry(request: httpx.Request, attempt: int, reason: str, delay: float) -> None:
-    # Middleware inside the retry (tracing) reads the delay when the next attempt comes in.
-    request.extensions["bce_retry_delay"] = delay
+def _log_retry(request: httpx.Request, attempt: int, reason: str, delay: float) -> None:
     _logger.debug(
         "%s attempt %s failed (%s); retrying in %.3f s",
-        request.extensions.get("bce_operation", request.method),
+        operation_name(request),
         attempt,
         reason,
         delay,
