@@ -56,9 +56,10 @@ _MAX_CODE = 128
 _MAX_MESSAGE = 1024
 _DEFAULTS: Mapping[str, Any] = MappingProxyType({"seconds": 1.0, "status": 503, "retry_after": 1.0})
 
-# Status -> (code, message) for faults that give none: the spec's BCE and VPC tables
-# (section 6) where they name the status; 429's code is the emulator's choice (the spec
-# finds none); 502, 503 and 504 have no BCE code, so these name the HTTP meaning.
+# Status -> (code, message) for faults that give none: the BCE and VPC tables of
+# docs/service/api-facts.md#errors where they name the status; 429's code is the
+# emulator's choice (docs/service/disagreements.md#not-found); 502, 503 and 504 have no BCE
+# code, so these name the HTTP meaning.
 ERROR_CODES: Mapping[int, tuple[str, str]] = MappingProxyType(
     {
         400: ("BadRequest", "Bad request parameters or illegal request."),

@@ -1,4 +1,4 @@
-"""The emulator reads exactly the wire names the SDK's table declares (issue 9): a field it
+"""The emulator reads exactly the wire names the SDK's table declares: a field it
 reads must be declared (else it could store what no client sends, as it once stored
 ``clientName``), and every parameter the table declares is read (else the emulator would
 ignore what the client sends)."""
@@ -14,8 +14,8 @@ from bce_vpn_async import AsyncVpnClient, Billing, IkeConfig, IpsecConfig, SslVp
 from bce_vpn_async._converter import wire_name
 from bce_vpn_async._operations import OPERATIONS, Operation, by_name
 from bce_vpn_async.testing import VpnEmulator
-from bce_vpn_async.testing._backend import Call
-from bce_vpn_async.testing._inputs import Body
+from bce_vpn_async.testing._service import Call
+from bce_vpn_async.testing._service.inputs import Body
 
 VPC = "vpc-reads1"
 IKE = IkeConfig(

@@ -1,14 +1,15 @@
 """Reading a request body the way the service does.
 
-Two kinds of refusal, as BCE makes them (spec 6): a field that is missing or of the wrong
-JSON type is ``InappropriateJSON``; a well-typed value that breaks a rule is
-``BadRequest``, with the rule taken from the shared ``validation`` module: the client's
-own. A test walks the table of operations and probes every field on both sides, so they
-cannot drift apart; the few checks only the client makes (ones the API reference does not
-state) are listed there and in docs/guides/emulator-rules.md. A JSON ``null`` counts as absent (the
-official SDK sends ``"description": null`` for unset fields), so does an empty string (the
-Go SDK sends ``"cgwId": ""``), and unknown keys are ignored. Messages name the wire
-field and the rule, never the value.
+Two kinds of refusal, as BCE makes them (``docs/service/api-facts.md#errors``): a field
+that is missing or of the wrong JSON type is ``InappropriateJSON``; a well-typed value that
+breaks a rule is ``BadRequest``, with the rule taken from the shared ``validation`` module:
+the client's own. A test walks the table of operations and probes every field on both
+sides, so they cannot drift apart; the few checks only the client makes (ones the API
+reference does not state) are listed in ``docs/guides/emulator-rules.md``. A JSON ``null``
+counts as absent (the official SDK sends ``"description": null`` for unset fields), so does
+an empty string (the Go SDK sends ``"cgwId": ""``:
+``docs/service/disagreements.md#empty-strings``), and unknown keys are ignored. Messages
+name the wire field and the rule, never the value.
 
 Handlers read fields by their Python names; the wire names come from the SDK's table of
 operations (a top-level field or query key: its ``Param``) and from its converter (a field
@@ -26,7 +27,7 @@ from bce_vpn_async._converter import wire_name
 from bce_vpn_async._errors import BceValidationError
 from bce_vpn_async._operations import Operation, Where
 
-from ._state import ServiceError
+from .errors import ServiceError
 
 __all__ = ["Body", "apply_rule", "declared", "lenient_lifetime"]
 
@@ -106,9 +107,10 @@ class Body:
                 raise ServiceError.inappropriate_json(f"{at} must be a JSON object")
             data = inner
         value = data.get(key)
-        # An empty string counts as absent, like null (spec 11): the Go SDK serialises every
-        # unset string field, as cgwId "" and localIp "" beside a remoteIp on tunnel
-        # create, or vpnName "" beside a description on update.
+        # An empty string counts as absent, like null: the Go SDK serialises every unset
+        # string field, as cgwId "" and localIp "" beside a remoteIp on tunnel create, or
+        # vpnName "" beside a description on update
+        # (docs/service/disagreements.md#empty-strings).
         if value == "":
             value = None
         if value is None and required:
