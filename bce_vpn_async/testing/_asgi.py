@@ -27,8 +27,8 @@ Send = Callable[[dict[str, Any]], Any]
 
 
 class ConnectionDropped(httpx.RemoteProtocolError):
-    """Raised by the ASGI app for a ``drop_before`` or ``drop_after`` fault, before it
-    starts a response.
+    """Raised by ``emulator.asgi_app`` for a ``drop_before`` or ``drop_after`` fault, before
+    it starts a response.
 
     ASGI has no way to close a connection without answering: ``httpx.ASGITransport``
     re-raises the exception, so an httpx client sees this transport error (an
@@ -56,6 +56,11 @@ class AsgiApp:
         self._clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one ASGI connection (``http``; ``lifespan`` is acknowledged).
+
+        Raises:
+            ConnectionDropped: The request met a ``drop_before`` or ``drop_after`` fault.
+        """
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()

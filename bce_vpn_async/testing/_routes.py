@@ -65,7 +65,9 @@ ROUTES = tuple(
     )
 )
 
-OPERATION_NAMES = frozenset(operation.name for operation in OPERATIONS)
+OPERATION_NAMES: frozenset[str] = frozenset(operation.name for operation in OPERATIONS)
+"""The 21 operations' names, as the SDK's methods (``"create_vpn"``): what a fault rule's
+``op`` and a logged request's ``operation`` take."""
 
 
 def _bind(pattern: tuple[str, ...], segments: list[str]) -> dict[str, str] | None:

@@ -41,7 +41,7 @@ from bce_vpn_async._clock import Clock
 from bce_vpn_async._credentials import Credentials
 
 from ._auth import verify
-from ._faults import Fault, FaultPlan, default_error
+from ._faults import Fault, FaultPlan, default_error, draw_fault
 from ._json import JsonRefused, dumps, loads
 from ._log import LoggedRequest, RequestLog, logged_body, visible_headers
 from ._routes import Match, match, single_values
@@ -207,7 +207,7 @@ class WireApp:
         except ServiceError as exc:
             route = exc
         operation = route.operation.name if isinstance(route, Match) else None
-        fault = self.faults.draw(operation)
+        fault = draw_fault(self.faults, operation)
         # Latency is held like a stall, by each way in: over a socket the client's read
         # timeout cuts it, and the in-process transport honours that timeout the same way.
         delay = self._latency() + (fault.seconds if fault and fault.kind == "latency" else 0.0)

@@ -127,51 +127,61 @@ class Body:
         return value
 
     def text(self, field: str, *, required: bool = False) -> str | None:
+        """The field as a string; None when absent (``InappropriateJSON`` if required)."""
         return cast("str | None", self._typed(field, (str,), "a string", required))
 
     def integer(self, field: str, *, required: bool = False) -> int | None:
+        """The field as an integer (never a boolean); None when absent."""
         return cast("int | None", self._typed(field, (int,), "an integer", required))
 
     def flag(self, field: str) -> bool | None:
+        """The field as true or false; None when absent."""
         return cast("bool | None", self._typed(field, (bool,), "true or false", False))
 
     def number_or_text(self, field: str) -> int | str | None:
+        """The field as an integer or a string (a lifetime's two forms); None when absent."""
         value = self._typed(field, (int, str), "a number or a string", False)
         return cast("int | str | None", value)
 
     def texts(self, field: str, *, required: bool = False) -> list[str] | None:
+        """The field as a list of strings; None when absent."""
         value = self._typed(field, (list,), "a list of strings", required)
         if value is not None and not all(isinstance(item, str) for item in value):
             raise ServiceError.inappropriate_json(f"{self.name(field)} must be a list of strings")
         return cast("list[str] | None", value)
 
-    # Nested objects are read by the fields of their request model (``model``).
     def child(self, field: str, model: type) -> Body | None:
+        """The nested object, read by ``model``'s fields; None when absent."""
         value = self._get(field, False)
         return None if value is None else Body(value, model, self.name(field))
 
     def need_child(self, field: str, model: type) -> Body:
+        """The nested object, read by ``model``'s fields; ``InappropriateJSON`` if absent."""
         return Body(self._get(field, True), model, self.name(field))
 
     def children(self, field: str, model: type, *, required: bool = False) -> list[Body] | None:
+        """The list of nested objects, each read by ``model``'s fields; None when absent."""
         value = self._typed(field, (list,), "a list of objects", required)
         if value is None:
             return None
         at = self.name(field)
         return [Body(item, model, f"{at}[{index}]") for index, item in enumerate(value)]
 
-    # A string checked by a validation rule, in one call.
     def rule(self, field: str, rule: Callable[[str, object], T]) -> T | None:
+        """The string field checked by ``rule`` (``BadRequest`` if broken); None if absent."""
         value = self.text(field)
         return None if value is None else apply_rule(rule, self.name(field), value)
 
     def need(self, field: str, rule: Callable[[str, object], T]) -> T:
+        """The required string field, checked by ``rule``."""
         return apply_rule(rule, self.name(field), self.text(field, required=True))
 
     def choice(self, field: str, allowed: frozenset[str]) -> str | None:
+        """The string field, one of ``allowed`` (``BadRequest`` if not); None if absent."""
         value = self.text(field)
         return None if value is None else self.need_choice(field, allowed)
 
     def need_choice(self, field: str, allowed: frozenset[str]) -> str:
+        """The required string field, one of ``allowed``."""
         value = self.text(field, required=True)
         return apply_rule(validation.choice, self.name(field), value, allowed)
