@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 import attrs
 import pytest
 import respx
+from seed_examples import IKE, IPSEC
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -23,8 +24,6 @@ from bce_vpn_async import (
     Billing,
     ClientConfig,
     Credentials,
-    IkeConfig,
-    IpsecConfig,
     SslVpnUserSpec,
     Tag,
 )
@@ -36,8 +35,6 @@ INJECTION = "\r\nX-Injected: 1"
 
 Call = Callable[[AsyncVpnClient], Any]
 
-IKE = IkeConfig("v1", "main", "aes", "group2", ike_auth_alg="sha1", ike_lifetime=3600)
-IPSEC = IpsecConfig("aes", "sha1", ipsec_pfs="group2", ipsec_lifetime=28800)
 TUNNEL: dict[str, Any] = {
     "secret_key": "ddd22@www",
     "local_subnets": ["192.168.0.0/20"],

@@ -40,6 +40,7 @@ from secrets_registry import (
     TRACE_SESSION_TOKEN,
     find_secrets,
 )
+from seed_examples import IKE, IPSEC
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -47,8 +48,6 @@ from bce_vpn_async import (
     Billing,
     ClientConfig,
     Credentials,
-    IkeConfig,
-    IpsecConfig,
     RetryPolicy,
     SslVpnUserSpec,
     Tag,
@@ -57,8 +56,6 @@ from bce_vpn_async.testing import OPERATION_NAMES, FakeClock, VpnEmulator
 
 TRACE = Credentials("ak-trace", TRACE_SECRET_ACCESS_KEY, session_token=TRACE_SESSION_TOKEN)
 POSTPAID = Billing(payment_timing="Postpaid")
-IKE = IkeConfig("v1", "main", "aes", "group2", ike_auth_alg="sha1", ike_lifetime=3600)
-IPSEC = IpsecConfig("aes", "sha1", ipsec_pfs="group2", ipsec_lifetime=28800)
 FIRST_ATTEMPT_FAULTS: list[tuple[str, dict[str, Any]]] = [
     ("error", {"status": 503}),
     ("throttle", {"retry_after": 0.01}),

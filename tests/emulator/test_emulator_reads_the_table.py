@@ -9,8 +9,9 @@ from collections import defaultdict
 
 import pytest
 from secrets_registry import EMULATOR_PSK, EMULATOR_SSL_PASSWORD
+from seed_examples import IKE, IPSEC
 
-from bce_vpn_async import AsyncVpnClient, Billing, IkeConfig, IpsecConfig, SslVpnUserSpec, Tag
+from bce_vpn_async import AsyncVpnClient, Billing, IkeConfig, SslVpnUserSpec, Tag
 from bce_vpn_async._converter import wire_name
 from bce_vpn_async._operations import OPERATIONS, Operation, by_name
 from bce_vpn_async.testing import VpnEmulator
@@ -18,17 +19,6 @@ from bce_vpn_async.testing._service import Call
 from bce_vpn_async.testing._service.inputs import Body
 
 VPC = "vpc-reads1"
-IKE = IkeConfig(
-    ike_version="v1",
-    ike_mode="main",
-    ike_enc_alg="aes",
-    ike_auth_alg="sha1",
-    ike_pfs="group2",
-    ike_lifetime=28800,
-)
-IPSEC = IpsecConfig(
-    ipsec_enc_alg="aes", ipsec_auth_alg="sha1", ipsec_pfs="group2", ipsec_lifetime=28800
-)
 
 
 @pytest.fixture
