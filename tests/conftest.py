@@ -29,16 +29,26 @@ collection, say) fails the session.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
+import respx
 from secrets_registry import find_secrets
 
 from bce_vpn_async import BceError
 
 # pytester runs tests/test_secrets.py's check of this very audit.
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def mock() -> Iterator[respx.MockRouter]:
+    """respx on every httpx client of the test (the client's ``transport="httpx"``), for
+    tests that give the service's answers; a route may stay unused."""
+    with respx.mock(using="httpx", assert_all_called=False) as router:
+        yield router
+
 
 _SDK_LOGGER = "bce_vpn_async"
 _OUTSIDE = "<outside any test>"
