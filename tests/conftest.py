@@ -29,6 +29,7 @@ collection, say) fails the session.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
@@ -110,6 +111,20 @@ def pytest_configure(config: pytest.Config) -> None:
     sdk.setLevel(logging.DEBUG)
     _saved["init"] = BceError.__dict__.get("__init__")
     BceError.__init__ = _observing_init(BceError.__init__)  # type: ignore[method-assign]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``same_in_dev_mode(reason)``: skipped under ``PYTHONDEVMODE=1`` (nox -s tests' second
+    pass), with its reason; a mark without one is a usage error in either pass."""
+    for item in items:
+        marker = item.get_closest_marker("same_in_dev_mode")
+        if marker is None:
+            continue
+        reason = marker.args[0] if marker.args else marker.kwargs.get("reason")
+        if not reason:
+            raise pytest.UsageError(f"{item.nodeid}: same_in_dev_mode needs a reason")
+        if sys.flags.dev_mode:
+            item.add_marker(pytest.mark.skip(reason=f"the same in dev mode: {reason}"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -44,6 +44,9 @@ def test_the_site_has_runnable_blocks_on_its_guides() -> None:
     assert any(block.is_test_file for block in RUNNABLE)
 
 
+@pytest.mark.same_in_dev_mode(
+    "a block runs in a process of its own, on client paths this pass tests in-process"
+)
 @pytest.mark.parametrize("block", RUNNABLE, ids=[block.id for block in RUNNABLE])
 def test_a_docs_block_runs_as_written(block: Block, runs: dict[str, Run]) -> None:
     status, output = runs[block.id].result()

@@ -71,6 +71,9 @@ def test_the_readme_has_the_blocks_this_test_runs() -> None:
     assert len(blocks(README, "toml")) == 1
 
 
+@pytest.mark.same_in_dev_mode(
+    "a block runs in a process of its own, on client paths this pass tests in-process"
+)
 @pytest.mark.parametrize("index", range(len(PYTHON_BLOCKS)), ids=IDS)
 def test_a_readme_block_runs_as_written(index: int, runs: list[Run]) -> None:
     status, output = runs[index].result()
@@ -79,6 +82,9 @@ def test_a_readme_block_runs_as_written(index: int, runs: list[Run]) -> None:
         assert re.search(r"\b1 passed\b", output), output
 
 
+@pytest.mark.same_in_dev_mode(
+    "a block runs in a process of its own, on client paths this pass tests in-process"
+)
 def test_the_quickstart_is_sent_to_the_emulator_and_leaves_its_gateway_there(
     runs: list[Run],
 ) -> None:

@@ -46,6 +46,7 @@ async def _call(
     return response.json() if response.content else {}
 
 
+@pytest.mark.same_in_dev_mode("it measures bounds the emulator keeps alike in either mode")
 async def test_memory_stays_flat_once_the_bounded_stores_are_full() -> None:
     clock = FakeClock()
     if SOAK:
