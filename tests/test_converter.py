@@ -39,6 +39,10 @@ from bce_vpn_async import (
 )
 from bce_vpn_async._converter import MalformedResponse, structure, unstructure
 
+pytestmark = pytest.mark.same_in_dev_mode(
+    "the converter is pure functions: no event loop, no resources"
+)
+
 TUNNEL = json.loads(REFERENCE_TUNNEL_ITEM)
 GATEWAY = {
     "vpnId": "vpn-1",

@@ -42,6 +42,10 @@ from bce_vpn_async import _models as models
 from bce_vpn_async._converter import structure
 from bce_vpn_async._models.common import EMPTY_METADATA
 
+pytestmark = pytest.mark.same_in_dev_mode(
+    "models are values, read by pure functions: no event loop, no resources"
+)
+
 # --- every field the current reference lists for a gateway (values illustrative):
 # docs/service/api-facts.md#get-vpn-gateway.
 SPEC_GET_VPN_CURRENT = """{"vpnId":"vpn-shkgan7et1vx","vpnName":"gw1",

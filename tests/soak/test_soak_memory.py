@@ -3,7 +3,7 @@ with the requests it serves.
 
 Writes with a fresh ``clientToken`` each (a request log entry and a remembered answer each,
 had they no bound), a gateway created and released now and then (ids minted), and every
-400th body a megabyte, all through ``emulator.handle``, the core every way in goes through.
+400th body a megabyte, all through the in-process transport (``emulator.transport()``).
 Once the bounded stores are full (the warm-up), tracemalloc's count of live memory must
 stay flat while as many requests again are served.
 
