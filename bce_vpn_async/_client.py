@@ -35,7 +35,8 @@ class AsyncVpnClient(GatewayOperations, TunnelOperations, SslOperations):
 
     Arguments: ``credentials`` (a ``Credentials``, an async provider of them, or ``None``
     to read ``BCE_ACCESS_KEY_ID``/``BCE_SECRET_ACCESS_KEY``/``BCE_SESSION_TOKEN`` on first
-    use); ``endpoint`` or ``region``; ``config`` (a ``ClientConfig``); ``http_client`` (an
+    use); ``endpoint`` or ``region`` (neither: ``BCE_ENDPOINT`` is read when the client
+    is opened); ``config`` (a ``ClientConfig``); ``http_client`` (an
     ``httpx.AsyncClient`` of yours, never closed by the SDK); ``signer``; ``middleware``.
     """
 
@@ -77,4 +78,5 @@ class AsyncVpnClient(GatewayOperations, TunnelOperations, SslOperations):
         return self._derive(config, {} if headers is None else extra_headers(headers))
 
     def __repr__(self) -> str:
-        return f"AsyncVpnClient(endpoint={self.endpoint!r}, state={self._state.value!r})"
+        # The endpoint as known: None until a client reading BCE_ENDPOINT is opened.
+        return f"AsyncVpnClient(endpoint={self._base_url!r}, state={self._state.value!r})"

@@ -6,6 +6,7 @@ import math
 import os
 import ssl
 import sys
+from collections.abc import Mapping
 from typing import Literal
 
 import httpx
@@ -13,13 +14,13 @@ from attrs import field, frozen
 
 from . import _checks
 from ._clock import Clock, SystemClock
-from ._errors import BceValidationError
+from ._errors import BceClientError, BceValidationError
 from ._network import as_proxy, redacted
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
 from ._version import __version__
 
-__all__ = ["REGIONS", "ClientConfig", "resolve_endpoint"]
+__all__ = ["ENDPOINT_VAR", "REGIONS", "ClientConfig", "endpoint_from_env", "resolve_endpoint"]
 
 # The VPN API lives on the VPC/BCC host of each region (spec section 9).
 REGIONS: dict[str, str] = {
@@ -33,6 +34,9 @@ REGIONS: dict[str, str] = {
     "fsh": "bcc.fsh.baidubce.com",
     "sin": "bcc.sin.baidubce.com",
 }
+
+# Where a client given neither ``endpoint=`` nor ``region=`` finds its endpoint.
+ENDPOINT_VAR = "BCE_ENDPOINT"
 
 DEFAULT_USER_AGENT = (
     f"bce-vpn-async/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
@@ -161,8 +165,9 @@ class ClientConfig:
         )
 
 
-def resolve_endpoint(endpoint: str | None, region: str | None) -> str:
-    """The base URL (scheme and host, no trailing slash) for an endpoint or a region.
+def resolve_endpoint(endpoint: str | None, region: str | None) -> str | None:
+    """The base URL (scheme and host, no trailing slash) for an endpoint or a region, or
+    None when neither is given (the client reads ``BCE_ENDPOINT`` when it first needs one).
 
     A bare host gets ``https://``, which the service recommends; ``http://`` is kept when
     given (the local emulator serves plain HTTP on loopback).
@@ -171,19 +176,41 @@ def resolve_endpoint(endpoint: str | None, region: str | None) -> str:
         raise BceValidationError("endpoint", "give an endpoint or a region, not both")
     if endpoint is None:
         if region is None:
-            raise BceValidationError(
-                "endpoint", "give an endpoint (e.g. 'bcc.bj.baidubce.com') or a region"
-            )
+            return None
         if region not in REGIONS:
             known = ", ".join(sorted(REGIONS))
             raise BceValidationError("region", f"must be one of: {known}")
         endpoint = REGIONS[region]
+    return _base_url(endpoint, "endpoint")
+
+
+def endpoint_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """The base URL ``BCE_ENDPOINT`` names, for a client given neither an endpoint nor a
+    region. Read when the client is opened, not when it is made: ``__init__`` reads no
+    environment. Surrounding white space is dropped, and a blank variable counts as unset.
+    """
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    value = env.get(ENDPOINT_VAR, "").strip()
+    if not value:
+        raise BceClientError(
+            f"no endpoint: give endpoint= or region=, or set the environment variable "
+            f"{ENDPOINT_VAR} (e.g. bcc.bj.baidubce.com)"
+        )
+    return _base_url(value, ENDPOINT_VAR)
+
+
+def _base_url(endpoint: str, name: str) -> str:
+    if not isinstance(endpoint, str):
+        raise BceValidationError(name, "must be a host name or an http(s) URL")
     endpoint = endpoint.strip().rstrip("/")
     if "://" not in endpoint:
         endpoint = f"https://{endpoint}"
-    url = httpx.URL(endpoint)
-    if url.scheme not in ("http", "https") or not url.host:
-        raise BceValidationError("endpoint", "must be a host name or an http(s) URL")
+    try:
+        url = httpx.URL(endpoint)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise BceValidationError(name, "must be a host name or an http(s) URL")
     if url.path not in ("", "/") or url.query:
-        raise BceValidationError("endpoint", "must not hold a path or a query")
+        raise BceValidationError(name, "must not hold a path or a query")
     return endpoint

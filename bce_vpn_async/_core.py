@@ -24,7 +24,7 @@ import httpx
 from . import _transport
 from . import _validation as validation
 from ._aiohttp import AiohttpTransport
-from ._config import ClientConfig, resolve_endpoint
+from ._config import ClientConfig, endpoint_from_env, resolve_endpoint
 from ._converter import MalformedResponse, structure
 from ._credentials import Credentials, CredentialsProvider, as_provider
 from ._errors import (
@@ -89,6 +89,8 @@ class ClientCore:
         middleware: Sequence[Middleware] = (),
     ) -> None:
         config = config if config is not None else ClientConfig()
+        # None: read from BCE_ENDPOINT when the client is opened (__init__ reads no
+        # environment, as for the credentials).
         self._base_url = resolve_endpoint(endpoint, region)
         provider: CredentialsProvider = (
             _EnvironmentCredentials() if credentials is None else as_provider(credentials)
@@ -102,10 +104,11 @@ class ClientCore:
         self._state = _State.UNOPENED
         self._loop: asyncio.AbstractEventLoop | None = None
         self._configure(config, {})
-        # Made now, not on the first call: its import and set-up are no call's latency.
-        self._http_client: httpx.AsyncClient | None = (
-            http_client if http_client is not None else self._make_http_client()
-        )
+        # Made now, not on the first call, when the endpoint is known (its set-up is no
+        # call's latency); else when the endpoint is read, on open.
+        self._http_client: httpx.AsyncClient | None = http_client
+        if http_client is None and self._base_url is not None:
+            self._http_client = self._make_http_client()
 
     def _configure(self, config: ClientConfig, headers: dict[str, str]) -> None:
         """Set what may differ between a client and its ``with_options`` copies."""
@@ -119,7 +122,14 @@ class ClientCore:
         self._is_closed = self._closed
         self._gate = shared.gate
         self._timeout = config.httpx_timeout().as_dict()
-        self._requests = RequestFactory(
+        self._requests = self._request_factory(config, headers)
+
+    def _request_factory(
+        self, config: ClientConfig, headers: dict[str, str]
+    ) -> RequestFactory | None:
+        if self._base_url is None:
+            return None
+        return RequestFactory(
             self._base_url,
             {"Content-Type": _JSON_CONTENT_TYPE, "User-Agent": config.user_agent, **headers},
         )
@@ -147,7 +157,15 @@ class ClientCore:
 
     @property
     def endpoint(self) -> str:
-        """The base URL calls go to (scheme and host)."""
+        """The base URL calls go to (scheme and host); read from ``BCE_ENDPOINT`` now if
+        the client was given neither ``endpoint=`` nor ``region=`` and has not read it yet."""
+        return self._endpoint()
+
+    def _endpoint(self) -> str:
+        if self._base_url is None:
+            owner = self._owner
+            self._base_url = endpoint_from_env() if owner is None else owner._endpoint()
+            self._requests = self._request_factory(self._config, self._headers)
         return self._base_url
 
     async def __aenter__(self) -> Self:
@@ -205,6 +223,7 @@ class ClientCore:
                     "the client this one was made from (with_options) is closed; create a new one"
                 )
             owner._open()
+            self._endpoint()
             self._http_client = owner._http_client
             self._state = _State.OPEN
             return
@@ -218,6 +237,9 @@ class ClientCore:
                 "this client was opened on another event loop; create one client per loop"
             )
         if self._state is _State.UNOPENED:
+            self._endpoint()
+            if self._http_client is None:
+                self._http_client = self._make_http_client()
             self._state = _State.OPEN
 
     def _make_http_client(self) -> httpx.AsyncClient:
@@ -236,7 +258,7 @@ class ClientCore:
             )
         mounts = proxy_mounts(config)
         # The verified context takes tens of milliseconds to build: only for TLS.
-        tls = self._base_url.startswith("https:") or any(
+        tls = self._endpoint().startswith("https:") or any(
             proxy is not None and proxy.url.scheme == "https" for proxy in mounts.values()
         )
         context: ssl.SSLContext | bool = ssl_context(config) if tls else True
@@ -352,7 +374,10 @@ class ClientCore:
         # The query goes out in the signer's canonical form, so what is signed is exactly
         # what is sent (valueless flags become "bind=").
         text = "&".join(sorted(query)) if query else None
-        request = self._requests.request(method, API_PREFIX + path, text, content)
+        requests = self._requests
+        if requests is None:  # pragma: no cover - _open() always sets it first
+            raise BceClientError("this client is not open")
+        request = requests.request(method, API_PREFIX + path, text, content)
         request.extensions["timeout"] = dict(self._timeout)
         request.extensions["bce_operation"] = operation
         return request

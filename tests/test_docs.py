@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from code_blocks import ROOT, Block, Run, blocks
+from code_blocks import ROOT, SERVE_DEFAULTS, Block, Run, blocks, exports
 
 from bce_vpn_async.testing import EmulatorServer, VpnEmulator
 
@@ -42,6 +42,10 @@ def test_the_site_has_runnable_blocks_on_its_guides() -> None:
     pages = {block.page.relative_to(DOCS).as_posix() for block in RUNNABLE}
     assert {"getting-started.md", "guides/testing.md", "guides/pagination.md"} <= pages
     assert any(block.is_test_file for block in RUNNABLE)
+
+
+def test_getting_started_exports_what_serve_prints_for_its_test_account() -> None:
+    assert SERVE_DEFAULTS in exports(DOCS / "getting-started.md")
 
 
 @pytest.mark.same_in_dev_mode(

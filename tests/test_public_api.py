@@ -58,11 +58,11 @@ def test_an_http_endpoint_is_kept_for_the_local_emulator() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({}, "endpoint"),
         ({"region": "mars"}, "region"),
         ({"region": "bj", "endpoint": HOST}, "endpoint"),
         ({"endpoint": "https://bcc.bj.baidubce.com/v1"}, "endpoint"),
         ({"endpoint": "ftp://bcc.bj.baidubce.com"}, "endpoint"),
+        ({"endpoint": "https://[::1"}, "endpoint"),
     ],
 )
 def test_a_bad_endpoint_is_refused_when_the_client_is_made(
@@ -75,7 +75,79 @@ def test_a_bad_endpoint_is_refused_when_the_client_is_made(
 def test_making_a_client_reads_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BCE_ACCESS_KEY_ID", raising=False)
     monkeypatch.delenv("BCE_SECRET_ACCESS_KEY", raising=False)
+    monkeypatch.delenv("BCE_ENDPOINT", raising=False)
     AsyncVpnClient(endpoint=HOST)  # credentials are looked up on first use, not here
+    client = AsyncVpnClient()  # and the endpoint when the client is opened
+    assert "state='unopened'" in repr(client)
+
+
+async def test_the_endpoint_comes_from_bce_endpoint_when_none_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("BCE_ENDPOINT", raising=False)
+    client = AsyncVpnClient(credentials=Credentials("ak", "sk"))
+    monkeypatch.setenv("BCE_ENDPOINT", f" {HOST}\n")  # set after the client was made
+    with respx.mock(using="httpx") as mock:
+        route = mock.get(f"https://{HOST}/v1/vpn/vpn-1").respond(
+            json={"vpnId": "vpn-1", "status": "active"}
+        )
+        async with client:
+            vpn = await client.get_vpn("vpn-1")
+    assert vpn.vpn_id == "vpn-1"
+    assert route.call_count == 1
+    assert client.endpoint == f"https://{HOST}"
+
+
+async def test_an_explicit_endpoint_or_region_wins_over_bce_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BCE_ENDPOINT", "http://127.0.0.1:9")
+    async with AsyncVpnClient(credentials=Credentials("ak", "sk"), region="gz") as client:
+        assert client.endpoint == "https://bcc.gz.baidubce.com"
+    async with AsyncVpnClient(credentials=Credentials("ak", "sk"), endpoint=HOST) as client:
+        assert client.endpoint == f"https://{HOST}"
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+async def test_a_missing_bce_endpoint_is_named_when_the_client_is_opened(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    if value is None:
+        monkeypatch.delenv("BCE_ENDPOINT", raising=False)
+    else:
+        monkeypatch.setenv("BCE_ENDPOINT", value)
+    client = AsyncVpnClient(credentials=Credentials("ak", "sk"))
+    with pytest.raises(BceClientError, match="BCE_ENDPOINT"):
+        await client.__aenter__()
+    with pytest.raises(BceClientError, match="BCE_ENDPOINT"):
+        await client.get_vpn("vpn-1")
+    # Nothing was opened: setting it later and opening again works.
+    monkeypatch.setenv("BCE_ENDPOINT", HOST)
+    async with client:
+        assert client.endpoint == f"https://{HOST}"
+
+
+async def test_a_bad_bce_endpoint_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BCE_ENDPOINT", "https://bcc.bj.baidubce.com/v1")
+    client = AsyncVpnClient(credentials=Credentials("ak", "sk"))
+    with pytest.raises(BceValidationError, match="BCE_ENDPOINT: must not hold a path"):
+        await client.__aenter__()
+
+
+async def test_a_copy_of_a_client_reading_bce_endpoint_reads_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BCE_ENDPOINT", HOST)
+    client = AsyncVpnClient(credentials=Credentials("ak", "sk"))
+    copy = client.with_options(timeout=5.0)
+    with respx.mock(using="httpx") as mock:
+        route = mock.get(f"https://{HOST}/v1/vpn/vpn-1").respond(json={"vpnId": "vpn-1"})
+        async with client:
+            await copy.get_vpn("vpn-1")
+    assert route.call_count == 1
+    assert copy.endpoint == client.endpoint == f"https://{HOST}"
 
 
 async def test_missing_environment_credentials_are_named_on_first_use(
