@@ -116,8 +116,10 @@ SERVE_DEFAULTS = {
 
 def exports(page: Path) -> list[dict[str, str]]:
     """The ``BCE_*`` variables each ```bash block of the page that exports some tells a
-    reader to export, one mapping per block."""
-    found = [dict(_EXPORT.findall(block.code)) for block in blocks(page, "bash")]
+    reader to export (or each ```text block showing ``serve``'s output), one mapping per
+    block."""
+    shown = [*blocks(page, "bash"), *blocks(page, "text")]
+    found = [dict(_EXPORT.findall(block.code)) for block in shown]
     return [variables for variables in found if variables]
 
 

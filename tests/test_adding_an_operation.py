@@ -77,6 +77,9 @@ def test_contributing_shows_the_diffs_stat() -> None:
     assert shown == changed, f"CONTRIBUTING.md's stat is stale: run {REGENERATE} --capture"
 
 
+@pytest.mark.same_in_dev_mode(
+    "it runs test files of this suite on a copy of the tree; this pass runs them here"
+)
 def test_the_worked_example_applies_and_its_tests_pass(tmp_path: Path) -> None:
     git = _git()
     copy = tmp_path / "tree"

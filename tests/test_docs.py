@@ -48,6 +48,9 @@ def test_getting_started_exports_what_serve_prints_for_its_test_account() -> Non
     assert SERVE_DEFAULTS in exports(DOCS / "getting-started.md")
 
 
+@pytest.mark.same_in_dev_mode(
+    "a block runs in a process of its own, on client paths this pass tests in-process"
+)
 @pytest.mark.parametrize("block", RUNNABLE, ids=[block.id for block in RUNNABLE])
 def test_a_docs_block_runs_as_written(block: Block, runs: dict[str, Run]) -> None:
     status, output = runs[block.id].result()
