@@ -58,23 +58,41 @@ class Clock(Protocol):
     """
 
     def time(self) -> float:
-        """Wall-clock seconds since the epoch (for signatures and service timestamps)."""
+        """Read the wall clock, for signatures and the service's timestamps.
+
+        Returns:
+            Seconds since the epoch.
+        """
         ...
 
     def monotonic(self) -> float:
-        """Seconds on a clock that never goes back (for deadlines)."""
+        """Read a clock that never goes back, for deadlines and pacing.
+
+        Returns:
+            Seconds from an arbitrary start.
+        """
         ...
 
     async def sleep(self, seconds: float) -> None:
-        """Wait ``seconds``."""
+        """Wait on this clock.
+
+        Args:
+            seconds: How long to wait; 0 or less yields to the event loop once.
+        """
         ...
 
     def timeout(self, seconds: float | None) -> TimeoutScope:
-        """An ``async with`` block that may last ``seconds`` on this clock (None: no bound).
+        """Bound a block by time on this clock, as `asyncio.timeout` does on the loop's.
 
-        As ``asyncio.timeout``: when the time passes, the task running the block is
-        cancelled and the block raises ``TimeoutError`` (its ``expired()`` is then True);
-        a cancellation from anywhere else stays a ``CancelledError``.
+        When the time passes, the task running the block is cancelled and the block
+        raises `TimeoutError` (its `expired()` is then True); a cancellation from
+        anywhere else stays a `CancelledError`.
+
+        Args:
+            seconds: How long the block may last; `None` for no bound.
+
+        Returns:
+            The `async with` block.
         """
         ...
 
@@ -84,19 +102,38 @@ class SystemClock:
     on the same monotonic clock as ``monotonic()``."""
 
     def time(self) -> float:
-        """The real wall clock: ``time.time()``."""
+        """Read the real wall clock.
+
+        Returns:
+            `time.time()`.
+        """
         return time.time()
 
     def monotonic(self) -> float:
-        """The real monotonic clock: ``time.monotonic()``."""
+        """Read the real monotonic clock.
+
+        Returns:
+            `time.monotonic()`.
+        """
         return time.monotonic()
 
     async def sleep(self, seconds: float) -> None:
-        """``asyncio.sleep``; a negative time sleeps not at all."""
+        """Wait in real time, with `asyncio.sleep`.
+
+        Args:
+            seconds: How long to wait; a negative time waits not at all.
+        """
         await asyncio.sleep(max(0.0, seconds))
 
     def timeout(self, seconds: float | None) -> asyncio.Timeout:
-        """``asyncio.timeout(seconds)``."""
+        """Bound a block in real time.
+
+        Args:
+            seconds: How long the block may last; `None` for no bound.
+
+        Returns:
+            `asyncio.timeout(seconds)`.
+        """
         return asyncio.timeout(seconds)
 
     def __repr__(self) -> str:
@@ -167,12 +204,20 @@ class FakeClock:
         self._work = 0
 
     def time(self) -> float:
-        """Virtual wall-clock seconds since the epoch (``start`` plus what has passed)."""
+        """Read the virtual wall clock.
+
+        Returns:
+            Seconds since the epoch: `start` plus the virtual time passed.
+        """
         self._work += 1
         return self._wall
 
     def monotonic(self) -> float:
-        """Virtual seconds passed since the clock was made."""
+        """Read the virtual monotonic clock.
+
+        Returns:
+            Virtual seconds passed since the clock was made.
+        """
         self._work += 1
         return self._mono
 
@@ -339,6 +384,7 @@ class _FakeTimeout:
         self._done = True  # registered with the clock only while the block runs
 
     def expired(self) -> bool:
+        """Whether the deadline passed and cut the block short."""
         return self._expired
 
     def __repr__(self) -> str:
