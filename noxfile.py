@@ -1,5 +1,6 @@
 """Sessions for the SDK: tests, tests_lowest, lint, typecheck, docs, types, soak, bench and
-examples.
+examples. ``nox`` runs the first checks (tests, lint, typecheck); CI (``.ci/run``) runs
+those, then tests_lowest, docs and types.
 
 Each session runs on the interpreter that runs nox (``python=False`` would skip
 the virtualenv; we want one, but on *this* interpreter), so a machine with only
@@ -15,7 +16,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["tests", "tests_lowest", "lint", "typecheck", "docs"]
+nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -30,15 +31,21 @@ def _install(session: nox.Session, *groups: str, package: bool = True) -> None:
     session.install(*args)
 
 
+# On every core, each test file in one worker (a file's module fixtures, such as the docs'
+# blocks started together, are made once).
+PARALLEL = ("-n", "auto", "--dist", "loadfile")
+
+
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The test suite, warnings as errors (ResourceWarning included): once as is, and once
-    in Python's development mode (asyncio's debug mode included), which catches what the
-    default mode hides (duplicate headers refused by aiohttp, unclosed resources)."""
+    """The test suite, warnings as errors (ResourceWarning included), on every core: once as
+    is, and once in Python's development mode (asyncio's debug mode included), which catches
+    what the default mode hides (duplicate headers refused by aiohttp, unclosed resources).
+    The second pass skips the tests marked ``same_in_dev_mode``, each saying why."""
     _install(session, "test")
-    command = ("python", "-W", "error::ResourceWarning", "-m", "pytest", *session.posargs)
-    session.run(*command)
-    session.run(*command, env={"PYTHONDEVMODE": "1"})
+    command = ("python", "-W", "error::ResourceWarning", "-m", "pytest", *PARALLEL)
+    session.run(*command, *session.posargs)
+    session.run(*command, *session.posargs, env={"PYTHONDEVMODE": "1"})
 
 
 def _lowest_constraints(session: nox.Session) -> str:
@@ -74,7 +81,9 @@ def tests_lowest(session: nox.Session) -> None:
     session.install("--quiet", "pip>=25.1")
     extras = ",".join(nox.project.load_toml("pyproject.toml")["project"]["optional-dependencies"])
     session.install("-c", _lowest_constraints(session), "--group", "test", "-e", f".[{extras}]")
-    session.run("python", "-W", "error::ResourceWarning", "-m", "pytest", *session.posargs)
+    session.run(
+        "python", "-W", "error::ResourceWarning", "-m", "pytest", *PARALLEL, *session.posargs
+    )
 
 
 @nox.session(python=PYTHON)

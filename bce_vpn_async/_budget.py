@@ -26,17 +26,23 @@ __all__ = ["RetryBudget", "RetryTokens"]
 
 @frozen(kw_only=True)
 class RetryBudget:
-    """How many retries a client may make (``RetryPolicy(budget=...)``; None for no limit).
-
-    - ``ratio``: retries earned by each call the service answered properly (0.5: at most
-      one retry for every two such calls, over the recent ``window``).
-    - ``min_per_second``: retries allowed per second whatever happens (1.0), so a client
-      that has seen no success yet can still retry a little.
-    - ``window``: seconds over which earned retries fade (10.0).
+    """How many retries a client may make: `RetryPolicy(budget=...)`, or `None` there for
+    no limit.
 
     Retries of throttled requests (429 or a throttling code) are not charged: they wait
-    for their ``Retry-After`` and the rate limiter paces them. A retry refused by the
+    for their `Retry-After` and the rate limiter paces them. A retry refused by the
     budget is not made; the call fails at once with the error of its last attempt.
+
+    Attributes:
+        ratio: Retries earned by each call the service answered properly (0.5: at most
+            one retry for every two such calls over the recent `window`).
+        min_per_second: Retries allowed per second whatever happens, so a client that
+            has seen no success yet can still retry a little.
+        window: Seconds over which earned retries fade.
+
+    Raises:
+        TypeError: A field is not a number.
+        ValueError: A field is negative or not finite, or `window` is 0.
     """
 
     ratio: float = field(default=0.5, validator=validators.number(positive=False))

@@ -22,7 +22,7 @@ from ._version import __version__
 
 __all__ = ["ENDPOINT_VAR", "REGIONS", "ClientConfig", "endpoint_from_env", "resolve_endpoint"]
 
-# The VPN API lives on the VPC/BCC host of each region (spec section 9).
+# The VPN API lives on the VPC/BCC host of each region (docs/service/api-facts.md#regions).
 REGIONS: dict[str, str] = {
     "bj": "bcc.bj.baidubce.com",
     "bd": "bcc.bd.baidubce.com",
@@ -34,6 +34,11 @@ REGIONS: dict[str, str] = {
     "fsh": "bcc.fsh.baidubce.com",
     "sin": "bcc.sin.baidubce.com",
 }
+"""The service's regions and the host that serves the VPN API in each:
+`AsyncVpnClient(region="bj")` talks to `https://bcc.bj.baidubce.com`."""
+
+# Where a client given neither ``endpoint=`` nor ``region=`` finds its endpoint.
+ENDPOINT_VAR = "BCE_ENDPOINT"
 
 # Where a client given neither ``endpoint=`` nor ``region=`` finds its endpoint.
 ENDPOINT_VAR = "BCE_ENDPOINT"
@@ -84,35 +89,47 @@ def _verify(instance: object, attribute: object, value: Verify) -> None:
 
 @frozen(kw_only=True)
 class ClientConfig:
-    """How a client talks to the service. An immutable value: change it with ``attrs.evolve``.
+    """How a client talks to the service: an immutable value, changed with `attrs.evolve`.
 
-    - ``retry``: the retry policy, or ``None`` for a single attempt per call. Its
-      ``budget`` (a ``RetryBudget``) keeps retries to a share of recent successful calls.
-    - ``rate_limit``: client-side pacing (a ``RateLimit``: by default adaptive, learning
-      the service's rate from its throttling answers), or ``None`` for none.
-    - ``max_concurrency``: at most this many calls in flight on the client (a call holds
-      its place through its retries); the others wait their turn before they start, and
-      their ``total_timeout`` starts when they do. ``None`` (default): no bound beyond the
-      connection pool's.
-    - ``timeout``: seconds for each phase of one attempt (connect, read, write, pool wait),
-      or an ``httpx.Timeout``. The retry policy's ``total_timeout`` bounds the whole call.
-    - ``max_connections`` / ``max_keepalive_connections``: the connection pool. One client
-      serves any number of concurrent tasks; calls beyond the pool wait for a connection.
-    - ``transport``: ``"aiohttp"`` (default, an ``httpx.AsyncClient`` over
-      the SDK's own aiohttp transport: its pool stays cheap at high concurrency) or
-      ``"httpx"`` (httpx's own pool).
-    - ``proxy``: a proxy for every request (a URL such as ``"http://user:pass@proxy:3128"``,
-      or an ``httpx.Proxy``), on either transport; None (default): the environment's.
-    - ``trust_env``: read ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY`` and
-      ``SSL_CERT_FILE``/``SSL_CERT_DIR`` as httpx does (default True), on both transports.
-    - ``verify``: how the service's TLS certificate is checked: True (default; certifi's
-      CA bundle, or the environment's), False (not at all), a CA bundle path, or an
-      ``ssl.SSLContext``. These three apply to the SDK's own HTTP client, not to an
-      ``http_client`` you pass, which has its own.
-    - ``validate``: check arguments against the API's documented rules before sending.
-      Ids are always checked, whatever this says: they become part of the URL path.
-    - ``clock``: where time comes from; ``bce_vpn_async.testing.FakeClock`` makes retries
-      and waiters instant in tests.
+    Every field is keyword-only and checked when the value is made, so a wrong setting
+    fails at once with a `TypeError` or `BceValidationError`, not on the first call.
+
+    Attributes:
+        retry: The retry policy, or `None` for a single attempt per call. Its `budget`
+            (a `RetryBudget`) keeps retries to a share of recent successful calls.
+        rate_limit: Client-side pacing: a `RateLimit` (by default adaptive, learning the
+            service's rate from its throttling answers), or `None` for none.
+        max_concurrency: At most this many calls in flight on the client; a call holds
+            its place through its retries, and the others wait their turn. A call's
+            `total_timeout` counts from the moment it asks for a place. `None`
+            (default): no bound beyond the connection pool's.
+        timeout: Seconds for each phase of one attempt (connect, read, write, pool
+            wait), or an `httpx.Timeout`. The retry policy's `total_timeout` bounds the
+            whole call.
+        max_connections: The connection pool's size. One client serves any number of
+            concurrent tasks; calls beyond the pool wait for a connection.
+        max_keepalive_connections: How many idle connections the pool keeps open.
+        transport: `"aiohttp"` (default: an `httpx.AsyncClient` over the SDK's own
+            aiohttp transport, whose pool stays cheap at high concurrency) or `"httpx"`
+            (httpx's own pool).
+        validate: Check arguments against the API's documented rules before sending.
+            Ids are always checked, whatever this says: they become part of the URL path.
+        user_agent: The `User-Agent` header of every request.
+        signature_expiration: Seconds a request's signature stays valid
+            (`expirationPeriodInSeconds` of `bce-auth-v1`).
+        clock: Where time comes from; `bce_vpn_async.testing.FakeClock` makes retries,
+            pacing and waiters instant in tests, and every bound holds on it.
+        proxy: A proxy for every request (a URL such as `"http://proxy:3128"`, with
+            credentials if it needs them, or an `httpx.Proxy`), on either transport.
+            `None` (default): the environment's. Credentials never appear in a repr.
+        trust_env: Read `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY` and
+            `SSL_CERT_FILE`/`SSL_CERT_DIR` as httpx does (default `True`), on both
+            transports.
+        verify: How the service's TLS certificate is checked: `True` (default:
+            certifi's CA bundle, or the environment's), `False` (not at all), a CA
+            bundle path, or an `ssl.SSLContext`. `proxy`, `trust_env` and `verify` apply
+            to the SDK's own HTTP client, not to an `http_client` you pass, which has its
+            own.
     """
 
     retry: RetryPolicy | None = field(
@@ -139,13 +156,21 @@ class ClientConfig:
     verify: Verify = field(default=True, validator=_verify)
 
     def httpx_timeout(self) -> httpx.Timeout:
-        """``timeout`` as httpx takes it (one value for every phase, or the given Timeout)."""
+        """`timeout` as httpx takes it.
+
+        Returns:
+            One `httpx.Timeout` for every phase, or the one given.
+        """
         if isinstance(self.timeout, httpx.Timeout):
             return self.timeout
         return httpx.Timeout(self.timeout)
 
     def httpx_limits(self) -> httpx.Limits:
-        """The connection pool's bounds as httpx takes them."""
+        """The connection pool's bounds as httpx takes them.
+
+        Returns:
+            `max_connections` and `max_keepalive_connections` as `httpx.Limits`.
+        """
         return httpx.Limits(
             max_connections=self.max_connections,
             max_keepalive_connections=self.max_keepalive_connections,

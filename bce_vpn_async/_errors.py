@@ -45,7 +45,12 @@ class BceValidationError(BceClientError, ValueError):
     """An argument breaks a rule of the API; raised before any request is sent.
 
     The message names the field and the rule, never the rejected value: the value
-    may be a secret (a pre-shared key, a password).
+    may be a secret (a pre-shared key, a password). It is a `ValueError` too.
+
+    Attributes:
+        field: The argument or field at fault, as a path into the call's arguments
+            (`"ike_config.ike_lifetime"`, `"tags[0].tag_value"`).
+        rule: The rule it breaks, in words.
     """
 
     def __init__(self, field: str, rule: str) -> None:
@@ -63,7 +68,19 @@ class BceTimeoutError(BceTransportError):
 
 
 class BceServerError(BceError):
-    """The service answered with an error."""
+    """The service answered with an error.
+
+    `str()` gives `[status code] message (request id: ...)`, the request id being what
+    Baidu's support asks for.
+
+    Attributes:
+        message: The service's message (cut to 1000 characters), or the HTTP reason when
+            the body is not a BCE error.
+        status_code: The HTTP status; 0 when no status could be read.
+        code: The BCE error code (`"OperationDenied"`, `"NoSuchObject"`...), or `None`
+            when the body gives none.
+        request_id: The `x-bce-request-id` of the answer, or `None` without one.
+    """
 
     def __init__(
         self,
@@ -112,17 +129,27 @@ class BcePaginationError(BceError):
 
 
 class _WaiterError(BceError):
+    """What the waiter's two errors share: the last gateway seen."""
+
     def __init__(self, message: str, *, last: Any) -> None:
         self.last = last
         super().__init__(message)
 
 
 class WaiterTimeoutError(_WaiterError):
-    """``wait_until_status`` ran out of time; ``.last`` is the last ``Vpn`` seen (or None)."""
+    """`wait_until_status` ran out of time.
+
+    Attributes:
+        last: The last `Vpn` seen, or `None` if no poll answered.
+    """
 
 
 class WaiterFailedError(_WaiterError):
-    """The gateway reached a failure status or vanished; ``.last`` is the last ``Vpn`` seen."""
+    """The gateway reached a failure status or vanished while `wait_until_status` waited.
+
+    Attributes:
+        last: The last `Vpn` seen.
+    """
 
 
 def _class_for(status_code: int, code: str | None) -> type[BceServerError]:

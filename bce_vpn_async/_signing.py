@@ -1,4 +1,4 @@
-"""``bce-auth-v1`` request signing (spec section 7).
+"""``bce-auth-v1`` request signing (docs/service/api-facts.md#signing).
 
 The canonicalisation steps are pure functions so the emulator's verifier and the
 tests can call them one by one. ``BceV1Signer`` runs them on the bytes of an
@@ -63,11 +63,22 @@ _LINE_CACHE_SIZE: Final = 512
 
 @runtime_checkable
 class Signer(Protocol):
-    """What signs each attempt: ``BceV1Signer`` by default, or a caller's own."""
+    """What signs each attempt: `BceV1Signer` by default, or your own, given as
+    `AsyncVpnClient(signer=...)`.
+
+    The client calls `sign` once per attempt, after the caller's middleware has run, so a
+    retried request carries a fresh date and signature.
+    """
 
     def sign(self, request: httpx.Request, credentials: Credentials, timestamp: float) -> None:
-        """Set ``x-bce-date``, ``x-bce-security-token`` (with a session token) and
-        ``Authorization`` on ``request``; ``timestamp`` is clock-corrected epoch seconds."""
+        """Sign one attempt in place.
+
+        Args:
+            request: The request to sign; set `x-bce-date`, `x-bce-security-token` (when
+                the credentials carry a session token) and `Authorization` on its headers.
+            credentials: The key pair, with the session token if any.
+            timestamp: Epoch seconds, corrected for the clock skew the service reported.
+        """
         ...
 
 
@@ -303,11 +314,19 @@ def _check_headers_to_sign(_: object, __: object, value: tuple[str, ...] | None)
 
 @frozen(kw_only=True)
 class BceV1Signer:
-    """Signs with ``bce-auth-v1``.
+    """Signs with `bce-auth-v1`, the service's signature.
 
-    ``headers_to_sign`` None signs by the default rule and leaves the signedHeaders
-    slot empty, as the official Python and Java SDKs do; a tuple signs exactly those
-    headers (when present and non-empty) and lists them, sorted, in the slot.
+    Attributes:
+        expiration_seconds: How long a signature stays valid, in seconds
+            (`expirationPeriodInSeconds`).
+        headers_to_sign: `None` (default) signs by the default rule and leaves the
+            signedHeaders slot empty, as the official Python and Java SDKs do; a tuple
+            signs exactly those headers (when present and non-empty) and lists them,
+            sorted, in the slot.
+
+    Raises:
+        ValueError: `expiration_seconds` is not a positive int, or `headers_to_sign`
+            holds an empty name, one with `;` or `/`, or `authorization`.
     """
 
     expiration_seconds: int = field(default=1800, validator=_check_expiration)
@@ -355,8 +374,17 @@ class BceV1Signer:
         return entry
 
     def sign(self, request: httpx.Request, credentials: Credentials, timestamp: float) -> None:
-        """Sign ``request`` as bce-auth-v1 says (spec section 7): ``x-bce-date``, the session
-        token if any, and ``Authorization`` with the default signed headers."""
+        """Sign one attempt as `bce-auth-v1` says (docs/service/api-facts.md#signing).
+
+        Sets `x-bce-date`, `x-bce-security-token` when the credentials carry a session
+        token (and removes a stale one when they no longer do), and `Authorization`.
+
+        Args:
+            request: The request to sign, changed in place; its URL, method and headers
+                are final.
+            credentials: The key pair, with the session token if any.
+            timestamp: Epoch seconds, corrected for the clock skew the service reported.
+        """
         epoch = math.floor(timestamp)
         second = self._state.second
         if second.epoch != epoch:

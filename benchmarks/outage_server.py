@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sys
 
-from bce_vpn_async.testing.__main__ import _emulator, _parser, serve_emulator
+from bce_vpn_async.testing._serve import configured_emulator, parser, serve_emulator
 
 
 def main(argv: list[str]) -> None:
     status, options = int(argv[0]), argv[1:]
-    args = _parser().parse_args(["serve", *options])
-    emulator, lines = _emulator(args)
+    args = parser().parse_args(["serve", *options])
+    emulator, lines = configured_emulator(args)
     emulator.faults.add("error", status=status)
     serve_emulator(emulator, lines, args)
 

@@ -5,10 +5,8 @@
   ``BENCHMARKS.md`` with its plot as ``benchmarks.md`` (written by ``nox -s bench``; the
   plot sits beside it, so its image link resolves in both places).
 - What a page shows from those files is read from them at build time, so it has one
-  source: ``<!-- include README.md: operations -->`` is the README's table of operations
-  (generated from the package's table by ``tests/test_operations.py``), and
-  ``<!-- include BENCHMARKS.md: Targets -->`` the body of BENCHMARKS.md's section
-  ``## Targets``.
+  source: ``<!-- include BENCHMARKS.md: Targets -->`` is the body of BENCHMARKS.md's
+  section ``## Targets``.
 - After the build, every name in the ``__all__`` of each public module must have an entry
   in the inventory mkdocstrings writes (``objects.inv``): a name added to a module but to
   no reference page fails the build.
@@ -35,9 +33,6 @@ ROOT_FILES = {
     "benchmarks_calls_per_second.png": "benchmarks_calls_per_second.png",
 }
 INCLUDE = re.compile(r"^<!-- include (?P<file>[\w.]+): (?P<part>[^>]+?) -->$", re.MULTILINE)
-# The README's generated table sits between these two lines (tests/test_operations.py).
-OPERATIONS_BEGIN = "<!-- operations: generated from"
-OPERATIONS_END = "<!-- end of operations -->"
 PUBLIC_MODULES = ("bce_vpn_async", "bce_vpn_async.testing", "bce_vpn_async.otel")
 
 
@@ -53,20 +48,9 @@ def on_page_markdown(markdown: str, page: Page, **kwargs: Any) -> str:
         path = ROOT / name
         if not path.is_file():
             raise PluginError(f"{page.file.src_uri}: no file {name} to include")
-        text = path.read_text(encoding="utf-8")
-        if name == "README.md" and part == "operations":
-            return _between(text, OPERATIONS_BEGIN, OPERATIONS_END, page)
-        return _section(text, part, page)
+        return _section(path.read_text(encoding="utf-8"), part, page)
 
     return INCLUDE.sub(included, markdown)
-
-
-def _between(text: str, begin: str, end: str, page: Page) -> str:
-    """The lines between the line starting with ``begin`` and the line ``end``."""
-    if begin not in text or end not in text:
-        raise PluginError(f"{page.file.src_uri}: README.md lost its {begin!r} ... {end!r}")
-    inside = text.split(begin, 1)[1].split(end, 1)[0]
-    return inside.split("\n", 1)[1].strip()
 
 
 def _section(text: str, heading: str, page: Page) -> str:

@@ -5,10 +5,11 @@
     python docs/regenerate_adding_an_operation.py --capture  # after resolving by hand
 
 Run it from a checkout with nothing uncommitted, with the project's Python (it runs pytest
-to refresh the README's table). It applies the patch with ``git apply --3way``, so the
-example is merged around code that moved since it was made; regenerates the README's
-table of operations; writes ``git diff`` of the result over the patch; puts every file
-back as committed; and writes the patch's ``git apply --stat`` into CONTRIBUTING.md.
+to refresh the site's table of operations). It applies the patch with ``git apply --3way``,
+so the example is merged around code that moved since it was made; regenerates the table
+of operations on ``docs/service/operations.md``; writes ``git diff`` of the result over the
+patch; puts every file back as committed; and writes the patch's ``git apply --stat`` into
+CONTRIBUTING.md.
 
 If the merge conflicts, it stops with the tree as git left it: resolve the conflicts (or
 make the example show something new: edit it like any change), ``git add`` the files, and
@@ -30,8 +31,14 @@ STAT_BEGIN = "<!-- stat: git apply --stat docs/adding-an-operation.diff -->"
 STAT_END = "<!-- end of stat -->"
 # Two lines of context: enough to place each hunk, few enough that code moving nearby
 # (another branch's clean-up) leaves the patch applying.
-# What the example may touch: anything but its own documentation.
-EXAMPLE = (".", ":(exclude)docs", f":(exclude){CONTRIBUTING.as_posix()}")
+# What the example may touch: anything but its own documentation (this script, the patch
+# and CONTRIBUTING.md); the site's table of operations is part of it.
+EXAMPLE = (
+    ".",
+    f":(exclude){PATCH.as_posix()}",
+    ":(exclude)docs/regenerate_adding_an_operation.py",
+    f":(exclude){CONTRIBUTING.as_posix()}",
+)
 DIFF = (
     "diff",
     "--unified=2",
@@ -68,12 +75,12 @@ def apply() -> None:
 def capture() -> None:
     if git("diff", "--name-only", "--diff-filter=U"):
         sys.exit("unresolved conflicts: resolve and git add them, then run with --capture")
-    # The README's table of operations is generated from the table; refresh its new row.
-    env = {**os.environ, "BCE_VPN_WRITE_README": "1", "PYTHONPATH": str(Path.cwd())}
+    # The site's table of operations is generated from the table; refresh its new row.
+    env = {**os.environ, "BCE_VPN_WRITE_DOCS": "1", "PYTHONPATH": str(Path.cwd())}
     pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     if subprocess.run([*pytest, "tests/test_operations.py"], env=env, check=False).returncode:
         sys.exit("tests/test_operations.py fails with the example applied: fix the example")
-    # Tracked files only (the README's refreshed row too): files `git apply --3way` adds are
+    # Tracked files only (the table's refreshed row too): files `git apply --3way` adds are
     # in the index already, and a stray untracked file is not part of the example.
     git("add", "--update", "--", *EXAMPLE)
     diff = git(*DIFF, "--cached", "HEAD", "--", *EXAMPLE)

@@ -15,6 +15,9 @@ page is one of three kinds:
 - **a fragment**: a block the page marks with the line ``<!-- fragment -->`` right above
   it (an HTML comment, which neither the site nor GitHub shows). It is part of a larger
   program, so it is only compiled.
+
+``exports`` reads the ``export BCE_...=...`` lines a page tells readers to paste, so a test
+can hold them to what ``serve`` serves (``SERVE_DEFAULTS``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bce_vpn_async.testing import EmulatorServer
+from bce_vpn_async.testing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, EmulatorServer
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 90.0
@@ -99,6 +102,25 @@ def blocks(page: Path, language: str | None = "python") -> list[Block]:
             )
         )
     return found
+
+
+_EXPORT = re.compile(r"^export (BCE_\w+)=(\S+)$", re.MULTILINE)
+# What `python -m bce_vpn_async.testing serve` serves with no option, as the variables a
+# reader exports: its default port and the built-in test account.
+SERVE_DEFAULTS = {
+    "BCE_ENDPOINT": "http://127.0.0.1:8080",
+    "BCE_ACCESS_KEY_ID": TEST_ACCESS_KEY_ID,
+    "BCE_SECRET_ACCESS_KEY": TEST_SECRET_ACCESS_KEY,
+}
+
+
+def exports(page: Path) -> list[dict[str, str]]:
+    """The ``BCE_*`` variables each ```bash block of the page that exports some tells a
+    reader to export (or each ```text block showing ``serve``'s output), one mapping per
+    block."""
+    shown = [*blocks(page, "bash"), *blocks(page, "text")]
+    found = [dict(_EXPORT.findall(block.code)) for block in shown]
+    return [variables for variables in found if variables]
 
 
 def served_environment(server: EmulatorServer) -> dict[str, str]:

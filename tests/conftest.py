@@ -29,16 +29,27 @@ collection, say) fails the session.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator
+import sys
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
+import respx
 from secrets_registry import find_secrets
 
 from bce_vpn_async import BceError
 
 # pytester runs tests/test_secrets.py's check of this very audit.
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def mock() -> Iterator[respx.MockRouter]:
+    """respx on every httpx client of the test (the client's ``transport="httpx"``), for
+    tests that give the service's answers; a route may stay unused."""
+    with respx.mock(using="httpx", assert_all_called=False) as router:
+        yield router
+
 
 _SDK_LOGGER = "bce_vpn_async"
 _OUTSIDE = "<outside any test>"
@@ -100,6 +111,20 @@ def pytest_configure(config: pytest.Config) -> None:
     sdk.setLevel(logging.DEBUG)
     _saved["init"] = BceError.__dict__.get("__init__")
     BceError.__init__ = _observing_init(BceError.__init__)  # type: ignore[method-assign]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``same_in_dev_mode(reason)``: skipped under ``PYTHONDEVMODE=1`` (nox -s tests' second
+    pass), with its reason; a mark without one is a usage error in either pass."""
+    for item in items:
+        marker = item.get_closest_marker("same_in_dev_mode")
+        if marker is None:
+            continue
+        reason = marker.args[0] if marker.args else marker.kwargs.get("reason")
+        if not reason:
+            raise pytest.UsageError(f"{item.nodeid}: same_in_dev_mode needs a reason")
+        if sys.flags.dev_mode:
+            item.add_marker(pytest.mark.skip(reason=f"the same in dev mode: {reason}"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -1,6 +1,29 @@
-"""The seed guide's response examples (``../shared/seeds/python-sdk-vpn-guide.txt``, the
-official SDK's VPN guide), as printed there minus its ``"metadata": {...}``, kept once for
-every test that reads them."""
+"""The seed documents' examples (docs/service/sources.md#seeds), kept once for every test
+that reads them: the seed guide's response examples as printed there minus its
+``"metadata": {...}``, the API reference's list-tunnels item, and the guide's IKE and IPSec
+settings as the SDK's models (every test that needs a valid tunnel configuration takes
+them)."""
+
+from bce_vpn_async import IkeConfig, IpsecConfig
+
+# --- seed guide: the IKE and IPSec settings of its "List IPSECs" example ------------------------
+IKE = IkeConfig("v1", "main", "aes", "group2", ike_auth_alg="sha1", ike_lifetime=28800)
+IPSEC = IpsecConfig("aes", "sha1", ipsec_pfs="group2", ipsec_lifetime=28800)
+# The same, as a client sends them.
+IKE_WIRE = {
+    "ikeVersion": "v1",
+    "ikeMode": "main",
+    "ikeEncAlg": "aes",
+    "ikeAuthAlg": "sha1",
+    "ikePfs": "group2",
+    "ikeLifeTime": 28800,
+}
+IPSEC_WIRE = {
+    "ipsecEncAlg": "aes",
+    "ipsecAuthAlg": "sha1",
+    "ipsecPfs": "group2",
+    "ipsecLifetime": 28800,
+}
 
 # --- seed guide: "List VPN gateways" -------------------------------------------------------------
 GUIDE_LIST_VPNS = """{
@@ -118,3 +141,17 @@ GUIDE_LIST_SSL_USERS = """{
  }
  ]
 }"""
+
+
+# --- the API reference, "Query VPN tunnels" (docs/service/sources.md#query-vpn-tunnels): a
+# list item. Its ikeConfig and ipsecConfig are elided there ("{...}"); they are filled in with
+# the seed guide's values so that the item parses.
+REFERENCE_TUNNEL_ITEM = """{"vpnId":"vpn-119bd69b","vpnConnId":"vpnconn-ku4cxya6nisq",
+"localIp":"192.168.100.1","createdTime":"2021-04-25 17:22:34","status":"active",
+"healthStatus":"reachable","secretKey":"ddd22@www","localSubnets":["192.168.100.0/24"],
+"remoteIp":"10.107.245.188","remoteSubnets":["192.168.100.0/24"],"description":"111",
+"vpnConnName":"vpnConn","cgwId":"cgw-76e47745e608",
+"ikeConfig":{"ikeVersion":"v1","ikeMode":"main","ikeEncAlg":"aes","ikeAuthAlg":"sha1",
+"ikePfs":"group2","ikeLifeTime":"28800s"},
+"ipsecConfig":{"ipsecEncAlg":"aes","ipsecAuthAlg":"sha1","ipsecPfs":"group2",
+"ipsecLifetime":"28800s"}}"""

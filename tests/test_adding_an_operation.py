@@ -28,9 +28,9 @@ CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 STAT_BEGIN = "<!-- stat: git apply --stat docs/adding-an-operation.diff -->"
 STAT_END = "<!-- end of stat -->"
 REGENERATE = "python docs/regenerate_adding_an_operation.py"
-# What the tests in the copy read: the package, the tests, the README (its table of
+# What the tests in the copy read: the package, the tests, the site's pages (the table of
 # operations) and pyproject.toml (pytest's settings).
-COPIED = ("bce_vpn_async", "tests", "README.md", "pyproject.toml")
+COPIED = ("bce_vpn_async", "tests", "docs", "pyproject.toml")
 
 
 def _git() -> str:
@@ -77,6 +77,9 @@ def test_contributing_shows_the_diffs_stat() -> None:
     assert shown == changed, f"CONTRIBUTING.md's stat is stale: run {REGENERATE} --capture"
 
 
+@pytest.mark.same_in_dev_mode(
+    "it runs test files of this suite on a copy of the tree; this pass runs them here"
+)
 def test_the_worked_example_applies_and_its_tests_pass(tmp_path: Path) -> None:
     git = _git()
     copy = tmp_path / "tree"
@@ -91,7 +94,7 @@ def test_the_worked_example_applies_and_its_tests_pass(tmp_path: Path) -> None:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "BCE_VPN_WRITE_README"}
+        if key not in {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "BCE_VPN_WRITE_DOCS"}
     }
     # No repository above the copy is found: `git apply` patches the copy, relative to it.
     env["GIT_CEILING_DIRECTORIES"] = str(tmp_path)

@@ -9,13 +9,15 @@ A rejected secret (pre-shared key, password) never appears in the error.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
 import attrs
 import pytest
 import respx
+from mocked import mocked_client
+from seed_examples import IKE, IPSEC
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -23,21 +25,16 @@ from bce_vpn_async import (
     Billing,
     ClientConfig,
     Credentials,
-    IkeConfig,
-    IpsecConfig,
     SslVpnUserSpec,
     Tag,
 )
 from bce_vpn_async._operations import OPERATIONS
 from bce_vpn_async.testing import FakeClock
 
-HOST = "bcc.bj.baidubce.com"
 INJECTION = "\r\nX-Injected: 1"
 
 Call = Callable[[AsyncVpnClient], Any]
 
-IKE = IkeConfig("v1", "main", "aes", "group2", ike_auth_alg="sha1", ike_lifetime=3600)
-IPSEC = IpsecConfig("aes", "sha1", ipsec_pfs="group2", ipsec_lifetime=28800)
 TUNNEL: dict[str, Any] = {
     "secret_key": "ddd22@www",
     "local_subnets": ["192.168.0.0/20"],
@@ -635,17 +632,7 @@ CASES = [
 
 
 def _client(config: ClientConfig | None = None) -> AsyncVpnClient:
-    return AsyncVpnClient(
-        credentials=Credentials("a" * 32, "b" * 32),
-        endpoint=HOST,
-        config=config or ClientConfig(transport="httpx", clock=FakeClock()),
-    )
-
-
-@pytest.fixture
-def mock() -> Iterator[respx.MockRouter]:
-    with respx.mock(using="httpx", assert_all_called=False) as router:
-        yield router
+    return mocked_client(config or ClientConfig(transport="httpx", clock=FakeClock()))
 
 
 async def _run(call: Call, client: AsyncVpnClient) -> None:

@@ -1,9 +1,10 @@
 """Bulk work at the service's limits, against the in-process emulator in virtual time:
 the adaptive rate limiter, the retry budget and ``max_concurrency``.
 
-The throttled runs use the soak's ``AutojumpClock``: on a ``FakeClock`` the sleeps of
-concurrent tasks add up instead of overlapping, so a hundred throttled calls waiting one
-second each would let a hundred seconds pass and refill the emulator's bucket for them.
+On the ``FakeClock`` the sleeps of concurrent calls overlap, as on a real clock: a
+hundred throttled calls waiting one second each let one second pass, not a hundred (which
+would refill the emulator's bucket for them), and each call's total timeout is spent by
+its own waits only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 from loopback import serving
-from soak.virtual_clock import AutojumpClock
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -62,10 +62,9 @@ async def gather_bounded(
 
 async def throttled_bulk(**config: object) -> tuple[list[BaseException], int, int]:
     """300 create_vpn at concurrency 100 against 50 per second: failures, requests, 429s."""
-    clock = AutojumpClock()
-    emulator = VpnEmulator(clock=clock, rate_limit=50)  # type: ignore[arg-type]
+    clock = FakeClock()
+    emulator = VpnEmulator(clock=clock, rate_limit=50)
     async with (
-        clock.running(),
         httpx.AsyncClient(transport=emulator.transport()) as http,
         client_for(emulator, http, **config) as client,
     ):
@@ -103,13 +102,10 @@ async def test_a_fixed_maximum_rate_under_the_services_sends_nothing_throttled()
 
 
 async def outage(**config: object) -> tuple[VpnEmulator, float, list]:
-    # Overlapping sleeps: on a FakeClock a hundred calls' backoffs add up, and each call's
-    # total timeout would be spent by the others' waits.
-    clock = AutojumpClock()
-    emulator = VpnEmulator(clock=clock)  # type: ignore[arg-type]
+    clock = FakeClock()
+    emulator = VpnEmulator(clock=clock)
     emulator.faults.add("error", op="get_vpn", status=503)
     async with (
-        clock.running(),
         httpx.AsyncClient(transport=emulator.transport()) as http,
         client_for(emulator, http, **config) as client,
     ):
@@ -177,12 +173,11 @@ class InFlight:
 
 
 async def calls_in_flight(max_concurrency: int | None, calls: int = 1000) -> int:
-    clock = AutojumpClock()
+    clock = FakeClock()
     emulator = VpnEmulator(clock=clock, latency=0.05)
     emulator.faults.add("error", status=503, rate=0.2)
     counter = InFlight()
     async with (
-        clock.running(),
         httpx.AsyncClient(transport=emulator.transport()) as http,
         AsyncVpnClient(
             credentials=emulator.credentials,
@@ -223,10 +218,9 @@ def test_the_rate_limiter_and_the_budget_are_on_by_default_and_can_be_turned_off
 
 
 async def test_a_long_running_client_regrows_to_full_speed_once_throttling_stops() -> None:
-    clock = AutojumpClock()
-    emulator = VpnEmulator(clock=clock, rate_limit=50)  # type: ignore[arg-type]
+    clock = FakeClock()
+    emulator = VpnEmulator(clock=clock, rate_limit=50)
     async with (
-        clock.running(),
         httpx.AsyncClient(transport=emulator.transport()) as http,
         client_for(emulator, http) as client,
     ):
@@ -256,10 +250,9 @@ async def test_a_client_started_on_an_emptied_bucket_soon_paces_at_the_services_
     # throttle comes when only a few answers were accepted, and the rate is cut far below
     # the service's. Attempts that were already waiting must speed up as the rate regrows,
     # not keep the slots they took at the lowest rate.
-    clock = AutojumpClock()
-    emulator = VpnEmulator(clock=clock, rate_limit=50)  # type: ignore[arg-type]
+    clock = FakeClock()
+    emulator = VpnEmulator(clock=clock, rate_limit=50)
     async with (
-        clock.running(),
         httpx.AsyncClient(transport=emulator.transport()) as http,
         client_for(emulator, http, rate_limit=None, retry=None) as other,
         client_for(emulator, http) as client,

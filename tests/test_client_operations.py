@@ -27,6 +27,17 @@ from secrets_registry import (
     CLIENT_OPS_SECRET_ACCESS_KEY,
     CLIENT_OPS_SESSION_TOKEN,
 )
+from seed_examples import (
+    GUIDE_GET_SSL_SERVER,
+    GUIDE_GET_VPN,
+    GUIDE_LIST_SSL_USERS,
+    GUIDE_LIST_TUNNELS,
+    GUIDE_LIST_VPNS,
+    IKE,
+    IKE_WIRE,
+    IPSEC,
+    IPSEC_WIRE,
+)
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -37,8 +48,6 @@ from bce_vpn_async import (
     CreateVpnConnResult,
     CreateVpnResult,
     Credentials,
-    IkeConfig,
-    IpsecConfig,
     OperationResult,
     SslVpnServer,
     SslVpnUserPage,
@@ -55,22 +64,6 @@ AK = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 SK = CLIENT_OPS_SECRET_ACCESS_KEY
 HOST = "bcc.bj.baidubce.com"
 
-IKE = IkeConfig("v1", "main", "aes", "group2", ike_auth_alg="sha1", ike_lifetime=3600)
-IPSEC = IpsecConfig("aes", "sha1", ipsec_pfs="group2", ipsec_lifetime=28800)
-IKE_WIRE = {
-    "ikeVersion": "v1",
-    "ikeMode": "main",
-    "ikeEncAlg": "aes",
-    "ikeAuthAlg": "sha1",
-    "ikePfs": "group2",
-    "ikeLifeTime": 3600,
-}
-IPSEC_WIRE = {
-    "ipsecEncAlg": "aes",
-    "ipsecAuthAlg": "sha1",
-    "ipsecPfs": "group2",
-    "ipsecLifetime": 28800,
-}
 TUNNEL_ARGS: dict[str, Any] = {
     "secret_key": CLIENT_OPS_PSK,
     "local_subnets": ["192.168.0.0/20"],
@@ -92,103 +85,12 @@ TUNNEL_WIRE = {
     "description": "111",
 }
 
-# The documented responses (seed guide; spec section 3).
-VPN_DETAIL = {
-    "status": "active",
-    "eip": "",
-    "vpnId": "vpn-shkgan7et1vx",
-    "vpcId": "83edd0d2-8a68-4ce5-a396-9d2917d58a57",
-    "description": "",
-    "expiredTime": None,
-    "paymentTiming": "Postpaid",
-    "vpnConnNum": 0,
-    "bandwidthInMbps": 0,
-    "vpnConns": [],
-    "ssl_vpn_server": None,
-    "vpnName": "VPN_aoko_2",
-    "createTime": "2021-04-25 17:22:34",
-    "deleteProtect": True,
-    "tags": [
-        {"tagKey": "hikwnf", "tagValue": "nwklwmflk"},
-        {"tagKey": "whfooef", "tagValue": "haiwnwejf"},
-    ],
-}
-VPN_LIST = {
-    "nextMarker": "vpn-xktdeMSf",
-    "marker": "vpn-IyWRtII7",
-    "maxKeys": 1,
-    "isTruncated": True,
-    "vpns": [
-        {
-            "status": "active",
-            "eip": "10.12.34.32",
-            "vpnId": "vpn-IyWRtII7",
-            "vpcId": "83edd0d2-8a68-4ce5-a396-9d2917d58a57",
-            "description": "",
-            "expiredTime": None,
-            "productType": "postpay",
-            "vpnConnNum": 0,
-            "bandwidthInMbps": 10,
-            "vpnConns": [],
-            "sslVpnServer": None,
-            "type": "IPSec",
-            "maxConnection": None,
-            "vpnName": "VPN_aoko_2",
-            "createTime": "2021-04-25 17:22:34",
-        }
-    ],
-}
-TUNNEL_LIST = {
-    "vpnConns": [
-        {
-            "vpn_id": "vpn-a0314a79a558",
-            "vpn_conn_id": "vpnconn-771763a0da2f",
-            "secretKey": CLIENT_OPS_PSK,
-            "local_ip": None,
-            "localSubnets": ["192.168.100.0/24"],
-            "remoteIp": "10.107.245.188",
-            "remoteSubnets": ["192.168.100.0/24"],
-            "description": "111",
-            "status": "active",
-            "created_time": "2024-12-26T18:58:53+08:00",
-            "health_status": "reachable",
-            "vpnConnName": "vpncon",
-            "ikeConfig": {
-                "ikeVersion": "v1",
-                "ikeMode": "main",
-                "ikeEncAlg": "aes",
-                "ikeAuthAlg": "sha1",
-                "ikePfs": "group2",
-                "ikeLifeTime": "28800s",
-            },
-            "ipsecConfig": {
-                "ipsecEncAlg": "aes",
-                "ipsecAuthAlg": "sha1",
-                "ipsecPfs": "group2",
-                "ipsecLifetime": "28800s",
-            },
-        }
-    ]
-}
-SSL_SERVER = {
-    "vpnId": "vpn-shyt1vzgqc3z",
-    "sslVpnServerId": "sslvpn-5b2hq4nm40tt",
-    "sslVpnServerName": "hzb_1_1",
-    "interfaceType": "tap",
-    "status": "active",
-    "localSubnets": ["192.168.0.0/24"],
-    "remoteSubnet": "172.168.0.0/16",
-    "maxConnection": 10,
-    "clientDns": "",
-}
-SSL_USERS = {
-    "marker": "vpn-ssl-user-xynkefqf3n5x",
-    "maxKeys": 1,
-    "isTruncated": False,
-    "sslVpnUsers": [
-        {"userId": "vpn-ssl-user-xynkefqf3n5x", "userName": "user", "description": "desc"}
-    ],
-}
+# The documented responses: the seed guide's examples.
+VPN_DETAIL = json.loads(GUIDE_GET_VPN)
+VPN_LIST = json.loads(GUIDE_LIST_VPNS)
+TUNNEL_LIST = json.loads(GUIDE_LIST_TUNNELS)
+SSL_SERVER = json.loads(GUIDE_GET_SSL_SERVER)
+SSL_USERS = json.loads(GUIDE_LIST_SSL_USERS)
 
 Call = Callable[[AsyncVpnClient], Awaitable[Any]]
 

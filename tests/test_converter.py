@@ -18,6 +18,7 @@ from baidubce.services.vpn.vpn_client import VpnClient
 from baidubce.utils import pythonize_name
 from hypothesis import given
 from hypothesis import strategies as st
+from seed_examples import REFERENCE_TUNNEL_ITEM
 
 from bce_vpn_async import (
     BceValidationError,
@@ -38,35 +39,11 @@ from bce_vpn_async import (
 )
 from bce_vpn_async._converter import MalformedResponse, structure, unstructure
 
-TUNNEL = {
-    "vpnId": "vpn-119bd69b",
-    "vpnConnId": "vpnconn-ku4cxya6nisq",
-    "localIp": "192.168.100.1",
-    "createdTime": "2021-04-25 17:22:34",
-    "status": "active",
-    "healthStatus": "reachable",
-    "secretKey": "ddd22@www",
-    "localSubnets": ["192.168.100.0/24"],
-    "remoteIp": "10.107.245.188",
-    "remoteSubnets": ["192.168.100.0/24"],
-    "description": "111",
-    "vpnConnName": "vpnConn",
-    "cgwId": "cgw-76e47745e608",
-    "ikeConfig": {
-        "ikeVersion": "v1",
-        "ikeMode": "main",
-        "ikeEncAlg": "aes",
-        "ikeAuthAlg": "sha1",
-        "ikePfs": "group2",
-        "ikeLifeTime": "28800s",
-    },
-    "ipsecConfig": {
-        "ipsecEncAlg": "aes",
-        "ipsecAuthAlg": "sha1",
-        "ipsecPfs": "group2",
-        "ipsecLifetime": "28800s",
-    },
-}
+pytestmark = pytest.mark.same_in_dev_mode(
+    "the converter is pure functions: no event loop, no resources"
+)
+
+TUNNEL = json.loads(REFERENCE_TUNNEL_ITEM)
 GATEWAY = {
     "vpnId": "vpn-1",
     "vpnName": "gw",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from code_blocks import ROOT, Block, Run, blocks
+from code_blocks import ROOT, SERVE_DEFAULTS, Block, Run, blocks, exports
 
 from bce_vpn_async.testing import EmulatorServer, VpnEmulator
 
@@ -44,6 +44,13 @@ def test_the_site_has_runnable_blocks_on_its_guides() -> None:
     assert any(block.is_test_file for block in RUNNABLE)
 
 
+def test_getting_started_exports_what_serve_prints_for_its_test_account() -> None:
+    assert SERVE_DEFAULTS in exports(DOCS / "getting-started.md")
+
+
+@pytest.mark.same_in_dev_mode(
+    "a block runs in a process of its own, on client paths this pass tests in-process"
+)
 @pytest.mark.parametrize("block", RUNNABLE, ids=[block.id for block in RUNNABLE])
 def test_a_docs_block_runs_as_written(block: Block, runs: dict[str, Run]) -> None:
     status, output = runs[block.id].result()

@@ -72,6 +72,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
         run.stop()
 
 
+@pytest.mark.same_in_dev_mode(
+    "an example runs in a process of its own, on client paths this pass tests in-process"
+)
 def test_the_quickstart_runs_to_the_end_on_the_embedded_emulator(runs: dict[str, Run]) -> None:
     code, output = runs["quickstart"].result()
 
@@ -99,6 +102,9 @@ def test_the_quickstart_runs_to_the_end_on_the_embedded_emulator(runs: dict[str,
     assert lines[-1].endswith("] done")
 
 
+@pytest.mark.same_in_dev_mode(
+    "an example runs in a process of its own, on client paths this pass tests in-process"
+)
 def test_the_quickstart_shows_no_key_or_password(runs: dict[str, Run]) -> None:
     _, output = runs["quickstart"].result()
 
@@ -106,6 +112,9 @@ def test_the_quickstart_shows_no_key_or_password(runs: dict[str, Run]) -> None:
     assert [secret for secret in QUICKSTART_SECRETS if secret in output] == []
 
 
+@pytest.mark.same_in_dev_mode(
+    "an example runs in a process of its own, on client paths this pass tests in-process"
+)
 def test_bulk_provision_makes_every_gateway_on_the_embedded_emulator(
     runs: dict[str, Run],
 ) -> None:
@@ -122,6 +131,9 @@ def test_bulk_provision_makes_every_gateway_on_the_embedded_emulator(
     assert lines[-1].endswith("12 succeeded, 0 failed")
 
 
+@pytest.mark.same_in_dev_mode(
+    "an example runs in a process of its own, on client paths this pass tests in-process"
+)
 def test_the_fixture_examples_pass_under_pytest(runs: dict[str, Run]) -> None:
     code, output = runs["pytest"].result()
 

@@ -10,12 +10,13 @@ Retries run on a ``FakeClock``, so a case that exhausts them takes no real time.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 import respx
+from mocked import HOST, mocked_client
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -28,13 +29,11 @@ from bce_vpn_async import (
     BceThrottledError,
     Billing,
     ClientConfig,
-    Credentials,
     SslVpnUserSpec,
     VpnPage,
 )
 from bce_vpn_async.testing import FakeClock
 
-HOST = "bcc.bj.baidubce.com"
 REQUEST_ID = "req-hostile-1"
 SECRET = "Sup3r!secret"
 
@@ -551,16 +550,6 @@ CASES = [
 ]
 
 
-def _client(config: ClientConfig) -> AsyncVpnClient:
-    return AsyncVpnClient(credentials=Credentials("a" * 32, "b" * 32), endpoint=HOST, config=config)
-
-
-@pytest.fixture
-def mock() -> Iterator[respx.MockRouter]:
-    with respx.mock(using="httpx", assert_all_called=False) as router:
-        yield router
-
-
 def _assert_readable(error: BceServerError, not_in_message: tuple[str, ...]) -> None:
     text = str(error)
     assert text.startswith(f"[{error.status_code}")
@@ -599,7 +588,7 @@ async def test_a_hostile_response_becomes_the_typed_error_with_status_and_reques
     not_in_message: tuple[str, ...],
 ) -> None:
     route = mock.route().mock(side_effect=lambda request: respond())
-    async with _client(config) as client:
+    async with mocked_client(config) as client:
         with pytest.raises(BceError) as info:
             await call(client)
     raised = info.value
@@ -619,7 +608,7 @@ def test_the_table_has_at_least_25_cases() -> None:
 
 async def test_a_redirect_is_never_followed(mock: respx.MockRouter) -> None:
     route = mock.route().respond(302, headers={"location": "http://evil.example/steal"})
-    async with _client(FAST_RETRIES) as client:
+    async with mocked_client(FAST_RETRIES) as client:
         with pytest.raises(BceServerError):
             await client.get_vpn("vpn-1")
     assert route.call_count == 1
@@ -630,7 +619,7 @@ async def test_an_unknown_2xx_status_with_a_good_body_is_a_success(
     mock: respx.MockRouter,
 ) -> None:
     mock.route().respond(299, json={"vpnId": "vpn-1"}, headers={"x-bce-request-id": "r"})
-    async with _client(FAST_RETRIES) as client:
+    async with mocked_client(FAST_RETRIES) as client:
         vpn = await client.get_vpn("vpn-1")
     assert vpn.vpn_id == "vpn-1"
     assert vpn.metadata.status_code == 299
@@ -647,7 +636,7 @@ async def test_a_five_megabyte_page_of_gateways_parses(mock: respx.MockRouter) -
     body = json.dumps(page).encode()
     assert len(body) > 5 * 1024 * 1024
     mock.route().respond(200, content=body)
-    async with _client(FAST_RETRIES) as client:
+    async with mocked_client(FAST_RETRIES) as client:
         result = await client.list_vpns("vpc-1")
     assert isinstance(result, VpnPage)
     assert len(result.vpns) == count
@@ -657,7 +646,7 @@ async def test_a_response_error_keeps_the_parse_failure_as_its_cause(
     mock: respx.MockRouter,
 ) -> None:
     mock.route().respond(200, content=b"{not json")
-    async with _client(FAST_RETRIES) as client:
+    async with mocked_client(FAST_RETRIES) as client:
         with pytest.raises(BceResponseError) as info:
             await client.get_vpn("vpn-1")
     assert isinstance(info.value.__cause__, ValueError)

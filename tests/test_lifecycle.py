@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from seed_examples import IKE, IPSEC
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -17,15 +18,11 @@ from bce_vpn_async import (
     BceTransportError,
     Billing,
     ClientConfig,
-    IkeConfig,
-    IpsecConfig,
     RetryPolicy,
     SslVpnUserSpec,
 )
 from bce_vpn_async.testing import EmulatorServer, VpnEmulator
 
-IKE = IkeConfig("v2", "main", "aes256", "group14", ike_auth_alg="sha1", ike_lifetime=28800)
-IPSEC = IpsecConfig("aes256", "sha1", ipsec_pfs="group14", ipsec_lifetime=28800)
 TUNNEL: dict[str, Any] = {
     "secret_key": "Psk_2024!x",
     "local_subnets": ["192.168.0.0/20"],

@@ -1,9 +1,5 @@
-"""The models as values, and every response example of the seeds and the spec read into them.
-
-The examples are copied from ../shared/seeds/python-sdk-vpn-guide.txt (the official SDK's
-guide) and ../shared/spec/bce-vpn-api.md, minus the guide's ``"metadata": {...}``
-placeholder (the SDK's own response object, not wire JSON).
-"""
+"""The models as values, and every response example of the seeds and the API reference read
+into them (``seed_examples.py``; the reference's field lists: docs/service/api-facts.md)."""
 
 from __future__ import annotations
 
@@ -17,6 +13,9 @@ from seed_examples import (
     GUIDE_LIST_SSL_USERS,
     GUIDE_LIST_TUNNELS,
     GUIDE_LIST_VPNS,
+    IKE,
+    IPSEC,
+    REFERENCE_TUNNEL_ITEM,
 )
 
 from bce_vpn_async import (
@@ -43,19 +42,12 @@ from bce_vpn_async import _models as models
 from bce_vpn_async._converter import structure
 from bce_vpn_async._models.common import EMPTY_METADATA
 
-# --- spec 3.10: the list-tunnels item. Its ikeConfig/ipsecConfig are elided ("{...}") in the
-# spec; they are filled in with the guide's values so the item parses.
-SPEC_TUNNEL_ITEM = """{"vpnId":"vpn-119bd69b","vpnConnId":"vpnconn-ku4cxya6nisq",
-"localIp":"192.168.100.1","createdTime":"2021-04-25 17:22:34","status":"active",
-"healthStatus":"reachable","secretKey":"ddd22@www","localSubnets":["192.168.100.0/24"],
-"remoteIp":"10.107.245.188","remoteSubnets":["192.168.100.0/24"],"description":"111",
-"vpnConnName":"vpnConn","cgwId":"cgw-76e47745e608",
-"ikeConfig":{"ikeVersion":"v1","ikeMode":"main","ikeEncAlg":"aes","ikeAuthAlg":"sha1",
-"ikePfs":"group2","ikeLifeTime":"28800s"},
-"ipsecConfig":{"ipsecEncAlg":"aes","ipsecAuthAlg":"sha1","ipsecPfs":"group2",
-"ipsecLifetime":"28800s"}}"""
+pytestmark = pytest.mark.same_in_dev_mode(
+    "models are values, read by pure functions: no event loop, no resources"
+)
 
-# --- spec 3.3: every field the current reference lists for a gateway (values illustrative).
+# --- every field the current reference lists for a gateway (values illustrative):
+# docs/service/api-facts.md#get-vpn-gateway.
 SPEC_GET_VPN_CURRENT = """{"vpnId":"vpn-shkgan7et1vx","vpnName":"gw1",
 "createTime":"2021-04-25 17:22:34","description":"d","type":"SSL","status":"building",
 "expiredTime":"2022-04-25T17:22:34Z",
@@ -65,13 +57,11 @@ SPEC_GET_VPN_CURRENT = """{"vpnId":"vpn-shkgan7et1vx","vpnName":"gw1",
 "status":"active","localSubnets":["192.168.0.0/24"],"remoteSubnet":"172.168.0.0/16",
 "clientDns":"","maxConnection":5},"tags":[],"deleteProtect":false}"""
 
-# --- spec 3.14: a user item of the current list response (with the 2025 clientName).
+# --- a user item of the current list response, with the 2025 clientName:
+# docs/service/api-facts.md#ssl-vpn-users.
 SPEC_SSL_USERS_PAGE = """{"marker":"vpn-ssl-user-xynkefqf3n5x","maxKeys":1,"isTruncated":false,
 "sslVpnUsers":[{"clientName":"laptop","userName":"user","userId":"vpn-ssl-user-xynkefqf3n5x",
 "description":"desc"}]}"""
-
-SEED_IKE = IkeConfig("v1", "main", "aes", "group2", ike_auth_alg="sha1", ike_lifetime=28800)
-SEED_IPSEC = IpsecConfig("aes", "sha1", ipsec_pfs="group2", ipsec_lifetime=28800)
 
 
 def test_the_guide_list_example_reads_into_a_vpn_page() -> None:
@@ -139,8 +129,8 @@ def test_the_guide_tunnel_listing_reads_into_a_vpn_conn_list() -> None:
             created_time="2024-12-26T18:58:53+08:00",
             health_status="reachable",
             vpn_conn_name="vpncon",
-            ike_config=SEED_IKE,
-            ipsec_config=SEED_IPSEC,
+            ike_config=IKE,
+            ipsec_config=IPSEC,
         ),
     )
 
@@ -249,7 +239,7 @@ def test_the_spec_gateway_fields_all_read_into_a_vpn() -> None:
 
 
 def test_the_spec_tunnel_item_reads_into_a_vpn_conn() -> None:
-    conn = structure(json.loads(SPEC_TUNNEL_ITEM), VpnConn)
+    conn = structure(json.loads(REFERENCE_TUNNEL_ITEM), VpnConn)
     assert conn == VpnConn(
         vpn_id="vpn-119bd69b",
         vpn_conn_id="vpnconn-ku4cxya6nisq",
@@ -264,8 +254,8 @@ def test_the_spec_tunnel_item_reads_into_a_vpn_conn() -> None:
         description="111",
         vpn_conn_name="vpnConn",
         cgw_id="cgw-76e47745e608",
-        ike_config=SEED_IKE,
-        ipsec_config=SEED_IPSEC,
+        ike_config=IKE,
+        ipsec_config=IPSEC,
     )
 
 
@@ -330,7 +320,7 @@ def test_response_metadata_with_dict_headers_is_hashable() -> None:
 
 
 def test_a_tunnel_repr_hides_the_pre_shared_key() -> None:
-    conn = structure(json.loads(SPEC_TUNNEL_ITEM), VpnConn)
+    conn = structure(json.loads(REFERENCE_TUNNEL_ITEM), VpnConn)
     assert "ddd22@www" not in repr(conn)
 
 

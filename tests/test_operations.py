@@ -1,6 +1,7 @@
 """The table of operations against what it drives: the client's methods, the emulator's
-routes, and the README's table of operations (regenerate it with
-``BCE_VPN_WRITE_README=1 pytest tests/test_operations.py``)."""
+routes, and the table of operations on the documentation site's page
+``docs/service/operations.md`` (regenerate it with
+``BCE_VPN_WRITE_DOCS=1 pytest tests/test_operations.py``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from bce_vpn_async._operations import OPERATIONS, Operation
 from bce_vpn_async.testing import OPERATION_NAMES
 from bce_vpn_async.testing._routes import match
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "service" / "operations.md"
 BEGIN = (
     "<!-- operations: generated from bce_vpn_async/_operations.py (tests/test_operations.py) -->"
 )
@@ -39,8 +40,8 @@ by_name = pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.nam
 
 
 def test_the_table_opens_with_the_seed_guides_21_operations_in_its_order() -> None:
-    # The guide's operations first, in its order (the README's); an operation the guide does
-    # not document (CONTRIBUTING.md's worked example, create_cgw) comes after them.
+    # The guide's operations first, in its order (the site's table's); an operation the guide
+    # does not document (CONTRIBUTING.md's worked example, create_cgw) comes after them.
     names = tuple(operation.name for operation in OPERATIONS)
     assert names[: len(SEED_GUIDE_NAMES)] == SEED_GUIDE_NAMES
     assert len(set(names)) == len(names), "one entry per operation"
@@ -115,7 +116,7 @@ def _signature(operation: Operation[object]) -> str:
 
 
 def operations_table() -> str:
-    """The README's table of operations, from the table."""
+    """The docs' table of operations, from the table."""
     rows = [
         "| Operation | Wire | This SDK | What differs from the official SDK |",
         "|---|---|---|---|",
@@ -129,12 +130,12 @@ def operations_table() -> str:
     return "\n".join(rows)
 
 
-def test_the_readmes_table_of_operations_is_the_tables() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_the_docs_table_of_operations_is_the_tables() -> None:
+    text = PAGE.read_text(encoding="utf-8")
     before, rest = text.split(BEGIN + "\n", 1)
     current, after = rest.split("\n" + END, 1)
     expected = operations_table()
-    if os.environ.get("BCE_VPN_WRITE_README") == "1" and current != expected:
-        README.write_text(f"{before}{BEGIN}\n{expected}\n{END}{after}", encoding="utf-8")
+    if os.environ.get("BCE_VPN_WRITE_DOCS") == "1" and current != expected:
+        PAGE.write_text(f"{before}{BEGIN}\n{expected}\n{END}{after}", encoding="utf-8")
         current = expected
     assert current == expected

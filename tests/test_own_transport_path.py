@@ -9,19 +9,18 @@ import httpx
 import pytest
 import respx
 from loopback import serving
+from mocked import HOST, mocked_client
 
 from bce_vpn_async import (
     AsyncVpnClient,
     BceNotFoundError,
     BceTransportError,
     ClientConfig,
-    Credentials,
     Handler,
     RetryPolicy,
 )
 from bce_vpn_async.testing import VpnEmulator
 
-HOST = "bcc.bj.baidubce.com"
 URL = f"https://{HOST}/v1/vpn/vpn-1"
 
 
@@ -37,12 +36,7 @@ class Capture:
 
 
 def _client(*middleware: Capture) -> AsyncVpnClient:
-    return AsyncVpnClient(
-        credentials=Credentials("ak", "sk"),
-        endpoint=HOST,
-        config=ClientConfig(retry=RetryPolicy(max_attempts=1)),
-        middleware=middleware,
-    )
+    return mocked_client(ClientConfig(retry=RetryPolicy(max_attempts=1)), middleware=middleware)
 
 
 async def test_a_response_from_the_own_client_knows_its_request_and_elapsed_time() -> None:

@@ -1,7 +1,7 @@
 """The rate limiter's pacing in virtual time: who leaves when, as the rate moves.
 
 Attempts go through ``RateLimitMiddleware`` to a handler that records when each one left
-and answers 200 at once; an ``AutojumpClock`` lets their waits overlap as on a real clock.
+and answers 200 at once; the ``FakeClock`` lets their waits overlap as on a real clock.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from soak.virtual_clock import AutojumpClock
 
 from bce_vpn_async import RateLimit
 from bce_vpn_async._ratelimit import RateLimitMiddleware
+from bce_vpn_async.testing import FakeClock
 
 REQUEST = httpx.Request("GET", "http://emulator.local/v1/vpn/vpn-abcdefghijkl")
 
@@ -26,7 +26,7 @@ class Departures:
 
     def __init__(
         self,
-        clock: AutojumpClock,
+        clock: FakeClock,
         pacer: RateLimitMiddleware,
         on_departure: Callable[[int], None] | None = None,
     ) -> None:
@@ -46,15 +46,14 @@ class Departures:
 
 
 async def test_attempts_in_line_leave_faster_as_the_rate_regrows() -> None:
-    clock = AutojumpClock()
+    clock = FakeClock()
     pacer = RateLimitMiddleware(RateLimit(), clock)
     limiter = pacer.limiter
     for _ in range(2):
         limiter.on_accepted(0.0)
     assert limiter.on_throttle(0.0, limiter.epoch)  # cut to 1.4/s, regrowing from there
     departures = Departures(clock, pacer)
-    async with clock.running():
-        await asyncio.gather(*(pacer(REQUEST, departures) for _ in range(30)))
+    await asyncio.gather(*(pacer(REQUEST, departures) for _ in range(30)))
 
     times = departures.times
     # Each gap follows the rate of the moment the slot was taken (the previous departure),
@@ -72,20 +71,19 @@ async def test_attempts_in_line_leave_faster_as_the_rate_regrows() -> None:
 
 
 async def test_an_attempt_cancelled_in_line_neither_holds_it_up_nor_takes_a_slot() -> None:
-    clock = AutojumpClock()
+    clock = FakeClock()
     pacer = RateLimitMiddleware(RateLimit(max_rate=1, adaptive=False), clock)
     departures = Departures(clock, pacer)
-    async with clock.running():
-        first = asyncio.create_task(pacer(REQUEST, departures))
-        second = asyncio.create_task(pacer(REQUEST, departures))  # waits for its slot, at 0.9 s
-        third = asyncio.create_task(pacer(REQUEST, departures))  # waits in line behind it
-        fourth = asyncio.create_task(pacer(REQUEST, departures))
-        await first
-        third.cancel()
-        await asyncio.sleep(0)
-        second.cancel()  # cancelled while waiting for its slot: the slot is given back
-        await asyncio.gather(second, third, return_exceptions=True)
-        await fourth
+    first = asyncio.create_task(pacer(REQUEST, departures))
+    second = asyncio.create_task(pacer(REQUEST, departures))  # waits for its slot, at 0.9 s
+    third = asyncio.create_task(pacer(REQUEST, departures))  # waits in line behind it
+    fourth = asyncio.create_task(pacer(REQUEST, departures))
+    await first
+    third.cancel()
+    await asyncio.sleep(0)
+    second.cancel()  # cancelled while waiting for its slot: the slot is given back
+    await asyncio.gather(second, third, return_exceptions=True)
+    await fourth
     # A tenth of a second's burst lets the first go at once; the next slot is 0.9 s on.
     assert departures.times == [0.0, pytest.approx(0.9)]
     assert second.cancelled()
@@ -93,7 +91,7 @@ async def test_an_attempt_cancelled_in_line_neither_holds_it_up_nor_takes_a_slot
 
 
 async def test_an_attempt_cancelled_as_its_turn_comes_hands_the_turn_on() -> None:
-    clock = AutojumpClock()
+    clock = FakeClock()
     pacer = RateLimitMiddleware(RateLimit(max_rate=1, adaptive=False), clock)
     waiting: list[asyncio.Task[httpx.Response]] = []
 
@@ -104,10 +102,9 @@ async def test_an_attempt_cancelled_as_its_turn_comes_hands_the_turn_on() -> Non
             waiting[1].cancel()
 
     departures = Departures(clock, pacer, cancel_the_next)
-    async with clock.running():
-        await pacer(REQUEST, departures)
-        waiting.extend(asyncio.create_task(pacer(REQUEST, departures)) for _ in range(3))
-        await asyncio.gather(*waiting, return_exceptions=True)
+    await pacer(REQUEST, departures)
+    waiting.extend(asyncio.create_task(pacer(REQUEST, departures)) for _ in range(3))
+    await asyncio.gather(*waiting, return_exceptions=True)
     assert departures.times == [0.0, pytest.approx(0.9), pytest.approx(1.9)]
     assert waiting[1].cancelled()
 
@@ -116,7 +113,7 @@ class Throttling:
     """A handler answering after a virtual second, the first request with a 429: it notes
     when each request arrived and the most in flight at once."""
 
-    def __init__(self, clock: AutojumpClock) -> None:
+    def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.arrivals: list[float] = []
         self.in_flight = 0
@@ -138,11 +135,10 @@ async def test_attempts_past_the_pools_connections_wait_before_pacing_not_in_the
     # Ten attempts at once on a pool of two: two go; the first comes back throttled, and
     # the eight still waiting for a connection are paced by what that throttle taught,
     # instead of having all passed the limiter at the start, before it knew anything.
-    clock = AutojumpClock()
+    clock = FakeClock()
     pacer = RateLimitMiddleware(RateLimit(), clock, connections=2)
     handler = Throttling(clock)
-    async with clock.running():
-        await asyncio.gather(*(pacer(REQUEST, handler) for _ in range(10)))
+    await asyncio.gather(*(pacer(REQUEST, handler) for _ in range(10)))
     assert handler.most_in_flight == 2
     assert handler.arrivals[:2] == [0.0, 0.0]
     later = handler.arrivals[2:]
@@ -154,11 +150,10 @@ async def test_attempts_past_the_pools_connections_wait_before_pacing_not_in_the
 
 
 async def test_without_a_pool_size_every_attempt_passes_at_once() -> None:
-    clock = AutojumpClock()
+    clock = FakeClock()
     pacer = RateLimitMiddleware(RateLimit(), clock)
     handler = Throttling(clock)
-    async with clock.running():
-        await asyncio.gather(*(pacer(REQUEST, handler) for _ in range(10)))
+    await asyncio.gather(*(pacer(REQUEST, handler) for _ in range(10)))
     assert handler.most_in_flight == 10
     assert handler.arrivals == [0.0] * 10
 
@@ -167,7 +162,7 @@ async def test_a_waiter_takes_the_connection_given_back_and_a_cancelled_one_take
     # A waiter gets the place a finished attempt gives back, and one cancelled while it
     # waits takes no place with it. (That the wait has no pool timeout is shown over
     # loopback in test_bulk_limits.py.)
-    clock = AutojumpClock()
+    clock = FakeClock()
     pacer = RateLimitMiddleware(RateLimit(), clock, connections=1)
     release = asyncio.Event()
 

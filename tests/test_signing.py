@@ -53,6 +53,10 @@ BIND_URL = (
     "https://bcc.bj.baidubce.com/v1/vpn/vpn-119bd69b"
     "?bind=&clientToken=1849ef6b-f73c-4f5d-b88b-259ca47af849"
 )
+
+pytestmark = pytest.mark.same_in_dev_mode(
+    "signing is pure functions of bytes and time: no event loop, no resources"
+)
 JSON_TYPE = "application/json;charset=utf-8"
 LIST_URL = "https://bcc.bj.baidubce.com/v1/vpn?marker=vpn-IyWRtII7&maxKeys=10&vpcId=vpc-IyWRtII7"
 

@@ -1,4 +1,4 @@
-"""The pytest plugin's async fixture, registered only when pytest-asyncio is active.
+"""The pytest plugin's ``vpn_client`` fixture, registered only when pytest-asyncio is active.
 
 Kept apart from ``pytest_plugin`` so that importing this module (which needs
 ``pytest_asyncio``) is the plugin's decision at ``pytest_configure`` time, not a side effect
@@ -16,7 +16,7 @@ from bce_vpn_async._client import AsyncVpnClient
 from bce_vpn_async._config import ClientConfig
 
 from ._emulator import VpnEmulator
-from .pytest_plugin import EMULATOR_ENDPOINT
+from ._in_process import EMULATOR_ENDPOINT
 
 __all__ = ["vpn_client"]
 
@@ -24,7 +24,14 @@ __all__ = ["vpn_client"]
 # pytest_asyncio.fixture (not pytest.fixture) so that strict mode runs it as well as auto.
 @pytest_asyncio.fixture
 async def vpn_client(vpn_emulator: VpnEmulator) -> AsyncIterator[AsyncVpnClient]:
-    """An ``AsyncVpnClient`` talking to ``vpn_emulator`` in-process, on its clock."""
+    """An ``AsyncVpnClient`` talking to ``vpn_emulator`` in-process, on its clock.
+
+    Retry backoff and ``wait_until_status`` take no real time while gateways still go
+    from ``building`` to ``unconfigured``. Needs pytest-asyncio, in either mode.
+
+    Yields:
+        The client, open; it is closed after the test.
+    """
     async with (
         httpx.AsyncClient(transport=vpn_emulator.transport()) as http_client,
         AsyncVpnClient(

@@ -1,10 +1,12 @@
-"""Verifying ``bce-auth-v1`` as the service does (spec section 7), with the SDK's own
-canonicalisation functions so that the emulator and the signer cannot drift apart.
+"""Verifying ``bce-auth-v1`` as the service does (``docs/service/api-facts.md#signing``),
+with the SDK's own canonicalisation functions so that the emulator and the signer cannot
+drift apart.
 
 Both signed-header modes: an empty slot signs by the default rule over the headers
 received; a list signs exactly the headers it names. Time window: the request is
 refused with ``RequestExpired`` once ``timestamp + expiration`` has passed, or when the
-timestamp is more than ``skew_seconds`` (default 900, as AWS allows) ahead of the clock.
+timestamp is more than ``skew_seconds`` (default 900, as AWS allows:
+``docs/service/disagreements.md#not-found``) ahead of the clock.
 An account registered with a session token must send it as ``x-bce-security-token``.
 """
 
@@ -21,7 +23,7 @@ from bce_vpn_async._signing import (
     parse_timestamp,
 )
 
-from ._state import ServiceError
+from ._service import ServiceError
 
 __all__ = ["DEFAULT_SKEW_SECONDS", "verify"]
 
@@ -57,7 +59,13 @@ def verify(
     now: float,
     skew_seconds: float = DEFAULT_SKEW_SECONDS,
 ) -> str:
-    """The access key id that signed the request, or the ``ServiceError`` to answer."""
+    """The access key id that signed the request.
+
+    Raises:
+        ServiceError: The answer the service gives: a missing or malformed header, an
+            unknown access key, an expired or future timestamp, a signature or session
+            token that does not match.
+    """
     value = _header(headers, "authorization")
     if not value:
         raise _invalid_header("is missing")

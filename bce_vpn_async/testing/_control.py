@@ -34,9 +34,9 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._app import Answer, Handler, WireRequest, bce_answer, bce_error
 from ._json import JsonRefused, dumps, loads
 from ._log import LoggedRequest, redact
+from ._wire import Answer, Handler, WireRequest, bce_answer, bce_error
 
 if TYPE_CHECKING:
     from ._emulator import VpnEmulator

@@ -5,28 +5,37 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from bce_vpn_async._clock import Clock, FakeClock, SystemClock
 from bce_vpn_async._converter import structure
 from bce_vpn_async._credentials import Credentials
 from bce_vpn_async._models import SslVpnServer, SslVpnUser, Vpn, VpnConn
 
-from ._app import Answer, AsgiApp, WireApp, WireRequest
+from ._asgi import AsgiApp
 from ._auth import DEFAULT_SKEW_SECONDS
-from ._backend import Backend
 from ._faults import FaultPlan
+from ._in_process import EmulatorTransport
 from ._log import REQUEST_LOG_SIZE, RequestLog
 from ._routes import OPERATION_NAMES
-from ._state import gateway_view, ssl_server_view, tunnel_view, user_view
+from ._service import Backend
+from ._service.views import gateway_view, ssl_server_view, tunnel_view, user_view
 from ._throttle import AccountBuckets
-from ._transport import EmulatorTransport
+from ._wire import WireApp
 
-__all__ = ["TEST_ACCESS_KEY_ID", "TEST_SECRET_ACCESS_KEY", "StateView", "VpnEmulator"]
+__all__ = [
+    "TEST_ACCESS_KEY_ID",
+    "TEST_SECRET_ACCESS_KEY",
+    "StateView",
+    "VpnEmulator",
+    "backend_of",
+    "wire_app_of",
+]
 
-# The account every emulator accepts unless given others; not a secret of anyone's.
-TEST_ACCESS_KEY_ID = "emulator-access-key-id"
-TEST_SECRET_ACCESS_KEY = "emulator-secret-access-key"
+TEST_ACCESS_KEY_ID: Final = "emulator-access-key-id"
+"""The access key id of the account every emulator accepts unless given others."""
+TEST_SECRET_ACCESS_KEY: Final = "emulator-secret-access-key"
+"""The test account's secret access key: a published value, not a secret of anyone's."""
 
 Json = dict[str, Any]
 ModelT = TypeVar("ModelT")
@@ -44,6 +53,8 @@ class StateView:
 
     ``wire()`` gives the same state as that camelCase JSON (what ``GET /_emulator/state``
     serves), with each SSL user's ``vpnId`` and ``sslVpnServerId`` beside its fields.
+
+    Read it as ``emulator.state``; it is a live view, not a copy.
     """
 
     def __init__(self, backend: Backend) -> None:
@@ -70,11 +81,25 @@ class StateView:
         return _models(self._ssl_users(), SslVpnUser)
 
     def status(self, vpn_id: str) -> str:
-        """The gateway's status now; ``KeyError`` if there is no such gateway."""
+        """The gateway's status as of the emulator's clock.
+
+        Args:
+            vpn_id: The gateway's id (of any account).
+
+        Returns:
+            ``building``, ``configuring``, ``unconfigured``, ``active`` or ``expired``.
+
+        Raises:
+            KeyError: There is no such gateway.
+        """
         return self._backend.gateways[vpn_id].status(self._backend.now())
 
     def wire(self) -> dict[str, dict[str, Json]]:
-        """``{"gateways", "tunnels", "sslServers", "sslUsers"}``: id -> the API's JSON."""
+        """The state as the API's camelCase JSON (what ``GET /_emulator/state`` serves).
+
+        Returns:
+            ``{"gateways", "tunnels", "sslServers", "sslUsers"}``, each id -> JSON.
+        """
         return {
             "gateways": self._gateways(),
             "tunnels": self._tunnels(),
@@ -124,33 +149,46 @@ def _credentials(access_key_id: str, secret: str | Credentials) -> Credentials:
 class VpnEmulator:
     """A stateful emulator of the BCE VPN service.
 
-    ::
+    It follows the current API reference and invents no rule and no field value
+    (``docs/service/disagreements.md``); what it does and answers is in the guide
+    *The emulator*. Reach it in-process (``transport()``), as an ASGI app (``asgi_app``) or
+    served on loopback (``EmulatorServer``, ``python -m bce_vpn_async.testing serve``)::
 
         emulator = VpnEmulator(clock=FakeClock())
-        async with httpx.AsyncClient(transport=emulator.transport(),
-                                     base_url="http://bcc.bj.baidubce.com") as http: ...
+        async with httpx.AsyncClient(transport=emulator.transport()) as http: ...
 
-    Arguments (keyword-only): ``clock`` (default ``SystemClock``; share a ``FakeClock`` with
-    the client to make time virtual); ``build_seconds`` a new gateway stays ``building``;
-    ``configure_seconds`` a change keeps it ``configuring``; ``seed`` for ids, request ids
-    and faults; ``accounts`` ``{access_key_id: secret_access_key or Credentials}`` (a
-    ``Credentials`` with a session token requires it), default the test account
-    (``TEST_ACCESS_KEY_ID``/``TEST_SECRET_ACCESS_KEY``); ``strict_validation`` False
-    lifts the API reference's lifetime ranges (IKE 60-86400 s, IPSec 180-86400 s): any
-    positive lifetime is taken, for a service that accepts more than it documents;
-    ``latency`` seconds added to every answer; ``max_vpns_per_vpc`` (3);
-    ``skew_seconds`` how far ahead of the clock a signature may be dated (900);
-    ``token_retention`` how long a clientToken is remembered (86400); ``rate_limit``
-    requests per second per account (a token bucket with a burst of one second, on
-    ``clock``; past it a 429 ``RequestLimitExceeded`` with ``Retry-After``), None for no
-    limit. ``rate_limit`` can be changed later (``emulator.rate_limit = 20``).
-    ``request_log_size`` how many requests ``requests`` keeps, the oldest going first
-    (``REQUEST_LOG_SIZE``, 10,000; 0 keeps none).
+    Args:
+        clock: Where time comes from (default ``SystemClock()``). Share a ``FakeClock``
+            with the client to make time virtual.
+        build_seconds: How long a new gateway stays ``building``.
+        configure_seconds: How long a change keeps a gateway ``configuring``.
+        seed: Seeds ids, request ids and faults: the same requests in the same order get
+            the same answers.
+        accounts: ``{access_key_id: secret_access_key or Credentials}`` whose signatures
+            are accepted (a ``Credentials`` with a session token requires it); default the
+            test account (``TEST_ACCESS_KEY_ID``, ``TEST_SECRET_ACCESS_KEY``).
+        strict_validation: False lifts the reference's lifetime ranges (IKE 60-86400 s,
+            IPSec 180-86400 s): any positive lifetime is taken, for code written against a
+            service that accepts more than it documents.
+        latency: Seconds added to every answer (``latency`` can be changed later).
+        max_vpns_per_vpc: How many gateways a VPC holds; past it, 413 ``LimitExceeded``.
+        skew_seconds: How far ahead of the clock a signature may be dated.
+        token_retention: How long a ``clientToken``'s answer is remembered, in seconds.
+        rate_limit: Requests per second per account (a token bucket with a burst of one
+            second, on ``clock``; past it, 429 ``RequestLimitExceeded`` with
+            ``Retry-After``); None for no limit.
+        request_log_size: How many requests ``requests`` keeps, the oldest going first
+            (``REQUEST_LOG_SIZE`` by default; 0 keeps none).
 
-    ``state`` (``StateView``) shows gateways, tunnels, SSL-VPN services and users as the
-    SDK's models (``Vpn``, ``VpnConn``, ``SslVpnServer``, ``SslVpnUser``) keyed by id;
-    ``requests`` logs what arrived; ``faults`` injects failures; ``reset()`` starts over.
+    Raises:
+        ValueError: No account, a ``Credentials`` keyed by another access key id, a
+            negative ``request_log_size``, or a ``rate_limit`` that is not a finite
+            number above 0.
+        TypeError: A ``rate_limit`` or ``request_log_size`` that is not a number.
     """
+
+    latency: float
+    """Seconds added to every answer (a held answer, as the ``latency`` fault holds it)."""
 
     def __init__(
         self,
@@ -174,23 +212,23 @@ class VpnEmulator:
             raise ValueError("accounts: the emulator needs at least one account")
         self._accounts = {key: _credentials(key, value) for key, value in accounts.items()}
         self.latency = latency
-        self.clock: Clock = clock if clock is not None else SystemClock()
-        self.backend = Backend(
-            clock=self.clock,
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._backend = Backend(
+            clock=self._clock,
             build_seconds=build_seconds,
             configure_seconds=configure_seconds,
             seed=seed,
             strict_validation=strict_validation,
             max_vpns_per_vpc=max_vpns_per_vpc,
         )
-        self.faults = FaultPlan(seed, OPERATION_NAMES)
-        self.requests = RequestLog(request_log_size)
-        self.state = StateView(self.backend)
+        self._faults = FaultPlan(seed, OPERATION_NAMES)
+        self._requests = RequestLog(request_log_size)
+        self._state = StateView(self._backend)
         self._app = WireApp(
-            backend=self.backend,
+            backend=self._backend,
             accounts=self._accounts,
-            faults=self.faults,
-            log=self.requests,
+            faults=self._faults,
+            log=self._requests,
             seed=seed,
             latency=lambda: self.latency,
             skew_seconds=skew_seconds,
@@ -199,8 +237,35 @@ class VpnEmulator:
         )
 
     @property
+    def clock(self) -> Clock:
+        """The clock the emulator runs on: statuses, signatures' time window, held answers."""
+        return self._clock
+
+    @property
+    def state(self) -> StateView:
+        """Gateways, tunnels, SSL-VPN services and users, as the SDK's models, by id."""
+        return self._state
+
+    @property
+    def requests(self) -> RequestLog:
+        """The requests that arrived, oldest first (secrets left out)."""
+        return self._requests
+
+    @property
+    def faults(self) -> FaultPlan:
+        """The fault rules: ``emulator.faults.add("drop_after", op="create_vpn")``."""
+        return self._faults
+
+    @property
     def rate_limit(self) -> float | None:
-        """Requests per second per account, or None for no limit."""
+        """Requests per second per account, or None for no limit.
+
+        Setting it starts every account from a full bucket (one second's burst).
+
+        Raises:
+            ValueError: Set to a number that is not finite and above 0.
+            TypeError: Set to something that is not a number or None.
+        """
         buckets = self._app.buckets
         return None if buckets is None else buckets.rate
 
@@ -220,42 +285,69 @@ class VpnEmulator:
         return next(iter(self._accounts.values()))
 
     def add_account(self, credentials: Credentials) -> None:
-        """Accept signatures by ``credentials`` too, as an account of its own."""
+        """Accept signatures by ``credentials`` too, as an account of its own.
+
+        Args:
+            credentials: The account's keys (and session token, which it then requires);
+                they replace an account with the same access key id.
+        """
         self._accounts[credentials.access_key_id] = credentials
 
     def transport(self) -> EmulatorTransport:
-        """An in-process httpx transport to this emulator (no sockets)."""
+        """An httpx transport to this emulator, in-process (no sockets).
+
+        Returns:
+            A new transport, for ``httpx.AsyncClient(transport=...)``.
+        """
         return EmulatorTransport(self._app)
 
     @cached_property
     def asgi_app(self) -> AsgiApp:
-        """This emulator as an ASGI app, for ``httpx.ASGITransport`` or an ASGI server of
+        """This emulator as an ASGI 3 app, for ``httpx.ASGITransport`` or an ASGI server of
         your own. ASGI cannot close a connection without answering: a ``drop_*`` fault
-        raises ``ConnectionDropped`` before any response starts (see ``AsgiApp``); serve
-        with ``EmulatorServer`` or ``serve`` for drops as they are on the wire."""
-        return AsgiApp(self._app.handle, self.clock)
-
-    async def handle(self, request: WireRequest) -> Answer:
-        """The core every way in goes through."""
-        return await self._app.handle(request)
+        raises ``ConnectionDropped`` before any response starts; serve with
+        ``EmulatorServer`` or ``serve`` for drops as they are on the wire."""
+        return AsgiApp(self._app.handle, self._clock)
 
     def reset(self) -> None:
         """Forget every gateway, tunnel, SSL-VPN service and user, every remembered
-        ``clientToken``, fault rule and logged request; accounts, settings and the clock
-        stay, and new ids stay unlike old ones."""
-        self.backend.forget()
+        ``clientToken``, fault rule and logged request.
+
+        Accounts, settings and the clock stay, and new ids stay unlike old ones.
+        """
+        self._backend.forget()
         self._app.forget_tokens()
-        self.faults.clear()
-        self.requests.clear()
+        self._faults.clear()
+        self._requests.clear()
 
     def advance(self, seconds: float) -> None:
-        """Move the emulator's ``FakeClock`` on (gateways finish building, and so on)."""
-        if not isinstance(self.clock, FakeClock):
+        """Move the emulator's ``FakeClock`` on (gateways finish building, and so on).
+
+        Args:
+            seconds: How far, in seconds (at least 0).
+
+        Raises:
+            TypeError: The emulator does not run on a ``FakeClock``.
+            ValueError: ``seconds`` is negative.
+        """
+        if not isinstance(self._clock, FakeClock):
             raise TypeError("advance() needs the emulator to run on a FakeClock")
-        self.clock.advance(seconds)
+        self._clock.advance(seconds)
 
     def __repr__(self) -> str:
         return (
-            f"VpnEmulator(gateways={len(self.backend.gateways)}, "
-            f"requests={len(self.requests)}, clock={self.clock!r})"
+            f"VpnEmulator(gateways={len(self._backend.gateways)}, "
+            f"requests={len(self._requests)}, clock={self._clock!r})"
         )
+
+
+def wire_app_of(emulator: VpnEmulator) -> WireApp:
+    """The core every way into ``emulator`` calls (the server, the control plane, and the
+    tests that send it requests no HTTP client can build)."""
+    return emulator._app
+
+
+def backend_of(emulator: VpnEmulator) -> Backend:
+    """The stores behind ``emulator``, for the package's own tests of records that no view
+    shows."""
+    return emulator._backend

@@ -31,6 +31,7 @@ __all__ = [
     "FaultPlan",
     "FaultRule",
     "default_error",
+    "draw_fault",
 ]
 
 # Each kind's own fields, beside kind, op, rate and times, which every rule has.
@@ -46,7 +47,9 @@ KIND_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "mix": ("retry_after",),
     }
 )
-FAULT_KINDS = frozenset(KIND_FIELDS)
+FAULT_KINDS: Final = frozenset(KIND_FIELDS)
+"""The kinds of fault a rule can be: ``latency``, ``error``, ``throttle``, ``drop_before``,
+``drop_after``, ``stall`` and ``mix`` (what each does: ``docs/guides/emulator-faults.md``)."""
 
 MAX_FAULT_SECONDS: Final = 86400.0
 """The longest ``seconds`` (latency, stall) and ``retry_after`` a rule takes: one day."""
@@ -56,9 +59,10 @@ _MAX_CODE = 128
 _MAX_MESSAGE = 1024
 _DEFAULTS: Mapping[str, Any] = MappingProxyType({"seconds": 1.0, "status": 503, "retry_after": 1.0})
 
-# Status -> (code, message) for faults that give none: the spec's BCE and VPC tables
-# (section 6) where they name the status; 429's code is the emulator's choice (the spec
-# finds none); 502, 503 and 504 have no BCE code, so these name the HTTP meaning.
+# Status -> (code, message) for faults that give none: the BCE and VPC tables of
+# docs/service/api-facts.md#errors where they name the status; 429's code is the
+# emulator's choice (docs/service/disagreements.md#not-found); 502, 503 and 504 have no BCE
+# code, so these name the HTTP meaning.
 ERROR_CODES: Mapping[int, tuple[str, str]] = MappingProxyType(
     {
         400: ("BadRequest", "Bad request parameters or illegal request."),
@@ -80,7 +84,7 @@ _MIX = (("error", 500), ("error", 503), ("throttle", 429), ("drop_before", 0), (
 
 @frozen
 class Fault:
-    """The fault one request meets."""
+    """The fault one request meets, drawn from the plan's rules (the wire applies it)."""
 
     kind: str
     seconds: float = 0.0
@@ -92,10 +96,22 @@ class Fault:
 
 @define(repr=False)
 class FaultRule:
-    """One rule of a plan; ``fired`` counts the requests it has hit so far.
+    """One rule of a ``FaultPlan``, as ``FaultPlan.add`` made it (see its arguments).
 
-    The fields a kind does not use (``KIND_FIELDS``) are None, and neither its repr nor
-    ``as_json()`` shows them.
+    The fields a kind does not use are None, and neither its repr nor ``as_json()`` shows
+    them.
+
+    Attributes:
+        kind: One of ``FAULT_KINDS``.
+        op: The one operation it hits (an SDK method name), or None for every request.
+        rate: The share of matching requests it hits, 0 to 1.
+        times: How many requests it hits at most, or None for no limit.
+        seconds: ``latency`` and ``stall``: how long the answer is held.
+        status: ``error``: the status answered.
+        retry_after: ``throttle`` and ``mix``: the ``Retry-After`` seconds.
+        code: ``error``: the BCE code answered.
+        message: ``error``: the message answered.
+        fired: How many requests it has hit so far.
     """
 
     kind: str
@@ -115,11 +131,22 @@ class FaultRule:
         return self.times is not None and self.fired >= self.times
 
     def applies_to(self, operation: str | None) -> bool:
-        """Whether the rule may fire for ``operation`` (its own, or any when it names none)."""
+        """Whether the rule may still fire for a request to ``operation``.
+
+        Args:
+            operation: The SDK method name the request names, or None when it names none.
+
+        Returns:
+            False once it is spent, or when it names another operation.
+        """
         return not self.spent and (self.op is None or self.op == operation)
 
     def as_json(self) -> dict[str, Any]:
-        """The rule as ``GET /_emulator/faults`` lists it: the fields its kind uses."""
+        """The rule as ``GET /_emulator/faults`` lists it.
+
+        Returns:
+            ``kind``, ``op``, ``rate``, ``times``, the fields its kind uses, and ``fired``.
+        """
         shown: dict[str, Any] = {
             "kind": self.kind,
             "op": self.op,
@@ -137,12 +164,25 @@ class FaultRule:
 
 
 class FaultPlan:
-    """The emulator's fault rules (``emulator.faults``)."""
+    """The emulator's fault rules (``emulator.faults``), tried in the order they were added.
+
+    The first rule that fires decides a request's fault; every try draws from one random
+    generator seeded by ``seed``, so the same requests in the same order meet the same
+    faults.
+
+    Args:
+        seed: Seeds the draws (``VpnEmulator(seed=...)`` gives its own).
+        operations: The operation names a rule may name (``OPERATION_NAMES``); empty
+            takes any.
+    """
+
+    rules: list[FaultRule]
+    """The rules, in the order they are tried."""
 
     def __init__(self, seed: int = 0, operations: Collection[str] = ()) -> None:
         self._rng = random.Random(f"{seed}:faults")
         self._operations = frozenset(operations)
-        self.rules: list[FaultRule] = []
+        self.rules = []
 
     def add(
         self,
@@ -229,37 +269,6 @@ class FaultPlan:
         """Remove every rule."""
         self.rules.clear()
 
-    def draw(self, operation: str | None) -> Fault | None:
-        """The fault for the next request to ``operation``, if a rule fires."""
-        for rule in self.rules:
-            if not rule.applies_to(operation):
-                continue
-            if rule.rate < 1.0 and self._rng.random() >= rule.rate:
-                continue
-            rule.fired += 1
-            return self._fault(rule)
-        return None
-
-    def _fault(self, rule: FaultRule) -> Fault:
-        kind = rule.kind
-        if kind == "mix":
-            kind, status = self._rng.choice(_MIX)
-        elif kind == "throttle":
-            status = 429
-        else:
-            status = rule.status or 0
-        code, message = default_error(status) if status else ("", "")
-        if rule.code is not None and rule.message is not None:
-            code, message = rule.code, rule.message
-        return Fault(
-            kind,
-            seconds=rule.seconds or 0.0,
-            status=status,
-            retry_after=rule.retry_after or 0.0,
-            code=code,
-            message=message,
-        )
-
     def __repr__(self) -> str:
         return f"FaultPlan(rules={self.rules!r})"
 
@@ -300,3 +309,36 @@ def default_error(status: int) -> tuple[str, str]:
     if status in ERROR_CODES:
         return ERROR_CODES[status]
     return ERROR_CODES[400] if status < 500 else ERROR_CODES[500]
+
+
+def draw_fault(plan: FaultPlan, operation: str | None) -> Fault | None:
+    """The fault the next request to ``operation`` meets, if a rule of ``plan`` fires."""
+    for rule in plan.rules:
+        if not rule.applies_to(operation):
+            continue
+        if rule.rate < 1.0 and plan._rng.random() >= rule.rate:
+            continue
+        rule.fired += 1
+        return _fault(plan, rule)
+    return None
+
+
+def _fault(plan: FaultPlan, rule: FaultRule) -> Fault:
+    kind = rule.kind
+    if kind == "mix":
+        kind, status = plan._rng.choice(_MIX)
+    elif kind == "throttle":
+        status = 429
+    else:
+        status = rule.status or 0
+    code, message = default_error(status) if status else ("", "")
+    if rule.code is not None and rule.message is not None:
+        code, message = rule.code, rule.message
+    return Fault(
+        kind,
+        seconds=rule.seconds or 0.0,
+        status=status,
+        retry_after=rule.retry_after or 0.0,
+        code=code,
+        message=message,
+    )

@@ -46,7 +46,7 @@ import httptools
 
 from bce_vpn_async._clock import Clock
 
-from ._app import Answer, Handler, WireRequest, bce_error
+from ._wire import Answer, Handler, WireRequest, bce_error
 
 __all__ = ["IDLE_SECONDS", "LINGER_SECONDS", "MAX_BODY_BYTES", "MAX_HEAD_BYTES", "HttpServer"]
 

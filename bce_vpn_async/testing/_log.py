@@ -54,6 +54,7 @@ def redact(value: object) -> Any:
 
 
 def visible_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` without the Authorization and session-token headers."""
     return {name: value for name, value in headers.items() if name not in _HIDDEN_HEADERS}
 
 
@@ -71,13 +72,22 @@ def logged_body(body: bytes) -> str | None:
 
 @frozen(kw_only=True)
 class LoggedRequest:
-    """One request as the emulator saw it.
+    """One request as the emulator saw it (an entry of ``emulator.requests``).
 
-    ``status`` is what the emulator answered (also when a ``drop_after`` fault then
-    lost the answer), or None when the connection was dropped before anything was done.
-    ``fault`` is the kind of fault the request met, if any. ``body`` is the parsed JSON
-    with secrets masked, or None when the body was empty, not JSON, or longer than
-    ``LOG_BODY_BYTES``; ``body_size`` is its length in bytes as received either way.
+    Attributes:
+        method: The HTTP method.
+        path: The path, percent-decoded.
+        query: The query's pairs, in the order sent.
+        operation: The SDK method name the request named, or None.
+        headers: The headers, lower-case, without Authorization and the session token.
+        body_size: The body's length in bytes, as received.
+        body_json: The body as compact JSON with secrets masked, or None when it was
+            empty, not strict JSON, or longer than ``LOG_BODY_BYTES`` (16 KiB).
+        status: What the emulator answered (also when a ``drop_after`` fault then lost
+            the answer), or None when a ``drop_before`` fault closed the connection first.
+        fault: The kind of fault the request met, if any.
+        request_id: The ``x-bce-request-id`` of the answer.
+        access_key_id: Who signed it, or None when the signature was refused.
     """
 
     method: str
@@ -99,7 +109,16 @@ class LoggedRequest:
 
 
 class RequestLog:
-    """The last ``maxlen`` requests, oldest first; iterable, sized, indexable."""
+    """The last requests the emulator received, oldest first (``emulator.requests``).
+
+    Iterable, sized and indexable (``emulator.requests[-1]`` is the latest).
+
+    Args:
+        maxlen: How many requests it keeps; the oldest go first (0 keeps none).
+
+    Raises:
+        ValueError: ``maxlen`` is not an integer >= 0.
+    """
 
     def __init__(self, maxlen: int = REQUEST_LOG_SIZE) -> None:
         if isinstance(maxlen, bool) or not isinstance(maxlen, int) or maxlen < 0:
@@ -112,11 +131,22 @@ class RequestLog:
         return self._entries.maxlen or 0
 
     def append(self, entry: LoggedRequest) -> None:
-        """Record one request (the emulator does, as each arrives)."""
+        """Record one request (the emulator does, as each arrives).
+
+        Args:
+            entry: The request; past ``maxlen`` entries, the oldest goes.
+        """
         self._entries.append(entry)
 
     def for_operation(self, operation: str) -> list[LoggedRequest]:
-        """The requests that named ``operation``, in arrival order."""
+        """The requests that named one operation.
+
+        Args:
+            operation: An SDK method name (``"create_vpn"``).
+
+        Returns:
+            Those requests, in arrival order.
+        """
         return [entry for entry in self._entries if entry.operation == operation]
 
     @property
@@ -129,12 +159,19 @@ class RequestLog:
         self._entries.clear()
 
     def __iter__(self) -> Iterator[LoggedRequest]:
+        """The requests, oldest first (a snapshot: the log may grow meanwhile)."""
         return iter(list(self._entries))
 
     def __len__(self) -> int:
+        """How many requests the log holds now."""
         return len(self._entries)
 
     def __getitem__(self, index: int) -> LoggedRequest:
+        """The request at ``index`` (0 the oldest kept, -1 the latest).
+
+        Raises:
+            IndexError: No request at ``index``.
+        """
         return self._entries[index]
 
     def __repr__(self) -> str:

@@ -5,7 +5,7 @@ the emulator answers exactly the paths, methods and flags the client sends, unde
 client's method names (faults and the request log speak the same language). The
 gateway's PUT is four operations told apart by a valueless query flag (``?bind`` or
 ``?bind=``). Only the state rules are the emulator's own: one handler per operation,
-named after it, in ``_gateways``, ``_tunnels`` or ``_ssl``.
+named after it (``_service.handler_for``).
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from attrs import frozen
 
 from bce_vpn_async._operations import OPERATIONS, Operation
 
-from . import _gateways, _ssl, _tunnels
-from ._backend import Handler
-from ._state import ServiceError
+from ._service import Handler, ServiceError, handler_for
 
 __all__ = ["OPERATION_NAMES", "Match", "Route", "match", "single_values"]
 
 
 @frozen
 class Route:
+    """One operation's place on the wire: method, path pattern, action flag."""
+
     method: str
     pattern: tuple[str, ...]
     operation: Operation[Any]
@@ -35,19 +35,12 @@ class Route:
 
 @frozen
 class Match:
+    """The operation a request names, its handler and the ids its path holds."""
+
     operation: Operation[Any]
     """The table's: handlers read their parameters by it (``Call.operation``)."""
     handler: Handler
     path_ids: Mapping[str, str]
-
-
-def _handler(name: str) -> Handler:
-    modules = (_gateways, _tunnels, _ssl)
-    found = [getattr(module, name) for module in modules if hasattr(module, name)]
-    if len(found) != 1:
-        raise RuntimeError(f"the emulator needs one handler for {name}, found {len(found)}")
-    handler: Handler = found[0]
-    return handler
 
 
 def _route_order(route: Route) -> tuple[bool, ...]:
@@ -63,7 +56,7 @@ ROUTES = tuple(
                 operation.method,
                 tuple(operation.path.strip("/").split("/")),
                 operation,
-                _handler(operation.name),
+                handler_for(operation.name),
                 operation.flag,
             )
             for operation in OPERATIONS
@@ -72,7 +65,9 @@ ROUTES = tuple(
     )
 )
 
-OPERATION_NAMES = frozenset(operation.name for operation in OPERATIONS)
+OPERATION_NAMES: frozenset[str] = frozenset(operation.name for operation in OPERATIONS)
+"""The 21 operations' names, as the SDK's methods (``"create_vpn"``): what a fault rule's
+``op`` and a logged request's ``operation`` take."""
 
 
 def _bind(pattern: tuple[str, ...], segments: list[str]) -> dict[str, str] | None:
@@ -119,7 +114,8 @@ def match(method: str, path: str, query: Mapping[str, str]) -> Match:
         raise ServiceError(400, "InvalidURI", "The request path names no VPN operation.")
     routes = [(route, ids) for route, ids in bound if route.method == method]
     if not routes:
-        # The spec lists no method error (section 6): an illegal request is BadRequest.
+        # No source lists a method error (docs/service/api-facts.md#errors): an illegal
+        # request is BadRequest.
         raise ServiceError.bad_request(f"{method} is not allowed on this path.")
     # Literal segments first: GET /vpn/vpnconn/x lists the tunnels of x.
     route, ids = routes[0]

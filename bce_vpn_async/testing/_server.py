@@ -16,12 +16,12 @@ import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from ._app import Handler
+from ._emulator import VpnEmulator, wire_app_of
+from ._wire import Handler
 
 if TYPE_CHECKING:
     from bce_vpn_async._credentials import Credentials
 
-    from ._emulator import VpnEmulator
     from ._http import HttpServer
 
 __all__ = ["EmulatorServer", "emulator_server", "endpoint_of", "listening_socket"]
@@ -57,7 +57,7 @@ def emulator_server(emulator: VpnEmulator, *, control: bool = False) -> HttpServ
         raise RuntimeError(
             "serving the emulator needs httptools: pip install 'bce-vpn-async[emulator]'"
         ) from None
-    handle: Handler = emulator.handle
+    handle: Handler = wire_app_of(emulator).handle
     if control:
         from ._control import ControlPlane
 
@@ -66,26 +66,34 @@ def emulator_server(emulator: VpnEmulator, *, control: bool = False) -> HttpServ
 
 
 def endpoint_of(sock: socket.socket) -> str:
+    """The base URL of a listening socket (``http://127.0.0.1:PORT``, IPv6 in brackets)."""
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if sock.family == socket.AF_INET6 else host
     return f"http://{shown}:{port}"
 
 
 class EmulatorServer:
-    """``with EmulatorServer(VpnEmulator()) as server:`` serves it at ``server.endpoint``.
+    """A ``VpnEmulator`` served over HTTP/1.1 on loopback, from a thread of its own.
 
-    ``server.credentials`` are the ones it accepts; ``server.emulator`` is there for
-    assertions (state, request log) and faults. The emulator should run on the real clock
-    (the default): a client on another machine or process cannot share a ``FakeClock``.
-    ``EmulatorServer(VpnEmulator(rate_limit=100))`` serves a rate-limited emulator (as
-    ``serve --rate-limit 100`` does). ``control=True`` serves the unsigned ``/_emulator/``
-    control plane beside the API (state, reset, faults, the request log; see
-    ``python -m bce_vpn_async.testing serve --help``), for code under test that cannot
-    reach ``server.emulator``.
+    ``with EmulatorServer(VpnEmulator()) as server:`` serves it at ``server.endpoint``,
+    accepting ``server.credentials``; ``server.emulator`` is there for assertions (state,
+    request log) and faults. The emulator should run on the real clock (the default): a
+    client in another process cannot share a ``FakeClock``. The server is the emulator's
+    own, so each fault is on the wire what it says (a dropped connection closes without an
+    answer). Stopping (``stop()``, or leaving the ``with`` block) takes well under a second
+    whatever faults hold: held answers are cancelled and their connections closed.
 
-    ``stop()`` (or leaving the ``with`` block) ends within about a second whatever faults
-    hold: answers still held are cancelled and their connections closed.
+    Args:
+        emulator: The emulator to serve; default a new ``VpnEmulator()``.
+        host: The address to listen on (``"::1"`` for IPv6 loopback).
+        port: The port; 0 (default) picks a free one, which ``endpoint`` then names.
+        control: Also serve the unsigned ``/_emulator/`` control plane (state, reset,
+            faults, the request log; see ``python -m bce_vpn_async.testing serve --help``),
+            for code under test that cannot reach ``server.emulator``.
     """
+
+    emulator: VpnEmulator
+    """The emulator served."""
 
     def __init__(
         self,
@@ -95,11 +103,7 @@ class EmulatorServer:
         port: int = 0,
         control: bool = False,
     ) -> None:
-        if emulator is None:
-            from ._emulator import VpnEmulator
-
-            emulator = VpnEmulator()
-        self.emulator = emulator
+        self.emulator = VpnEmulator() if emulator is None else emulator
         self._host = host
         self._port = port
         self._control = control
@@ -110,7 +114,11 @@ class EmulatorServer:
 
     @property
     def endpoint(self) -> str:
-        """The base URL to give a client (``http://127.0.0.1:PORT``), once started."""
+        """The base URL to give a client (``http://127.0.0.1:PORT``).
+
+        Raises:
+            RuntimeError: The server is not started.
+        """
         if self._endpoint is None:
             raise RuntimeError("the server is not started")
         return self._endpoint
@@ -121,7 +129,16 @@ class EmulatorServer:
         return self.emulator.credentials
 
     def start(self) -> Self:
-        """Serve from a daemon thread; returns once the socket accepts connections."""
+        """Serve from a daemon thread; return once the socket accepts connections.
+
+        Returns:
+            The server itself, started.
+
+        Raises:
+            RuntimeError: The server is already started, or httptools (the ``[emulator]``
+                extra) is not installed.
+            OSError: The address cannot be bound (a port in use, say).
+        """
         if self._thread is not None:
             raise RuntimeError("the server is already started")
         server = emulator_server(self.emulator, control=self._control)
@@ -165,7 +182,11 @@ class EmulatorServer:
 
     def stop(self) -> None:
         """Stop serving: cancel held answers, close every connection and end the thread
-        before returning. Safe when not started or already stopped."""
+        before returning. Safe when not started or already stopped.
+
+        Raises:
+            RuntimeError: The server's thread did not end in time (it is stuck).
+        """
         thread, loop, stopping = self._thread, self._loop, self._stopping
         if thread is None:
             return
@@ -179,6 +200,7 @@ class EmulatorServer:
         self._thread = self._loop = self._stopping = None
 
     def __enter__(self) -> Self:
+        """Start serving (``start()``)."""
         return self.start()
 
     def __exit__(
@@ -187,6 +209,7 @@ class EmulatorServer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Stop serving (``stop()``)."""
         self.stop()
 
     def __repr__(self) -> str:

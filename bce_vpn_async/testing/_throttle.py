@@ -21,7 +21,7 @@ class AccountBuckets:
             raise TypeError("rate_limit must be a number of requests per second or None")
         if not (math.isfinite(rate) and rate > 0):
             raise ValueError("rate_limit must be a finite number > 0 or None")
-        self.rate = float(rate)
+        self.rate: float = float(rate)
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def take(self, account: str, now: float) -> int | None:

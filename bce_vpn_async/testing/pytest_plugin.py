@@ -31,14 +31,13 @@ import pytest
 from bce_vpn_async._clock import FakeClock
 
 from ._emulator import VpnEmulator
+from ._in_process import EMULATOR_ENDPOINT
 from ._server import EmulatorServer
 
 __all__ = ["EMULATOR_ENDPOINT", "MISSING_ASYNCIO", "vpn_emulator", "vpn_emulator_server"]
 
-# The in-process transport answers any host; this one only names the emulator in logs.
-EMULATOR_ENDPOINT = "http://vpn-emulator.invalid"
-
 MISSING_ASYNCIO = "vpn_client needs pytest-asyncio: pip install pytest-asyncio"
+"""What a test asking for ``vpn_client`` fails with when pytest-asyncio is not active."""
 
 # pytest-asyncio's entry point is named "asyncio"; "pytest_asyncio" when a conftest lists it
 # in pytest_plugins.
@@ -46,7 +45,12 @@ _ASYNCIO_PLUGINS = ("asyncio", "pytest_asyncio")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register ``vpn_client``: the real one with pytest-asyncio, else one that says so."""
+    """Register ``vpn_client``: the real one with pytest-asyncio, else one that says so.
+
+    Args:
+        config: pytest's configuration, whose plugin manager tells whether
+            pytest-asyncio is active.
+    """
     manager = config.pluginmanager
     if any(manager.has_plugin(name) for name in _ASYNCIO_PLUGINS):
         from . import _async_fixtures
@@ -68,12 +72,25 @@ class _MissingAsyncio:
 
 @pytest.fixture
 def vpn_emulator() -> VpnEmulator:
-    """An emulator on a FakeClock: gateways build in 0.5 s of virtual time."""
+    """A new ``VpnEmulator`` for each test, on a ``FakeClock``.
+
+    Gateways build in 0.5 s and changes configure in 0.1 s of virtual time. Override this
+    fixture in your ``conftest.py`` to change its settings; ``vpn_client`` follows.
+
+    Returns:
+        The emulator, with the test account (``vpn_emulator.credentials``).
+    """
     return VpnEmulator(clock=FakeClock(), build_seconds=0.5, configure_seconds=0.1)
 
 
 @pytest.fixture
 def vpn_emulator_server() -> Iterator[EmulatorServer]:
-    """The emulator served on a free loopback port, on the real clock."""
+    """A new emulator served on a free loopback port, on the real clock, for code that
+    is not this SDK (``.endpoint``, ``.credentials``, ``.emulator``).
+
+    Yields:
+        The started ``EmulatorServer``; it is stopped after the test, in well under a
+        second whatever faults hold.
+    """
     with EmulatorServer(VpnEmulator(build_seconds=0.5, configure_seconds=0.1)) as server:
         yield server

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import httpx
-from emulator_helpers import VPC, create_gateway, error_of, tunnel_body
+from emulator_helpers import BASE_URL, VPC, SignWith, create_gateway, error_of, tunnel_body
+from secrets_registry import STS_SECRET_ACCESS_KEY
 
-from bce_vpn_async.testing import VpnEmulator
+from bce_vpn_async import Credentials
+from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 
 async def test_create_vpn_answers_a_new_id_of_the_documented_shape(
@@ -270,10 +272,14 @@ async def test_an_unknown_gateway_is_no_such_object(http: httpx.AsyncClient) -> 
 
 
 async def test_another_accounts_gateway_is_invisible(
-    http: httpx.AsyncClient, emulator: VpnEmulator
+    http: httpx.AsyncClient, emulator: VpnEmulator, clock: FakeClock
 ) -> None:
-    vpn_id = await create_gateway(http, emulator)
-    emulator.backend.gateways[vpn_id].access_key_id = "someone-else"
+    other = Credentials("someone-else", STS_SECRET_ACCESS_KEY)
+    emulator.add_account(other)
+    async with httpx.AsyncClient(
+        transport=emulator.transport(), base_url=BASE_URL, auth=SignWith(other, clock)
+    ) as theirs:
+        vpn_id = await create_gateway(theirs, emulator)
     assert error_of(await http.get(f"/v1/vpn/{vpn_id}")) == (404, "NoSuchObject")
 
 

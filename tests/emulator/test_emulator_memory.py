@@ -13,36 +13,37 @@ import pytest
 from secrets_registry import EMULATOR_PSK
 
 from bce_vpn_async import BceV1Signer
-from bce_vpn_async.testing import FakeClock, VpnEmulator, WireRequest
+from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 ENDPOINT = "http://emulator.local"
 GATEWAY = {"vpcId": "vpc-mem", "vpnName": "gw1", "billing": {"paymentTiming": "Postpaid"}}
 LOG_BODY_BYTES = 16 * 1024  # docs/guides/emulator-server.md
 
 
-def _request(
+async def _send(
     emulator: VpnEmulator, method: str, target: str, body: object = None, raw: bytes = b""
-) -> WireRequest:
+) -> httpx.Response:
+    """One signed request through the in-process transport (no client around it)."""
     content = json.dumps(body).encode() if body is not None else raw
     request = httpx.Request(
         method, ENDPOINT + target, content=content, headers={"content-type": "application/json"}
     )
     BceV1Signer().sign(request, emulator.credentials, emulator.clock.time())
-    return WireRequest.from_target(method, request.url.raw_path, request.headers.raw, content)
+    return await emulator.transport().handle_async_request(request)
 
 
 async def _call(
     emulator: VpnEmulator, method: str, target: str, body: object = None
 ) -> dict[str, Any]:
-    answer = await emulator.handle(_request(emulator, method, target, body))
-    assert answer.status == 200, answer.body
-    return json.loads(answer.body) if answer.body else {}
+    response = await _send(emulator, method, target, body)
+    assert response.status_code == 200, response.text
+    return response.json() if response.content else {}
 
 
 async def test_the_log_keeps_the_last_requests_it_is_sized_for() -> None:
     emulator = VpnEmulator(clock=FakeClock(), request_log_size=3)
     for index in range(5):
-        await emulator.handle(_request(emulator, "GET", f"/v1/vpn?vpcId=vpc-{index}"))
+        await _send(emulator, "GET", f"/v1/vpn?vpcId=vpc-{index}")
     assert emulator.requests.maxlen == 3
     assert [entry.query for entry in emulator.requests] == [
         (("vpcId", f"vpc-{index}"),) for index in (2, 3, 4)
@@ -100,7 +101,7 @@ async def test_a_body_past_the_limit_is_kept_as_its_size_alone() -> None:
 async def test_a_body_that_is_not_strict_json_is_kept_as_its_size_alone() -> None:
     emulator = VpnEmulator(clock=FakeClock())
     raw = b'{"vpcId": "v", "secretKey": "' + EMULATOR_PSK.encode() + b'", "n": NaN}'
-    await emulator.handle(_request(emulator, "POST", "/v1/vpn", raw=raw))
+    await _send(emulator, "POST", "/v1/vpn", raw=raw)
     entry = emulator.requests[-1]
     assert (entry.body, entry.body_size) == (None, len(raw))
     assert EMULATOR_PSK not in repr(entry)

@@ -9,7 +9,7 @@ from loopback import serving
 
 from bce_vpn_async import AsyncVpnClient, BceThrottledError, ClientConfig, Credentials
 from bce_vpn_async.testing import FakeClock, VpnEmulator
-from bce_vpn_async.testing.__main__ import _emulator, _parser
+from bce_vpn_async.testing._serve import configured_emulator, parser
 
 GATEWAY = {"vpcId": VPC, "vpnName": "gw1", "billing": {"paymentTiming": "Postpaid"}}
 
@@ -107,12 +107,12 @@ def test_serve_refuses_a_rate_limit_that_is_no_rate(
     text: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit):
-        _parser().parse_args(["serve", "--rate-limit", text])
+        parser().parse_args(["serve", "--rate-limit", text])
     assert "--rate-limit" in capsys.readouterr().err
 
 
 async def test_serve_rate_limit_throttles_over_loopback() -> None:
-    emulator, lines = _emulator(_parser().parse_args(["serve", "--rate-limit", "1"]))
+    emulator, lines = configured_emulator(parser().parse_args(["serve", "--rate-limit", "1"]))
     assert "rate limit: 1 requests per second per account" in lines
     config = ClientConfig(retry=None, rate_limit=None)
     async with (
@@ -136,5 +136,5 @@ async def test_serve_rate_limit_throttles_over_loopback() -> None:
 
 
 def test_serve_has_no_rate_limit_unless_asked() -> None:
-    emulator, _ = _emulator(_parser().parse_args(["serve"]))
+    emulator, _ = configured_emulator(parser().parse_args(["serve"]))
     assert emulator.rate_limit is None

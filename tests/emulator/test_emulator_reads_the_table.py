@@ -1,4 +1,4 @@
-"""The emulator reads exactly the wire names the SDK's table declares (issue 9): a field it
+"""The emulator reads exactly the wire names the SDK's table declares: a field it
 reads must be declared (else it could store what no client sends, as it once stored
 ``clientName``), and every parameter the table declares is read (else the emulator would
 ignore what the client sends)."""
@@ -9,26 +9,16 @@ from collections import defaultdict
 
 import pytest
 from secrets_registry import EMULATOR_PSK, EMULATOR_SSL_PASSWORD
+from seed_examples import IKE, IPSEC
 
-from bce_vpn_async import AsyncVpnClient, Billing, IkeConfig, IpsecConfig, SslVpnUserSpec, Tag
+from bce_vpn_async import AsyncVpnClient, Billing, IkeConfig, SslVpnUserSpec, Tag
 from bce_vpn_async._converter import wire_name
 from bce_vpn_async._operations import OPERATIONS, Operation, by_name
 from bce_vpn_async.testing import VpnEmulator
-from bce_vpn_async.testing._backend import Call
-from bce_vpn_async.testing._inputs import Body
+from bce_vpn_async.testing._service import Call
+from bce_vpn_async.testing._service.inputs import Body
 
 VPC = "vpc-reads1"
-IKE = IkeConfig(
-    ike_version="v1",
-    ike_mode="main",
-    ike_enc_alg="aes",
-    ike_auth_alg="sha1",
-    ike_pfs="group2",
-    ike_lifetime=28800,
-)
-IPSEC = IpsecConfig(
-    ipsec_enc_alg="aes", ipsec_auth_alg="sha1", ipsec_pfs="group2", ipsec_lifetime=28800
-)
 
 
 @pytest.fixture

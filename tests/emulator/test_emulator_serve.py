@@ -10,7 +10,7 @@ from emulator_helpers import VPC, SignWith
 from loopback import serving
 
 from bce_vpn_async.testing import SystemClock, VpnEmulator
-from bce_vpn_async.testing.__main__ import _emulator, _parser
+from bce_vpn_async.testing._serve import configured_emulator, parser
 
 GATEWAY = {"vpcId": VPC, "vpnName": "gw1", "billing": {"paymentTiming": "Postpaid"}}
 
@@ -55,19 +55,19 @@ async def test_a_drop_before_over_a_socket_applies_nothing(
 
 
 def test_serve_prints_the_test_accounts_secret_when_none_is_given() -> None:
-    emulator, lines = _emulator(_parser().parse_args(["serve"]))
+    emulator, lines = configured_emulator(parser().parse_args(["serve"]))
     assert lines[1].startswith(f"secret access key: {emulator.credentials.secret_access_key}")
 
 
 def test_serve_does_not_print_a_secret_given_on_the_command_line() -> None:
     args = ["serve", "--access-key-id", "AK", "--secret-access-key", "do-not-print-me"]
-    _, lines = _emulator(_parser().parse_args(args))
+    _, lines = configured_emulator(parser().parse_args(args))
     assert lines[0] == "access key id: AK"
     assert "do-not-print-me" not in "\n".join(lines)
 
 
 def test_serve_adds_a_mixed_fault_rule_for_a_fault_rate() -> None:
-    emulator, _ = _emulator(_parser().parse_args(["serve", "--fault-rate", "0.2"]))
+    emulator, _ = configured_emulator(parser().parse_args(["serve", "--fault-rate", "0.2"]))
     assert [(rule.kind, rule.rate) for rule in emulator.faults.rules] == [("mix", 0.2)]
 
 
@@ -83,10 +83,10 @@ def test_the_served_emulator_sends_each_header_once(header: str) -> None:
 
 
 def test_serve_sizes_the_request_log_as_asked() -> None:
-    emulator, _ = _emulator(_parser().parse_args(["serve", "--request-log-size", "5"]))
+    emulator, _ = configured_emulator(parser().parse_args(["serve", "--request-log-size", "5"]))
     assert emulator.requests.maxlen == 5
 
 
 def test_serve_keeps_10000_requests_by_default() -> None:
-    emulator, _ = _emulator(_parser().parse_args(["serve"]))
+    emulator, _ = configured_emulator(parser().parse_args(["serve"]))
     assert emulator.requests.maxlen == 10_000

@@ -32,6 +32,7 @@ import httpx
 import pytest
 from emulator_helpers import VPC, create_gateway, create_ssl_gateway
 from secrets_registry import EMULATOR_PSK, EMULATOR_SSL_PASSWORD
+from seed_examples import IKE, IPSEC
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -39,8 +40,6 @@ from bce_vpn_async import (
     BceValidationError,
     Billing,
     ClientConfig,
-    IkeConfig,
-    IpsecConfig,
     SslVpnUserSpec,
     Tag,
 )
@@ -328,17 +327,6 @@ def probes(field: Field) -> list[object]:
 
 # -- the world each operation is probed in -----------------------------------------------------
 
-IKE = IkeConfig(
-    ike_version="v1",
-    ike_mode="main",
-    ike_enc_alg="aes",
-    ike_auth_alg="sha1",
-    ike_pfs="group2",
-    ike_lifetime=28800,
-)
-IPSEC = IpsecConfig(
-    ipsec_enc_alg="aes", ipsec_auth_alg="sha1", ipsec_pfs="group2", ipsec_lifetime=28800
-)
 TUNNEL: dict[str, Any] = {
     "secret_key": EMULATOR_PSK,
     "local_subnets": ["192.168.0.0/20"],

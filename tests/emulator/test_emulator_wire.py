@@ -115,7 +115,7 @@ async def test_a_client_token_longer_than_64_characters_is_bad_request(
 
 
 async def _gateways(http: httpx.AsyncClient, emulator: VpnEmulator, count: int) -> list[str]:
-    emulator.backend.max_vpns_per_vpc = count
+    # No more than a VPC holds (max_vpns_per_vpc, 3 by default).
     return sorted([await create_gateway(http, emulator, ready=False) for _ in range(count)])
 
 

@@ -6,10 +6,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from secrets_registry import OFFICIAL_SDK_SECRET_ACCESS_KEY
+
+from bce_vpn_async.testing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
 
 SERVE = [sys.executable, "-m", "bce_vpn_async.testing", "serve", "--host", "127.0.0.1"]
 PREFIX = "python -m bce_vpn_async.testing serve: "
@@ -117,3 +121,60 @@ def test_serve_control_serves_the_control_plane_and_help_documents_it() -> None:
             if child.poll() is None:
                 child.kill()
     assert child.returncode == 0
+
+
+def _printed_until_secret_line(*args: str) -> list[str]:
+    """What ``serve`` prints up to its secret access key's export line, then stop it."""
+    with subprocess.Popen(
+        [*SERVE, "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        # A serve that never prints the line is killed, which ends the reading below.
+        guard = threading.Timer(TIMEOUT, child.kill)
+        guard.start()
+        try:
+            assert child.stdout is not None
+            lines: list[str] = []
+            while not lines or "BCE_SECRET_ACCESS_KEY=" not in lines[-1]:
+                line = child.stdout.readline()
+                assert line, f"serve printed no export line of the secret: {lines}"
+                lines.append(line.rstrip("\n"))
+            child.send_signal(signal.SIGINT)
+            child.communicate(timeout=TIMEOUT)
+        finally:
+            guard.cancel()
+            if child.poll() is None:
+                child.kill()
+    return lines
+
+
+def _exported(printed: list[str]) -> dict[str, str]:
+    """The BCE_* variables a shell has once the lines after the blank one are pasted in."""
+    script = "\n".join([*printed[printed.index("") + 1 :], 'env | grep "^BCE_"'])
+    shell = subprocess.run(
+        ["sh", "-c", script], capture_output=True, text=True, timeout=TIMEOUT, check=True, env={}
+    )
+    return dict(line.split("=", 1) for line in shell.stdout.splitlines())
+
+
+def test_serve_prints_the_export_lines_of_its_endpoint_and_test_account() -> None:
+    lines = _printed_until_secret_line()
+    endpoint = lines[0].removeprefix("endpoint: ")
+    assert _exported(lines) == {
+        "BCE_ENDPOINT": endpoint,
+        "BCE_ACCESS_KEY_ID": TEST_ACCESS_KEY_ID,
+        "BCE_SECRET_ACCESS_KEY": TEST_SECRET_ACCESS_KEY,
+    }
+
+
+def test_serve_quotes_what_it_exports_and_never_prints_a_secret_it_was_given() -> None:
+    secret = OFFICIAL_SDK_SECRET_ACCESS_KEY
+    lines = _printed_until_secret_line(
+        "--access-key-id", "my key; $x", "--secret-access-key", secret
+    )
+    assert not any(secret in line for line in lines)
+    assert (
+        lines[-1] == "# export BCE_SECRET_ACCESS_KEY=<the one you passed with --secret-access-key>"
+    )
+    exported = _exported(lines)
+    assert exported["BCE_ACCESS_KEY_ID"] == "my key; $x"
+    assert "BCE_SECRET_ACCESS_KEY" not in exported

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 from secrets_registry import EMULATOR_PSK, EMULATOR_SSL_PASSWORD
+from seed_examples import IKE, IPSEC
 
 from bce_vpn_async import (
     AsyncVpnClient,
     Billing,
-    IkeConfig,
-    IpsecConfig,
     SslVpnServer,
     SslVpnUser,
     SslVpnUserSpec,
@@ -19,8 +18,6 @@ from bce_vpn_async import (
 from bce_vpn_async.testing import VpnEmulator
 
 POSTPAID = Billing(payment_timing="Postpaid")
-IKE = IkeConfig("v2", "main", "aes256", "group14", ike_auth_alg="sha1", ike_lifetime=28800)
-IPSEC = IpsecConfig("aes256", "sha1", ipsec_pfs="group14", ipsec_lifetime=28800)
 
 
 async def _ipsec(client: AsyncVpnClient) -> tuple[str, str]:

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import httpx
 from attrs import define, field
 from secrets_registry import SOAK_PASSWORD, SOAK_PASSWORD_NEW, SOAK_PSK, SOAK_PSK_NEW
+from seed_examples import IKE, IPSEC
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -38,8 +39,6 @@ from bce_vpn_async import (
     BceTransportError,
     Billing,
     Handler,
-    IkeConfig,
-    IpsecConfig,
     SslVpnUserSpec,
     WaiterFailedError,
     WaiterTimeoutError,
@@ -51,8 +50,6 @@ T = TypeVar("T")
 
 POSTPAID = Billing(payment_timing="Postpaid")
 PREPAID = Billing(payment_timing="Prepaid", reservation_length=1, reservation_time_unit="month")
-IKE = IkeConfig("v2", "main", "aes256", "group14", ike_auth_alg="sha1", ike_lifetime=28800)
-IPSEC = IpsecConfig("aes256", "sha1", ipsec_pfs="group14", ipsec_lifetime=28800)
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 # (kind, keep) -> the writes the unit makes when nothing fails.

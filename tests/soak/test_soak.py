@@ -33,10 +33,9 @@ import httpx
 import pytest
 from soak_check import StateCheck, check_state, render
 from soak_workload import AttemptCounter, Soak, Tally, plan_units
-from virtual_clock import AutojumpClock
 
 from bce_vpn_async import AsyncVpnClient, ClientConfig, RetryPolicy
-from bce_vpn_async.testing import EmulatorServer, VpnEmulator
+from bce_vpn_async.testing import EmulatorServer, FakeClock, VpnEmulator
 
 pytestmark = pytest.mark.soak
 
@@ -86,13 +85,12 @@ def assert_soak_held(tally: Tally, check: StateCheck, emulator: VpnEmulator) -> 
 
 
 async def test_a_soak_in_process_leaves_the_intended_state_under_30_percent_faults() -> None:
-    clock = AutojumpClock()
+    clock = FakeClock()
     emulator = VpnEmulator(clock=clock, build_seconds=0.5, configure_seconds=0.1, seed=2024)
     add_faults(emulator)
     units = plan_units(TARGET_WRITES)
     started = time.perf_counter()
     async with (
-        clock.running(),
         httpx.AsyncClient(transport=emulator.transport()) as http,
         AsyncVpnClient(
             credentials=emulator.credentials,

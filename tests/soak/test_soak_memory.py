@@ -3,7 +3,7 @@ with the requests it serves.
 
 Writes with a fresh ``clientToken`` each (a request log entry and a remembered answer each,
 had they no bound), a gateway created and released now and then (ids minted), and every
-400th body a megabyte, all through ``emulator.handle``, the core every way in goes through.
+400th body a megabyte, all through the in-process transport (``emulator.transport()``).
 Once the bounded stores are full (the warm-up), tracemalloc's count of live memory must
 stay flat while as many requests again are served.
 
@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from bce_vpn_async import BceV1Signer
-from bce_vpn_async.testing import FakeClock, VpnEmulator, WireRequest
+from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 pytestmark = pytest.mark.soak
 
@@ -41,12 +41,12 @@ async def _call(
     content = b"" if body is None else json.dumps(body).encode()
     request = httpx.Request(method, ENDPOINT + target, content=content)
     BceV1Signer().sign(request, emulator.credentials, emulator.clock.time())
-    wire = WireRequest.from_target(method, request.url.raw_path, request.headers.raw, content)
-    answer = await emulator.handle(wire)
-    assert answer.status == 200, answer.body
-    return json.loads(answer.body) if answer.body else {}
+    response = await emulator.transport().handle_async_request(request)
+    assert response.status_code == 200, response.text
+    return response.json() if response.content else {}
 
 
+@pytest.mark.same_in_dev_mode("it measures bounds the emulator keeps alike in either mode")
 async def test_memory_stays_flat_once_the_bounded_stores_are_full() -> None:
     clock = FakeClock()
     if SOAK:

@@ -1,4 +1,5 @@
-"""IPSec tunnels (spec 3.9-3.12): only on IPSec gateways, each change reconfigures the gateway."""
+"""The state rules of IPSec tunnels (``docs/service/api-facts.md#create-tunnel``): only on
+IPSec gateways, each change reconfigures the gateway."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from bce_vpn_async import _rules as validation
 from bce_vpn_async._converter import wire_name
 from bce_vpn_async._models import IkeConfig, IpsecConfig
 
-from ._backend import Backend, Call
-from ._inputs import Body, apply_rule, lenient_lifetime
-from ._state import Gateway, Json, ServiceError, Tunnel, tunnel_view
+from .backend import Backend, Call
+from .errors import ServiceError
+from .inputs import Body, apply_rule, lenient_lifetime
+from .records import Gateway, Json, Tunnel
+from .views import tunnel_view
 
 __all__ = ["create_vpn_conn", "delete_vpn_conn", "get_vpn_conn", "update_vpn_conn"]
 
@@ -52,7 +55,8 @@ def _configs(backend: Backend, body: Body) -> tuple[Json, Json]:
         "ipsec_lifetime": _lifetime(backend, ipsec, "ipsec_lifetime", validation.ipsec_lifetime),
     }
     # An optional setting left out is answered as left out: the service's defaults are in
-    # no source, so the emulator claims none (spec 11). No rule ties the two lifetimes.
+    # no source, so the emulator claims none (docs/service/disagreements.md#unsourced-values).
+    # No rule ties the two lifetimes (docs/service/disagreements.md#lifetimes).
     return _given(IkeConfig, ike_config), _given(IpsecConfig, ipsec_config)
 
 
@@ -132,8 +136,8 @@ def get_vpn_conn(backend: Backend, call: Call) -> Json:
 def update_vpn_conn(backend: Backend, call: Call) -> None:
     gateway, tunnel = _tunnel(backend, call)
     body = call.fields()
-    # The update body names the gateway too (spec 3.11); a tunnel is not found under
-    # another gateway.
+    # The update body names the gateway too (docs/service/api-facts.md#update-tunnel); a
+    # tunnel is not found under another gateway.
     vpn_id = body.need("vpn_id", validation.resource_id)
     if vpn_id != gateway.vpn_id:
         raise ServiceError.not_found("VPN tunnel", tunnel.vpn_conn_id)

@@ -1,4 +1,5 @@
-"""The SSL-VPN service of an SSL gateway and its users (spec 3.13, 3.14).
+"""The state rules of an SSL gateway's SSL-VPN service and its users
+(``docs/service/api-facts.md#ssl-vpn-server``, ``docs/service/api-facts.md#ssl-vpn-users``).
 
 One service per gateway, only on SSL gateways; its interface type never changes; it can
 be deleted only once it has no users. User names never change; a gateway's user names
@@ -11,18 +12,11 @@ from bce_vpn_async import _rules as validation
 from bce_vpn_async._models import SslVpnUserSpec
 from bce_vpn_async._operations import CREATE_VPN_SSLSERVICE
 
-from ._backend import Backend, Call, paginate
-from ._inputs import Body, apply_rule
-from ._state import (
-    Gateway,
-    Json,
-    ServiceError,
-    SslServer,
-    SslUser,
-    set_given,
-    ssl_server_view,
-    user_view,
-)
+from .backend import Backend, Call, paginate
+from .errors import ServiceError
+from .inputs import Body, apply_rule
+from .records import Gateway, Json, SslServer, SslUser, set_given
+from .views import ssl_server_view, user_view
 
 __all__ = [
     "create_vpn_sslservice",
@@ -95,13 +89,15 @@ def get_vpn_sslservice(backend: Backend, call: Call) -> Json:
 def update_vpn_sslservice(backend: Backend, call: Call) -> None:
     gateway, server = _server(backend, call, call.path_id("sslservice_id"))
     body = call.fields()
-    # The reference marks all three required [D:Gl39u2j5r]; the Java SDK checks them too.
+    # The reference marks all three required, and the Java SDK checks them too
+    # (docs/service/disagreements.md#update-ssl-vpn-service).
     name = body.need("sslservice_name", validation.resource_name)
     local_subnets = _subnets(body, "local_routes", required=True)
     remote_subnet = body.need("address_pool", validation.cidr)
     client_dns = body.rule("client_dns", validation.client_dns)
-    # Not a field of the update; the reference says it cannot change [D:Gl39u2j5r], so a
-    # body that names another value (as create names it) is refused.
+    # Not a field of the update; the reference says it cannot change
+    # (docs/service/api-facts.md#ssl-vpn-server), so a body that names another value (as
+    # create names it) is refused.
     as_created = Body(call.body, CREATE_VPN_SSLSERVICE)
     interface_type = as_created.choice("interface_type", validation.INTERFACE_TYPES)
     if interface_type is not None and interface_type != server.interface_type:
@@ -175,7 +171,8 @@ def get_vpn_ssl_user(backend: Backend, call: Call) -> Json:
 def update_vpn_ssl_user(backend: Backend, call: Call) -> None:
     gateway, _, user = _user(backend, call)
     body = call.fields()
-    # Not a field of the update: user names never change (spec 3.14), so a body that names
+    # Not a field of the update: user names never change
+    # (docs/service/api-facts.md#ssl-vpn-users), so a body that names
     # another (as a user is created with it) is refused.
     as_created = Body(call.body, SslVpnUserSpec)
     user_name = as_created.text("user_name")

@@ -1,6 +1,9 @@
-"""VPN gateways (spec 3.1-3.8, 3.14): create, list, get, update, release, EIP, renewal,
-release protection. Every handler is ``(backend, call) -> JSON body | None``, as in
-``_tunnels`` and ``_ssl``."""
+"""The state rules of VPN gateways: create, list, get, update, release, bind and unbind an
+EIP, renew, release protection (``docs/service/api-facts.md#operation-details``).
+
+Each handler is named after its operation and is ``(backend, call) -> JSON body | None``,
+as in ``tunnel_handlers`` and ``ssl_vpn_handlers``.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,11 @@ from bce_vpn_async import _rules as validation
 from bce_vpn_async._converter import unstructure
 from bce_vpn_async._models import Billing, Tag
 
-from ._backend import MONTH_SECONDS, Backend, Call, paginate
-from ._inputs import Body, apply_rule
-from ._state import Gateway, Json, ServiceError, gateway_view, set_given
+from .backend import MONTH_SECONDS, Backend, Call, paginate
+from .errors import ServiceError
+from .inputs import Body, apply_rule
+from .records import Gateway, Json, set_given
+from .views import gateway_view
 
 __all__ = [
     "bind_eip",
@@ -129,7 +134,8 @@ def delete_vpn(backend: Backend, call: Call) -> None:
         raise ServiceError.denied("Delete the gateway's IPSec tunnels before releasing it.")
     if gateway.ssl_server is not None:
         raise ServiceError.denied("Delete the gateway's SSL-VPN service before releasing it.")
-    # A bound EIP is unbound on release and becomes available again (seed guide).
+    # A bound EIP is unbound on release and becomes available again
+    # (docs/service/disagreements.md#seed-guide-rules).
     del backend.gateways[gateway.vpn_id]
 
 
@@ -155,7 +161,7 @@ def unbind_eip(backend: Backend, call: Call) -> None:
 
 def renew_vpn(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
-    # A renewal names its term (spec 3.8); the emulator assumes none.
+    # A renewal names its term (docs/service/api-facts.md#renew); the emulator assumes none.
     months = _reservation_months(call.fields().need_child("billing", Billing), required=True)
     if gateway.payment_timing != "Prepaid" or gateway.expires_at is None:
         raise ServiceError.denied("Only a prepaid VPN gateway can be renewed.")
@@ -164,8 +170,8 @@ def renew_vpn(backend: Backend, call: Call) -> None:
 
 def update_vpn_delete_protect(backend: Backend, call: Call) -> None:
     gateway = backend.gateway(call)
-    # Marked optional [D:Dlzjsmzon]: the Go SDK's omitempty sends {} for false, which
-    # then changes nothing.
+    # The field is optional, and the Go SDK's omitempty sends {} for false, which then
+    # changes nothing (docs/service/disagreements.md#empty-strings).
     set_given(gateway, delete_protect=call.fields().flag("delete_protect"))
 
 

@@ -1,10 +1,10 @@
-"""The wire: one ``handle`` core, and the ASGI app.
+"""The wire: the one ``handle`` core every way in calls.
 
 ``WireApp.handle(WireRequest) -> Answer`` does everything the service does around the
 state: faults, the signature, routing, JSON parsing, ``clientToken`` replay, the BCE error
 body and the ``x-bce-request-id``/``Date`` headers on every answer. The in-process
-transport (``_transport``), the emulator's HTTP server (``_http``) and ``AsgiApp`` only
-translate to and from it, so every way in behaves alike.
+transport (``_in_process``), the emulator's HTTP server (``_http``) and the ASGI app
+(``_asgi``) only translate to and from it, so every way in behaves alike.
 
 Robustness: a body is read by the strict reader of ``_json`` (bounded nesting, no
 ``NaN``, no lone surrogates), so what a handler stores can always be answered; a request
@@ -24,7 +24,6 @@ memory stays bounded however many writes a long-running server takes in a day.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import hashlib
 import logging
@@ -32,10 +31,9 @@ import random
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, Final
+from typing import Final
 from urllib.parse import parse_qsl, unquote
 
-import httpx
 from attrs import evolve, frozen
 
 from bce_vpn_async import _rules as validation
@@ -43,34 +41,15 @@ from bce_vpn_async._clock import Clock
 from bce_vpn_async._credentials import Credentials
 
 from ._auth import verify
-from ._backend import Backend, Call
-from ._faults import Fault, FaultPlan, default_error
-from ._inputs import apply_rule
+from ._faults import Fault, FaultPlan, default_error, draw_fault
 from ._json import JsonRefused, dumps, loads
 from ._log import LoggedRequest, RequestLog, logged_body, visible_headers
 from ._routes import Match, match, single_values
-from ._state import ServiceError
+from ._service import Backend, Call, ServiceError
+from ._service.inputs import apply_rule
 from ._throttle import AccountBuckets
 
-__all__ = [
-    "KEPT_TOKENS",
-    "Answer",
-    "AsgiApp",
-    "ConnectionDropped",
-    "Handler",
-    "Receive",
-    "Scope",
-    "Send",
-    "WireApp",
-    "WireRequest",
-    "bce_answer",
-    "bce_error",
-]
-
-# The ASGI callable's three arguments.
-Scope = dict[str, Any]
-Receive = Callable[[], Any]
-Send = Callable[[dict[str, Any]], Any]
+__all__ = ["KEPT_TOKENS", "Answer", "Handler", "WireApp", "WireRequest", "bce_answer", "bce_error"]
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -82,20 +61,6 @@ _METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 _logger = logging.getLogger("bce_vpn_async.testing")
 _INTERNAL_ERROR = "We encountered an internal error. Please try again."
-
-
-class ConnectionDropped(httpx.RemoteProtocolError):
-    """Raised by the ASGI app for a ``drop_before`` or ``drop_after`` fault, before it
-    starts a response.
-
-    ASGI has no way to close a connection without answering: ``httpx.ASGITransport``
-    re-raises the exception, so an httpx client sees this transport error (an
-    ``httpx.RemoteProtocolError``, as a real connection closed without an answer gives),
-    while an ASGI server answers a request whose app failed with its own 500.
-    """
-
-    def __init__(self) -> None:
-        super().__init__("Server disconnected without sending a response.")
 
 
 @frozen
@@ -196,6 +161,8 @@ class _Kept:
 
 
 class WireApp:
+    """The service on the wire, around the state: what ``VpnEmulator`` serves."""
+
     def __init__(
         self,
         *,
@@ -209,22 +176,29 @@ class WireApp:
         token_retention: float,
         rate_limit: float | None = None,
     ) -> None:
-        self.backend = backend
-        self.accounts = accounts
-        self.faults = faults
-        self.log = log
+        self.backend: Backend = backend
+        self.accounts: Mapping[str, Credentials] = accounts
+        self.faults: FaultPlan = faults
+        self.log: RequestLog = log
         self._latency = latency
         self._skew = skew_seconds
         self._retention = token_retention
         self._request_ids = random.Random(f"{seed}:requests")
         self._kept: dict[tuple[str, str, str], _Kept] = {}
-        self.buckets = None if rate_limit is None else AccountBuckets(rate_limit)
+        self.buckets: AccountBuckets | None = (
+            None if rate_limit is None else AccountBuckets(rate_limit)
+        )
 
     @property
     def clock(self) -> Clock:
+        """The emulator's clock (the backend's)."""
         return self.backend.clock
 
     async def handle(self, request: WireRequest) -> Answer:
+        """Answer one request as the service would, with the fault it meets, if any; log it.
+
+        Never raises for what a client sends: every request gets an ``Answer`` (or a drop).
+        """
         request_id = str(uuid.UUID(int=self._request_ids.getrandbits(128), version=4))
         query = dict(request.query)
         try:
@@ -233,7 +207,7 @@ class WireApp:
         except ServiceError as exc:
             route = exc
         operation = route.operation.name if isinstance(route, Match) else None
-        fault = self.faults.draw(operation)
+        fault = draw_fault(self.faults, operation)
         # Latency is held like a stall, by each way in: over a socket the client's read
         # timeout cuts it, and the in-process transport honours that timeout the same way.
         delay = self._latency() + (fault.seconds if fault and fault.kind == "latency" else 0.0)
@@ -307,7 +281,8 @@ class WireApp:
             operation = route.operation
             if token is not None and operation.takes_token:
                 # The reference documents the token on every write and on two reads
-                # (D:Bk2ynne1n, D:vl3bat97z); elsewhere it is an unknown key, ignored.
+                # (docs/service/api-facts.md#operations); elsewhere it is an unknown key,
+                # ignored.
                 apply_rule(validation.client_token, token)
             if token is None or not operation.write:
                 return account, self._run(route, account, query, body, request_id)
@@ -370,6 +345,7 @@ class WireApp:
         return answer
 
     def forget_tokens(self) -> None:
+        """Forget every remembered ``clientToken`` answer (``VpnEmulator.reset``)."""
         self._kept.clear()
 
     def _forget_before(self, cutoff: float) -> None:
@@ -417,76 +393,3 @@ def _parse_body(body: bytes) -> object:
     except JsonRefused as refused:
         error = ServiceError(400, refused.code, refused.message)
     raise error
-
-
-class AsgiApp:
-    """The emulator as an ASGI 3 application, for ``httpx.ASGITransport`` or an ASGI server
-    of the user's own (``emulator.asgi_app``).
-
-    ASGI cannot close a connection without an answer, so a ``drop_before`` or
-    ``drop_after`` fault raises ``ConnectionDropped`` before a response starts:
-    ``httpx.ASGITransport`` hands it to the client as the transport error it is, and an
-    ASGI server answers it with its own 500. A held answer (latency, stall) ends early when
-    the server reports that the client went away.
-    """
-
-    def __init__(self, handle: Handler, clock: Clock) -> None:
-        self._handle = handle
-        self._clock = clock
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        if scope["type"] != "http":
-            return
-        chunks = []
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        request = WireRequest.build(
-            scope["method"],
-            scope["path"],
-            scope.get("query_string", b""),
-            scope["headers"],
-            b"".join(chunks),
-        )
-        answer = await self._handle(request)
-        if answer.stall and not await self._held(answer.stall, receive):
-            return
-        if answer.drop:
-            raise ConnectionDropped()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": answer.status,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers],
-            }
-        )
-        await send({"type": "http.response.body", "body": answer.body})
-
-    async def _held(self, seconds: float, receive: Receive) -> bool:
-        """Hold for ``seconds`` on the emulator's clock: False if the client left first."""
-        hold = asyncio.ensure_future(self._clock.sleep(seconds))
-        gone = asyncio.ensure_future(_disconnected(receive))
-        try:
-            await asyncio.wait((hold, gone), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in (hold, gone):
-                waiter.cancel()
-        return hold.done() and not hold.cancelled()
-
-
-async def _disconnected(receive: Receive) -> None:
-    # Once the body is read, an ASGI server's receive() waits for the disconnect.
-    while (await receive())["type"] != "http.disconnect":
-        pass

@@ -1,16 +1,11 @@
-"""The emulator's state and the service's rules: pure, synchronous, on an injectable clock.
+"""The emulator's state: the stores of records, the settings, and what every handler
+shares (ids, the caller's gateway, the idle check, pages). Pure and synchronous, on an
+injectable clock.
 
-An operation's handler is a function ``(backend, call) -> JSON body | None`` (``None`` for
-the operations that answer with an empty 200) that raises ``ServiceError`` to refuse; the
-handlers are in ``_gateways``, ``_tunnels`` and ``_ssl``, and ``_routes`` maps the wire
-onto them from the SDK's table of operations. Signatures, idempotency and faults are the
-wire's (``_app``).
-
-Choices where the spec is silent (spec 5, 6; all documented in the package docstring):
-a prepaid month is 30 days; an SSL gateway created without ``maxConnection`` gets 5;
-configuration changes (bind, unbind, tunnels, the SSL-VPN service and its users) and
-release are refused with 409 ``OperationDenied`` while the gateway is building,
-configuring or expired, while renaming, delete protection and renewal are not.
+Choices where no source speaks (``docs/service/disagreements.md#not-found``): a prepaid
+month is 30 days; configuration changes (bind, unbind, tunnels, the SSL-VPN service and
+its users) and release are refused with 409 ``OperationDenied`` while the gateway is
+building, configuring or expired, while renaming, delete protection and renewal are not.
 """
 
 from __future__ import annotations
@@ -29,8 +24,9 @@ from bce_vpn_async import _rules as validation
 from bce_vpn_async._clock import Clock
 from bce_vpn_async._operations import MARKER, MAX_KEYS, Operation
 
-from ._inputs import Body, apply_rule, declared
-from ._state import Gateway, Json, ServiceError
+from .errors import ServiceError
+from .inputs import Body, apply_rule, declared
+from .records import Gateway, Json
 
 __all__ = ["MONTH_SECONDS", "Backend", "Call", "Handler", "max_keys", "paginate"]
 
@@ -70,6 +66,8 @@ Handler = Callable[["Backend", Call], "Json | None"]
 
 
 class Backend:
+    """The state of every account, and the settings the handlers read (``VpnEmulator``'s)."""
+
     def __init__(
         self,
         *,
@@ -81,16 +79,15 @@ class Backend:
         max_vpns_per_vpc: int,
     ) -> None:
         # The settings' defaults are VpnEmulator's, its one constructor.
-        self.clock = clock
-        self.build_seconds = build_seconds
-        self.configure_seconds = configure_seconds
-        self.strict_validation = strict_validation
-        self.max_vpns_per_vpc = max_vpns_per_vpc
+        self.clock: Clock = clock
+        self.build_seconds: float = build_seconds
+        self.configure_seconds: float = configure_seconds
+        self.strict_validation: bool = strict_validation
+        self.max_vpns_per_vpc: int = max_vpns_per_vpc
         self._ids = random.Random(f"{seed}:ids")
         # The last RECENT_IDS ids minted, never minted again. Any older one comes back with
         # a chance of one in 36**12 (4.7e18) a draw: memory stays bounded by this window,
-        # not by every id a long-running server has made. (A set and a queue, not a dict:
-        # the backend's dicts are its stores of records.)
+        # not by every id a long-running server has made.
         self._recent: set[str] = set()
         self._recent_order: deque[str] = deque()
         # The ids minted by the write in progress (all_or_nothing), else None.
@@ -99,17 +96,23 @@ class Backend:
 
     def forget(self) -> None:
         """Start with no records (``VpnEmulator.reset``): the one place that lists the
-        emulator's stores, each a dict keyed by id (``all_or_nothing`` finds them so).
-        The generator of ids goes on, so new ones stay unlike old ones."""
+        emulator's stores, each a dict keyed by id. The generator of ids goes on, so new
+        ones stay unlike old ones."""
         self.gateways: dict[str, Gateway] = {}
+        # A tunnel's id -> its gateway's id (a tunnel's path names only the tunnel).
         self.tunnel_gateways: dict[str, str] = {}
+        # Every store, for all_or_nothing to undo a failed write in.
+        self.stores: tuple[dict[str, Any], ...] = (self.gateways, self.tunnel_gateways)
 
     # -- helpers shared by the handlers ----------------------------------------------------
 
     def now(self) -> float:
+        """The emulator's clock, in seconds since the epoch."""
         return self.clock.time()
 
     def new_id(self, prefix: str) -> str:
+        """A fresh id: ``prefix`` and 12 lowercase letters and digits, from the seeded
+        generator (``docs/service/disagreements.md#not-found``)."""
         while True:
             ident = prefix + "".join(self._ids.choices(_ID_ALPHABET, k=12))
             if ident not in self._recent:
@@ -138,7 +141,7 @@ class Backend:
         try:
             yield
         except BaseException:
-            for store in self._stores():
+            for store in self.stores:
                 for ident in minted:
                     store.pop(ident, None)
             for store, ident, record in saved:
@@ -146,10 +149,6 @@ class Backend:
             raise
         finally:
             self._minted = None
-
-    def _stores(self) -> list[dict[str, Any]]:
-        """The stores ``forget`` makes: the backend's dicts, each keyed by id."""
-        return [value for value in vars(self).values() if isinstance(value, dict)]
 
     def _named_records(self, call: Call) -> list[tuple[dict[str, Any], str, Any]]:
         """(store, id, a deep copy of the record) for each id in the call's path, and for
@@ -162,7 +161,7 @@ class Backend:
             if ident in seen:
                 continue
             seen.add(ident)
-            for store in self._stores():
+            for store in self.stores:
                 if ident in store:
                     record = store[ident]
                     saved.append((store, ident, copy.deepcopy(record)))
@@ -171,6 +170,7 @@ class Backend:
         return saved
 
     def gateway(self, call: Call) -> Gateway:
+        """The gateway the call's path names, in the caller's account; else 404."""
         vpn_id = call.path_id("vpn_id")
         gateway = self.gateways.get(vpn_id)
         # Another account's gateway is as invisible as one that never existed.
@@ -179,6 +179,7 @@ class Backend:
         return gateway
 
     def require_idle(self, gateway: Gateway) -> None:
+        """409 unless the gateway is settled (``active`` or ``unconfigured``)."""
         status = gateway.status(self.now())
         if status not in _SETTLED:
             raise ServiceError.denied(
@@ -187,10 +188,12 @@ class Backend:
             )
 
     def start_configuring(self, gateway: Gateway) -> None:
+        """The gateway was changed: ``configuring`` for a while, configured from then on."""
         gateway.busy_until = self.now() + self.configure_seconds
         gateway.configured = True
 
     def require_free_eip(self, access_key_id: str, eip: str) -> None:
+        """409 if another gateway of the account has ``eip`` bound."""
         for other in self.gateways.values():
             if other.access_key_id == access_key_id and other.eip == eip:
                 raise ServiceError.denied(f"The EIP {eip} is bound to {other.vpn_id}.")
@@ -217,7 +220,8 @@ def paginate(
     name: str,
     view: Callable[[T], Any],
 ) -> Json:
-    """A marker page (spec 3.2, 3.14): sorted by id, the marker is inclusive.
+    """A marker page (``docs/service/api-facts.md#emulator-checklist``): sorted by id, the
+    marker inclusive.
 
     An unknown marker (say, the id of a deleted item) starts the page where it would have
     sorted, so a paginator never loses its place when the list changes under it.

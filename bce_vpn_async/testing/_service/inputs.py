@@ -1,14 +1,15 @@
 """Reading a request body the way the service does.
 
-Two kinds of refusal, as BCE makes them (spec 6): a field that is missing or of the wrong
-JSON type is ``InappropriateJSON``; a well-typed value that breaks a rule is
-``BadRequest``, with the rule taken from the shared ``validation`` module: the client's
-own. A test walks the table of operations and probes every field on both sides, so they
-cannot drift apart; the few checks only the client makes (ones the API reference does not
-state) are listed there and in docs/guides/emulator-rules.md. A JSON ``null`` counts as absent (the
-official SDK sends ``"description": null`` for unset fields), so does an empty string (the
-Go SDK sends ``"cgwId": ""``), and unknown keys are ignored. Messages name the wire
-field and the rule, never the value.
+Two kinds of refusal, as BCE makes them (``docs/service/api-facts.md#errors``): a field
+that is missing or of the wrong JSON type is ``InappropriateJSON``; a well-typed value that
+breaks a rule is ``BadRequest``, with the rule taken from the shared ``validation`` module:
+the client's own. A test walks the table of operations and probes every field on both
+sides, so they cannot drift apart; the few checks only the client makes (ones the API
+reference does not state) are listed in ``docs/guides/emulator-rules.md``. A JSON ``null``
+counts as absent (the official SDK sends ``"description": null`` for unset fields), so does
+an empty string (the Go SDK sends ``"cgwId": ""``:
+``docs/service/disagreements.md#empty-strings``), and unknown keys are ignored. Messages
+name the wire field and the rule, never the value.
 
 Handlers read fields by their Python names; the wire names come from the SDK's table of
 operations (a top-level field or query key: its ``Param``) and from its converter (a field
@@ -26,7 +27,7 @@ from bce_vpn_async._converter import wire_name
 from bce_vpn_async._errors import BceValidationError
 from bce_vpn_async._operations import Operation, Where
 
-from ._state import ServiceError
+from .errors import ServiceError
 
 __all__ = ["Body", "apply_rule", "declared", "lenient_lifetime"]
 
@@ -106,9 +107,10 @@ class Body:
                 raise ServiceError.inappropriate_json(f"{at} must be a JSON object")
             data = inner
         value = data.get(key)
-        # An empty string counts as absent, like null (spec 11): the Go SDK serialises every
-        # unset string field, as cgwId "" and localIp "" beside a remoteIp on tunnel
-        # create, or vpnName "" beside a description on update.
+        # An empty string counts as absent, like null: the Go SDK serialises every unset
+        # string field, as cgwId "" and localIp "" beside a remoteIp on tunnel create, or
+        # vpnName "" beside a description on update
+        # (docs/service/disagreements.md#empty-strings).
         if value == "":
             value = None
         if value is None and required:
@@ -125,51 +127,61 @@ class Body:
         return value
 
     def text(self, field: str, *, required: bool = False) -> str | None:
+        """The field as a string; None when absent (``InappropriateJSON`` if required)."""
         return cast("str | None", self._typed(field, (str,), "a string", required))
 
     def integer(self, field: str, *, required: bool = False) -> int | None:
+        """The field as an integer (never a boolean); None when absent."""
         return cast("int | None", self._typed(field, (int,), "an integer", required))
 
     def flag(self, field: str) -> bool | None:
+        """The field as true or false; None when absent."""
         return cast("bool | None", self._typed(field, (bool,), "true or false", False))
 
     def number_or_text(self, field: str) -> int | str | None:
+        """The field as an integer or a string (a lifetime's two forms); None when absent."""
         value = self._typed(field, (int, str), "a number or a string", False)
         return cast("int | str | None", value)
 
     def texts(self, field: str, *, required: bool = False) -> list[str] | None:
+        """The field as a list of strings; None when absent."""
         value = self._typed(field, (list,), "a list of strings", required)
         if value is not None and not all(isinstance(item, str) for item in value):
             raise ServiceError.inappropriate_json(f"{self.name(field)} must be a list of strings")
         return cast("list[str] | None", value)
 
-    # Nested objects are read by the fields of their request model (``model``).
     def child(self, field: str, model: type) -> Body | None:
+        """The nested object, read by ``model``'s fields; None when absent."""
         value = self._get(field, False)
         return None if value is None else Body(value, model, self.name(field))
 
     def need_child(self, field: str, model: type) -> Body:
+        """The nested object, read by ``model``'s fields; ``InappropriateJSON`` if absent."""
         return Body(self._get(field, True), model, self.name(field))
 
     def children(self, field: str, model: type, *, required: bool = False) -> list[Body] | None:
+        """The list of nested objects, each read by ``model``'s fields; None when absent."""
         value = self._typed(field, (list,), "a list of objects", required)
         if value is None:
             return None
         at = self.name(field)
         return [Body(item, model, f"{at}[{index}]") for index, item in enumerate(value)]
 
-    # A string checked by a validation rule, in one call.
     def rule(self, field: str, rule: Callable[[str, object], T]) -> T | None:
+        """The string field checked by ``rule`` (``BadRequest`` if broken); None if absent."""
         value = self.text(field)
         return None if value is None else apply_rule(rule, self.name(field), value)
 
     def need(self, field: str, rule: Callable[[str, object], T]) -> T:
+        """The required string field, checked by ``rule``."""
         return apply_rule(rule, self.name(field), self.text(field, required=True))
 
     def choice(self, field: str, allowed: frozenset[str]) -> str | None:
+        """The string field, one of ``allowed`` (``BadRequest`` if not); None if absent."""
         value = self.text(field)
         return None if value is None else self.need_choice(field, allowed)
 
     def need_choice(self, field: str, allowed: frozenset[str]) -> str:
+        """The required string field, one of ``allowed``."""
         value = self.text(field, required=True)
         return apply_rule(validation.choice, self.name(field), value, allowed)
