@@ -1,4 +1,5 @@
-"""THE TABLE: the 21 operations of the VPN API, each declared once (spec section 2).
+"""THE TABLE: the 21 operations of the VPN API, each declared once
+(docs/service/api-facts.md#operations).
 
 An ``Operation`` says everything the wire needs: the method, the path template (wire names
 in braces), the action flag, each parameter (its Python name, wire name, where it goes and
@@ -6,7 +7,7 @@ its rules), the result model, whether it is a write (which always sends a ``clie
 and, for a listing, that it is paginated. From it:
 
 - the client's methods each make one call, ``invoke(OPERATION, locals())``, which checks,
-  builds and sends (``_core``);
+  builds and sends (``_engine``);
 - the emulator's routes, operation names and read/write sets (``testing._routes``), and
   the wire names its handlers read (``testing._inputs``: by Python name, via ``param``);
 - the tests' lists of operations, and the README's table of them (``tests/test_operations``).
@@ -380,8 +381,8 @@ DELETE_VPN_CONN = Operation(
     write=True,
 )
 
-# Create and update both require these three [D:Jl385fe3r, D:Gl39u2j5r; JAVA
-# updateSslVpnServer checks all three]: an update replaces the service's settings.
+# Create and update both require these three (docs/service/disagreements.md#update-ssl-vpn-service):
+# an update replaces the service's settings.
 _SSL_NAME = Param("sslservice_name", "sslVpnServerName", "body", True, rule=rules.resource_name)
 _LOCAL_ROUTES = _cidrs("local_routes", "localSubnets", required=True)
 _ADDRESS_POOL = Param("address_pool", "remoteSubnet", "body", True, rule=rules.cidr)
