@@ -3,9 +3,9 @@ path from a table entry and its arguments to a result or a ``BceError``.
 
 Every call takes the same path. Its arguments are checked and laid out (``_requests``),
 so the ``clientToken`` of a write is fixed before the first attempt; the call takes its
-place among the calls in flight; its request runs through the chain built once per
-client (retry -> rate limit -> the caller's middleware -> logging -> signing -> send);
-and the answer becomes the typed error it stands for or the result model.
+place among the calls in flight (``max_concurrency``); its request runs through the
+chain ``SharedParts.chain`` builds once per client (its order, and why, are in
+``_pipeline``); and the answer becomes the typed error it stands for or the result model.
 
 A client and the copies ``with_options`` makes share one ``SharedParts``: the pool, the
 credentials, the signer, the clock offset, and what was learnt about the service and the

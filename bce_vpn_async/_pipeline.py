@@ -2,8 +2,8 @@
 middleware every client uses.
 
 A middleware is an async callable ``(request, call_next) -> response``. The chain is
-plain data, composed once per client (``ClientEngine``): retry -> rate limit -> the
-caller's middleware -> logging -> signing -> send. Retry sits outside signing, so every
+plain data, composed once per client by ``_engine.SharedParts.chain``: retry -> rate
+limit -> the caller's middleware -> logging -> signing -> send. Retry sits outside signing, so every
 attempt is signed afresh (a new ``x-bce-date``, the current credentials); the rate limit
 sits inside retry, so retries are paced too; the caller's middleware sees every attempt
 that is sent.

@@ -220,7 +220,8 @@ class RateLimitMiddleware:
     are past it at once, from their turn at the rate to their answer; the others wait
     for one to come back before they are paced, not in the pool where the limiter could
     not reach them. The wait has no pool timeout (the attempts ahead may be waiting their
-    turn at the rate, not for a connection); the call's total timeout bounds it.
+    turn at the rate, not for a connection); the call's total timeout bounds it
+    (docs/design/rate-limiter.md#pool-gate).
     """
 
     def __init__(self, limit: RateLimit, clock: Clock, connections: int | None = None) -> None:
