@@ -70,7 +70,7 @@ class AsyncVpnClient:
     ```
 
     One client serves any number of concurrent tasks over one connection pool: create it
-    once per event loop, and close it with ``async with`` or :meth:`aclose`. Method names
+    once per event loop, and close it with ``async with`` or ``aclose``. Method names
     are the official SDK's; parameters are keyword-only after the ids. Every write sends a
     ``clientToken`` (``client_token=``, or a fresh uuid4 per call) that stays the same
     across retries, so a retried write is applied once.
@@ -258,7 +258,7 @@ class AsyncVpnClient:
         """Create a VPN gateway in a VPC (``POST /v1/vpn``).
 
         The gateway starts ``building``: wait for ``unconfigured`` with
-        :meth:`wait_until_status` before you bind an EIP or create tunnels on it.
+        ``wait_until_status`` before you bind an EIP or create tunnels on it.
 
         Args:
             vpc_id: The VPC the gateway belongs to.
@@ -354,7 +354,7 @@ class AsyncVpnClient:
 
         Args:
             vpn_id: The gateway's id.
-            vpn_name: Its new name (the rules of :meth:`create_vpn`).
+            vpn_name: Its new name (the rules of ``create_vpn``).
             description: Its new description (may be empty).
             client_token: The idempotency token (a fresh uuid4 when None).
 
@@ -482,7 +482,7 @@ class AsyncVpnClient:
         failure_statuses: Collection[str] = DEFAULT_FAILURE_STATUSES,
         on_status: OnStatus | None = None,
     ) -> Vpn:
-        """Poll :meth:`get_vpn` until the gateway's status is ``status`` (or one of a set).
+        """Poll ``get_vpn`` until the gateway's status is ``status`` (or one of a set).
 
         Polls start at least ``poll_interval`` apart: the first waits stay near it, later
         ones grow to ``max_poll_interval``, all with jitter, under a total ``timeout`` on
@@ -626,12 +626,12 @@ class AsyncVpnClient:
         Args:
             vpn_conn_id: The tunnel's id.
             vpn_id: The gateway it belongs to.
-            secret_key: The pre-shared key (the rules of :meth:`create_vpn_conn`).
+            secret_key: The pre-shared key (the rules of ``create_vpn_conn``).
             local_subnets: The CIDRs on the gateway's side.
             remote_subnets: The CIDRs on the peer's side.
             vpn_conn_name: The tunnel's name.
-            ike_config: Phase 1, as for :meth:`create_vpn_conn`.
-            ipsec_config: Phase 2, as for :meth:`create_vpn_conn`.
+            ike_config: Phase 1, as for ``create_vpn_conn``.
+            ipsec_config: Phase 2, as for ``create_vpn_conn``.
             remote_ip: The peer's public IP; give it or ``cgw_id``.
             cgw_id: The peer's customer gateway; give it or ``remote_ip``.
             description: Free text, at most 200 characters, on one line.
@@ -848,7 +848,7 @@ class AsyncVpnClient:
         Args:
             vpn_id: The SSL gateway's id.
             ssluser_id: The user's id.
-            password: The new password (the rules of :meth:`create_vpn_sslusers`).
+            password: The new password (the rules of ``create_vpn_sslusers``).
             description: The new description (may be empty).
             client_name: The new client name.
             client_token: The idempotency token (a fresh uuid4 when None).

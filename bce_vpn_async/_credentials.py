@@ -55,7 +55,18 @@ def _optional_token(_: object, attribute: Attribute[str | None], value: str | No
 
 @frozen
 class Credentials:
-    """An access key pair, and the session token that comes with STS credentials."""
+    """An access key pair, and the session token that comes with STS credentials.
+
+    The secret access key and the session token never appear in its repr.
+
+    Args:
+        access_key_id: The access key id (AK).
+        secret_access_key: The secret access key (SK).
+        session_token: The session token of STS credentials, or None.
+
+    Raises:
+        BceValidationError: An empty value, or text that cannot go in a header.
+    """
 
     access_key_id: str = field(validator=_non_empty_str)
     secret_access_key: str = field(repr=False, validator=_non_empty_str)
@@ -69,6 +80,16 @@ class Credentials:
         Surrounding whitespace is dropped (a value pasted from a file usually ends in
         a newline, which would only show up later as a signature mismatch), and a
         blank variable counts as unset.
+
+        Args:
+            environ: Where to read the variables; ``os.environ`` when None.
+
+        Returns:
+            The credentials the variables hold.
+
+        Raises:
+            BceClientError: The access key id or the secret access key is not set.
+            BceValidationError: A value that cannot go in a header.
         """
         env: Mapping[str, str] = os.environ if environ is None else environ
         access_key_id = env.get(ACCESS_KEY_ID_VAR, "").strip()
@@ -91,6 +112,19 @@ class Credentials:
 
 
 CredentialsProvider: TypeAlias = Callable[[], Awaitable[Credentials]]
+"""An async callable returning the current ``Credentials``, for credentials that rotate.
+
+The client awaits it for every attempt it signs, so it should answer from a cache and
+refresh ahead of expiry:
+
+```python
+async def credentials() -> Credentials:
+    return await sts_cache.current()  # yours
+
+
+client = AsyncVpnClient(credentials=credentials, region="bj")
+```
+"""
 
 
 @frozen

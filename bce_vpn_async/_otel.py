@@ -1,10 +1,10 @@
 """OpenTelemetry tracing for ``AsyncVpnClient`` calls (the ``[otel]`` extra).
 
-::
+```python
+from bce_vpn_async.otel import TracingMiddleware
 
-    from bce_vpn_async.otel import TracingMiddleware
-
-    client = AsyncVpnClient(..., middleware=[TracingMiddleware()])
+client = AsyncVpnClient(..., middleware=[TracingMiddleware()])
+```
 
 Each call is one ``CLIENT`` span named after the operation (``create_vpn``), a child of
 the span current when the call was made. It carries the HTTP semantic conventions
@@ -52,7 +52,13 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 class TracingMiddleware:
     """One OpenTelemetry span per call, one event per attempt (see the module docstring).
 
-    ``tracer_provider`` defaults to the global one (``trace.set_tracer_provider``).
+    ```python
+    client = AsyncVpnClient(middleware=[TracingMiddleware()])
+    ```
+
+    Args:
+        tracer_provider: Where the spans go; the global provider
+            (``trace.set_tracer_provider``) when None.
     """
 
     def __init__(self, tracer_provider: trace.TracerProvider | None = None) -> None:

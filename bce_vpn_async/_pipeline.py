@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 Handler: TypeAlias = Callable[[httpx.Request], Awaitable[httpx.Response]]
+"""The rest of the chain, as a middleware's ``call_next`` gets it: await it with the
+request for the response."""
 
 # The one extensions key the SDK writes on a request besides httpx's own ("timeout").
 _CALL_KEY: Final = "bce_vpn_async.call"
@@ -58,14 +60,16 @@ class Attempt:
     """Which attempt of which call a request is, for middleware.
 
     Middleware sits inside the retry loop, so it sees every attempt of a call; this says
-    which one it is looking at::
+    which one it is looking at:
 
-        class Metrics:
-            async def __call__(self, request, call_next):
-                attempt = Attempt.of(request)
-                response = await call_next(request)
-                record(attempt.operation, attempt.number, response.status_code)
-                return response
+    ```python
+    class Metrics:
+        async def __call__(self, request, call_next):
+            attempt = Attempt.of(request)
+            response = await call_next(request)
+            record(attempt.operation, attempt.number, response.status_code)
+            return response
+    ```
 
     Attributes:
         operation: The client method that made the call (``"create_vpn"``).
@@ -142,10 +146,28 @@ class Middleware(Protocol):
     fails the attempt. The signer runs after every middleware, so it sees what they added
     (and signs it where bce-auth-v1's default rule says: host, content and x-bce-* headers).
     ``Attempt.of(request)`` says which attempt of which operation it is.
+
+    ```python
+    class Tagged:
+        async def __call__(self, request, call_next):
+            request.headers["x-bce-team"] = "networking"  # signed with the rest
+            return await call_next(request)
+
+
+    client = AsyncVpnClient(middleware=[Tagged()])
+    ```
     """
 
     def __call__(self, request: httpx.Request, call_next: Handler) -> Awaitable[httpx.Response]:
-        """Handle one attempt; an ``async def __call__`` is the usual way to write one."""
+        """Handle one attempt; an ``async def __call__`` is the usual way to write one.
+
+        Args:
+            request: The attempt's request, not yet signed.
+            call_next: The rest of the chain.
+
+        Returns:
+            The response (usually ``await call_next(request)``'s).
+        """
         ...
 
 
@@ -243,7 +265,15 @@ class LoggingMiddleware:
         self._logger = logger if logger is not None else logging.getLogger("bce_vpn_async")
 
     async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
-        """Pass the attempt on, logging its outcome when DEBUG is enabled."""
+        """Pass the attempt on, logging its outcome when DEBUG is enabled.
+
+        Args:
+            request: The attempt's request.
+            call_next: The rest of the chain.
+
+        Returns:
+            ``call_next``'s response, unchanged.
+        """
         logger = self._logger
         if not logger.isEnabledFor(logging.DEBUG):
             return await call_next(request)

@@ -50,15 +50,24 @@ _WINDOW = 1.0
 class RateLimit:
     """How a client paces its requests (``ClientConfig(rate_limit=...)``; None turns it off).
 
-    - ``max_rate``: a fixed ceiling in requests per second for the whole client (every
-      attempt counts), or None for none.
-    - ``adaptive``: learn the service's rate from its throttling answers (429, or a
-      throttling code such as ``RequestLimitExceeded``), pace just under it, and regrow
-      when throttling stops.
-    - ``decrease``: the factor the rate is cut by on a throttle (CUBIC's beta, 0.7).
-    - ``growth``: how fast the rate regrows after a cut (CUBIC's C, in requests per
-      second per second cubed, 0.4; with 0.4 a rate of 50/s is regained in 3.4 s).
-    - ``min_rate``: the adaptive rate never goes below this (requests per second).
+    ```python
+    config = ClientConfig(rate_limit=RateLimit(max_rate=20.0))
+    ```
+
+    Args:
+        max_rate: A fixed ceiling in requests per second for the whole client (every
+            attempt counts), or None for none.
+        adaptive: Learn the service's rate from its throttling answers (429, or a
+            throttling code such as ``RequestLimitExceeded``), pace just under it, and
+            regrow when throttling stops.
+        decrease: The factor the rate is cut by on a throttle (CUBIC's beta).
+        growth: How fast the rate regrows after a cut (CUBIC's C, in requests per second
+            per second cubed; with 0.4 a rate of 50/s is regained in 3.4 s).
+        min_rate: The adaptive rate never goes below this (requests per second).
+
+    Raises:
+        ValueError: Neither ``max_rate`` nor ``adaptive``, or a value out of its range.
+        TypeError: A value of the wrong type.
     """
 
     max_rate: float | None = field(

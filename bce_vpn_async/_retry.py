@@ -70,9 +70,24 @@ class RetryPolicy:
     last attempt's error. Time is the client's ``Clock``.
 
     A ``Retry-After`` from the service replaces the computed delay, even above
-    ``max_delay`` (capped at ``MAX_RETRY_AFTER``, 60 s). ``budget`` limits the client's
-    retries to a share of its recent successful calls (``RetryBudget``), or None for no
-    limit beyond ``max_attempts``.
+    ``max_delay`` (capped at ``MAX_RETRY_AFTER``, 60 s).
+
+    ```python
+    config = ClientConfig(retry=RetryPolicy(max_attempts=6, total_timeout=120.0))
+    ```
+
+    Args:
+        max_attempts: Attempts per call, the first included (1 for no retry).
+        initial_delay: Seconds of the first backoff's ceiling; each later ceiling doubles,
+            and the delay is drawn between 0 and it (full jitter).
+        max_delay: The highest backoff ceiling, in seconds.
+        total_timeout: Seconds a call may take in all, or None for no bound.
+        budget: Keeps the client's retries to a share of its recent successful calls
+            (``RetryBudget``), or None for no limit beyond ``max_attempts``.
+
+    Raises:
+        ValueError: A count below 1, a negative delay or a timeout <= 0.
+        TypeError: A value of the wrong type.
     """
 
     max_attempts: int = field(default=4, validator=validators.integer(1))
@@ -86,7 +101,19 @@ class RetryPolicy:
     )
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
-        """The delay after failed attempt number ``attempt`` (1-based): full jitter."""
+        """The delay after a failed attempt: full jitter under the attempt's ceiling.
+
+        Args:
+            attempt: The number of the attempt that failed, from 1.
+            rng: Where the jitter comes from.
+
+        Returns:
+            Seconds to wait, between 0 and ``min(max_delay, initial_delay * 2 **
+            (attempt - 1))``.
+
+        Raises:
+            ValueError: ``attempt`` is below 1.
+        """
         if attempt < 1:
             raise ValueError("attempt counts from 1")
         # The exponent is capped so a huge attempt number gives max_delay, not OverflowError.

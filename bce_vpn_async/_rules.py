@@ -80,21 +80,33 @@ __all__ = [
 # Each enumeration once, as the type users annotate with (mypy catches a typo) and, from
 # it, the set a rule checks against.
 IkeVersion: TypeAlias = Literal["v1", "v2"]
+"""The IKE version of a tunnel's phase 1 (``IkeConfig.ike_version``)."""
 IkeMode: TypeAlias = Literal["main", "aggressive"]
+"""The negotiation mode of phase 1 (``IkeConfig.ike_mode``)."""
 EncAlg: TypeAlias = Literal["aes", "aes192", "aes256", "3des"]
+"""An encryption algorithm of phase 1 or 2 (``ike_enc_alg``, ``ipsec_enc_alg``)."""
 # The seed guide and GEN list sha1 and md5; Terraform's resource_baiducloud_vpn_conn.go also
 # sha2_256/384/512. The union is accepted (docs/service/disagreements.md#algorithms).
 AuthAlg: TypeAlias = Literal["sha1", "md5", "sha2_256", "sha2_384", "sha2_512"]
+"""An authentication algorithm of phase 1 or 2 (``ike_auth_alg``, ``ipsec_auth_alg``)."""
 PfsGroup: TypeAlias = Literal["group2", "group5", "group14", "group24"]
+"""A Diffie-Hellman group of phase 1 (``IkeConfig.ike_pfs``)."""
 # Phase 2 may also turn PFS off [TF resource_baiducloud_vpn_conn.go].
 IpsecPfs: TypeAlias = Literal[PfsGroup, "disabled"]
+"""Phase 2's perfect forward secrecy: a ``PfsGroup``, or ``"disabled"``
+(``IpsecConfig.ipsec_pfs``)."""
 InterfaceType: TypeAlias = Literal["tap", "tun"]
+"""The virtual interface an SSL-VPN service gives its clients (``interface_type``)."""
 VpnType: TypeAlias = Literal["IPSec", "SSL"]
+"""The kind of a VPN gateway (``create_vpn(vpn_type=...)``, ``Vpn.vpn_type``)."""
 PaymentTiming: TypeAlias = Literal["Prepaid", "Postpaid"]
+"""How a gateway is paid for (``Billing.payment_timing``)."""
 # The API reference documents "month"; the official Python SDK and Terraform send "Month"
 # (docs/service/api-facts.md#create-vpn-gateway). Both are accepted so that code ported
 # from either keeps working.
 ReservationTimeUnit: TypeAlias = Literal["month", "Month"]
+"""The unit of a prepaid term (``Billing.reservation_time_unit``); both spellings
+mean months."""
 
 
 def _values(kind: object) -> frozenset[str]:
