@@ -44,21 +44,23 @@ class RetryBudget:
     for their `Retry-After` and the rate limiter paces them. A retry refused by the
     budget is not made; the call fails at once with the error of its last attempt.
 
-    Attributes:
-        ratio: Retries earned by each call the service answered properly (0.5: at most
-            one retry for every two such calls over the recent `window`).
-        min_per_second: Retries allowed per second whatever happens, so a client that
-            has seen no success yet can still retry a little.
-        window: Seconds over which earned retries fade.
-
     Raises:
         TypeError: A field is not a number.
         ValueError: A field is negative or not finite, or `window` is 0.
     """
 
     ratio: float = field(default=0.5, validator=_finite)
+    """Retries earned by each call the service answered properly.
+
+    0.5: at most one retry for every two such calls over the recent `window`.
+    """
     min_per_second: float = field(default=1.0, validator=_finite)
+    """Retries allowed per second whatever happens.
+
+    So a client that has seen no success yet can still retry a little.
+    """
     window: float = field(default=10.0, validator=_positive)
+    """Seconds over which earned retries fade."""
 
 
 class RetryTokens:
