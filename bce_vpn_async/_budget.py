@@ -17,11 +17,22 @@ from __future__ import annotations
 
 import math
 
-from attrs import field, frozen
-
-from . import _config_validators as validators
+from attrs import Attribute, field, frozen
 
 __all__ = ["RetryBudget", "RetryTokens"]
+
+
+def _finite(instance: object, attribute: Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{attribute.name} must be a number")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{attribute.name} must be a finite number >= 0")
+
+
+def _positive(instance: object, attribute: Attribute[float], value: float) -> None:
+    _finite(instance, attribute, value)
+    if value == 0:
+        raise ValueError(f"{attribute.name} must be > 0")
 
 
 @frozen(kw_only=True)
@@ -33,21 +44,23 @@ class RetryBudget:
     for their `Retry-After` and the rate limiter paces them. A retry refused by the
     budget is not made; the call fails at once with the error of its last attempt.
 
-    Attributes:
-        ratio: Retries earned by each call the service answered properly (0.5: at most
-            one retry for every two such calls over the recent `window`).
-        min_per_second: Retries allowed per second whatever happens, so a client that
-            has seen no success yet can still retry a little.
-        window: Seconds over which earned retries fade.
-
     Raises:
         TypeError: A field is not a number.
         ValueError: A field is negative or not finite, or `window` is 0.
     """
 
-    ratio: float = field(default=0.5, validator=validators.number(positive=False))
-    min_per_second: float = field(default=1.0, validator=validators.number(positive=False))
-    window: float = field(default=10.0, validator=validators.number(positive=True))
+    ratio: float = field(default=0.5, validator=_finite)
+    """Retries earned by each call the service answered properly.
+
+    0.5: at most one retry for every two such calls over the recent `window`.
+    """
+    min_per_second: float = field(default=1.0, validator=_finite)
+    """Retries allowed per second whatever happens.
+
+    So a client that has seen no success yet can still retry a little.
+    """
+    window: float = field(default=10.0, validator=_positive)
+    """Seconds over which earned retries fade."""
 
 
 class RetryTokens:

@@ -40,9 +40,6 @@ REGIONS: dict[str, str] = {
 # Where a client given neither ``endpoint=`` nor ``region=`` finds its endpoint.
 ENDPOINT_VAR = "BCE_ENDPOINT"
 
-# Where a client given neither ``endpoint=`` nor ``region=`` finds its endpoint.
-ENDPOINT_VAR = "BCE_ENDPOINT"
-
 DEFAULT_USER_AGENT = (
     f"bce-vpn-async/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
 )
@@ -56,6 +53,25 @@ def _timeout(instance: object, attribute: object, value: float | httpx.Timeout) 
         raise TypeError(f"{rule}, not {type(value).__name__}")
     if not (math.isfinite(value) and value > 0):
         raise ValueError(rule)
+
+
+def _retry(instance: object, attribute: object, value: RetryPolicy | None) -> None:
+    if value is not None and not isinstance(value, RetryPolicy):
+        raise TypeError(f"retry must be a RetryPolicy or None, not {type(value).__name__}")
+
+
+def _rate_limit(instance: object, attribute: object, value: RateLimit | None) -> None:
+    if value is not None and not isinstance(value, RateLimit):
+        raise TypeError(f"rate_limit must be a RateLimit or None, not {type(value).__name__}")
+
+
+def _max_concurrency(instance: object, attribute: object, value: int | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("max_concurrency must be an int or None")
+    if value < 1:
+        raise ValueError("max_concurrency must be >= 1 or None")
 
 
 def _proxy(instance: object, attribute: object, value: str | httpx.Proxy | None) -> None:
@@ -93,67 +109,84 @@ class ClientConfig:
 
     Every field is keyword-only and checked when the value is made, so a wrong setting
     fails at once with a `TypeError` or `BceValidationError`, not on the first call.
-
-    Attributes:
-        retry: The retry policy, or `None` for a single attempt per call. Its `budget`
-            (a `RetryBudget`) keeps retries to a share of recent successful calls.
-        rate_limit: Client-side pacing: a `RateLimit` (by default adaptive, learning the
-            service's rate from its throttling answers), or `None` for none.
-        max_concurrency: At most this many calls in flight on the client; a call holds
-            its place through its retries, and the others wait their turn. A call's
-            `total_timeout` counts from the moment it asks for a place. `None`
-            (default): no bound beyond the connection pool's.
-        timeout: Seconds for each phase of one attempt (connect, read, write, pool
-            wait), or an `httpx.Timeout`. The retry policy's `total_timeout` bounds the
-            whole call.
-        max_connections: The connection pool's size. One client serves any number of
-            concurrent tasks; calls beyond the pool wait for a connection.
-        max_keepalive_connections: How many idle connections the pool keeps open.
-        transport: `"aiohttp"` (default: an `httpx.AsyncClient` over the SDK's own
-            aiohttp transport, whose pool stays cheap at high concurrency) or `"httpx"`
-            (httpx's own pool).
-        validate: Check arguments against the API's documented rules before sending.
-            Ids are always checked, whatever this says: they become part of the URL path.
-        user_agent: The `User-Agent` header of every request.
-        signature_expiration: Seconds a request's signature stays valid
-            (`expirationPeriodInSeconds` of `bce-auth-v1`).
-        clock: Where time comes from; `bce_vpn_async.testing.FakeClock` makes retries,
-            pacing and waiters instant in tests, and every bound holds on it.
-        proxy: A proxy for every request (a URL such as `"http://proxy:3128"`, with
-            credentials if it needs them, or an `httpx.Proxy`), on either transport.
-            `None` (default): the environment's. Credentials never appear in a repr.
-        trust_env: Read `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY` and
-            `SSL_CERT_FILE`/`SSL_CERT_DIR` as httpx does (default `True`), on both
-            transports.
-        verify: How the service's TLS certificate is checked: `True` (default:
-            certifi's CA bundle, or the environment's), `False` (not at all), a CA
-            bundle path, or an `ssl.SSLContext`. `proxy`, `trust_env` and `verify` apply
-            to the SDK's own HTTP client, not to an `http_client` you pass, which has its
-            own.
     """
 
-    retry: RetryPolicy | None = field(
-        factory=RetryPolicy, validator=validators.instance_or_none(RetryPolicy)
-    )
-    rate_limit: RateLimit | None = field(
-        factory=RateLimit, validator=validators.instance_or_none(RateLimit)
-    )
-    max_concurrency: int | None = field(
-        default=None, validator=validators.integer(1, optional=True)
-    )
+    retry: RetryPolicy | None = field(factory=RetryPolicy, validator=_retry)
+    """The retry policy, or `None` for a single attempt per call.
+
+    Its `budget` (a `RetryBudget`) keeps retries to a share of recent successful calls.
+    """
+    rate_limit: RateLimit | None = field(factory=RateLimit, validator=_rate_limit)
+    """Client-side pacing: a `RateLimit`, or `None` for none.
+
+    By default adaptive: it learns the service's rate from its throttling answers.
+    """
+    max_concurrency: int | None = field(default=None, validator=_max_concurrency)
+    """At most this many calls in flight on the client; `None` (default) for no bound.
+
+    A call holds its place through its retries, and the others wait their turn. A
+    call's `total_timeout` counts from the moment it asks for a place. Without a bound,
+    calls beyond the connection pool wait for a connection.
+    """
     timeout: float | httpx.Timeout = field(default=30.0, validator=_timeout)
+    """Seconds for each phase of one attempt, or an `httpx.Timeout`.
+
+    The phases are connect, read, write and the wait for a pooled connection. The retry
+    policy's `total_timeout` bounds the whole call.
+    """
     max_connections: int = field(default=100, validator=validators.integer(1))
+    """The connection pool's size.
+
+    One client serves any number of concurrent tasks; calls beyond the pool wait for a
+    connection.
+    """
     max_keepalive_connections: int = field(default=100, validator=validators.integer(0))
+    """How many idle connections the pool keeps open."""
     transport: Literal["aiohttp", "httpx"] = field(
         default="aiohttp", validator=validators.one_of("aiohttp", "httpx")
     )
+    """`"aiohttp"` (default) or `"httpx"`: what carries the requests.
+
+    `"aiohttp"` is an `httpx.AsyncClient` over the SDK's own aiohttp transport, whose
+    pool stays cheap at high concurrency; `"httpx"` is httpx's own pool.
+    """
     validate: bool = field(default=True, validator=validators.boolean)
+    """Check arguments against the API's documented rules before sending.
+
+    Ids are always checked, whatever this says: they become part of the URL path.
+    """
     user_agent: str = field(default=DEFAULT_USER_AGENT, validator=validators.header_text)
+    """The `User-Agent` header of every request."""
     signature_expiration: int = field(default=1800, validator=validators.integer(1))
+    """Seconds a request's signature stays valid.
+
+    The `expirationPeriodInSeconds` of `bce-auth-v1`.
+    """
     clock: Clock = field(factory=SystemClock, validator=validators.clock)
+    """Where time comes from: `SystemClock` by default.
+
+    `bce_vpn_async.testing.FakeClock` makes retries, pacing and waiters instant in
+    tests, and every bound holds on it.
+    """
     proxy: str | httpx.Proxy | None = field(default=None, validator=_proxy, repr=_proxy_repr)
+    """A proxy for every request, on either transport; `None` (default): the environment's.
+
+    A URL such as `"http://proxy:3128"` (with credentials if it needs them) or an
+    `httpx.Proxy`. Credentials never appear in a repr.
+    """
     trust_env: bool = field(default=True, validator=validators.boolean)
+    """Read proxies and CA certificates from the environment, as httpx does.
+
+    `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY` (either case) and
+    `SSL_CERT_FILE`/`SSL_CERT_DIR`, on both transports (default `True`).
+    """
     verify: Verify = field(default=True, validator=_verify)
+    """How the service's TLS certificate is checked.
+
+    `True` (default: certifi's CA bundle, or the environment's), `False` (not at all), a
+    CA bundle path, or an `ssl.SSLContext`. `proxy`, `trust_env` and `verify` apply to
+    the SDK's own HTTP client, not to an `http_client` you pass, which has its own.
+    """
 
     def httpx_timeout(self) -> httpx.Timeout:
         """`timeout` as httpx takes it.

@@ -316,21 +316,20 @@ def _check_headers_to_sign(_: object, __: object, value: tuple[str, ...] | None)
 class BceV1Signer:
     """Signs with `bce-auth-v1`, the service's signature.
 
-    Attributes:
-        expiration_seconds: How long a signature stays valid, in seconds
-            (`expirationPeriodInSeconds`).
-        headers_to_sign: `None` (default) signs by the default rule and leaves the
-            signedHeaders slot empty, as the official Python and Java SDKs do; a tuple
-            signs exactly those headers (when present and non-empty) and lists them,
-            sorted, in the slot.
-
     Raises:
         ValueError: `expiration_seconds` is not a positive int, or `headers_to_sign`
             holds an empty name, one with `;` or `/`, or `authorization`.
     """
 
     expiration_seconds: int = field(default=1800, validator=_check_expiration)
+    """How long a signature stays valid, in seconds (`expirationPeriodInSeconds`)."""
     headers_to_sign: tuple[str, ...] | None = field(default=None, validator=_check_headers_to_sign)
+    """The headers to sign: `None` (default) for the default rule.
+
+    `None` signs by the default rule and leaves the signedHeaders slot empty, as the
+    official Python and Java SDKs do; a tuple signs exactly those headers (when present
+    and non-empty) and lists them, sorted, in the slot.
+    """
     _slot: str = field(init=False, repr=False, eq=False)
     _names: frozenset[bytes] | None = field(init=False, repr=False, eq=False)
     _date_signed: bool = field(init=False, repr=False, eq=False)
