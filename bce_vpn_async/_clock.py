@@ -173,9 +173,6 @@ class FakeClock:
     Args:
         start: The wall-clock time it starts at, in seconds since the epoch.
 
-    Attributes:
-        sleeps: Every time asked of ``sleep``, in the order asked (negative ones as 0).
-
     Example:
         ```python
         clock = FakeClock()
@@ -189,6 +186,7 @@ class FakeClock:
         self._wall = float(start)
         self._mono = 0.0
         self.sleeps: list[float] = []
+        """Every time asked of `sleep`, in the order asked (negative ones as 0)."""
         # Pending wake-ups and deadlines, the earliest first: (when, order, what). An
         # entry that is over (a sleep cancelled, a block that ended) stays behind, to be
         # dropped when it comes first.

@@ -125,7 +125,7 @@ class ClientConfig:
     """At most this many calls in flight on the client; `None` (default) for no bound.
 
     A call holds its place through its retries, and the others wait their turn. A
-    call's `total_timeout` counts from the moment it asks for a place. Without a bound,
+    call's `total_timeout` starts when it gets its place. Without a bound,
     calls beyond the connection pool wait for a connection.
     """
     timeout: float | httpx.Timeout = field(default=30.0, validator=_timeout)

@@ -152,10 +152,8 @@ class VpnEmulator:
     It follows the current API reference and invents no rule and no field value
     (``docs/service/disagreements.md``); what it does and answers is in the guide
     *The emulator*. Reach it in-process (``transport()``), as an ASGI app (``asgi_app``) or
-    served on loopback (``EmulatorServer``, ``python -m bce_vpn_async.testing serve``)::
-
-        emulator = VpnEmulator(clock=FakeClock())
-        async with httpx.AsyncClient(transport=emulator.transport()) as http: ...
+    served on loopback (``EmulatorServer``, ``python -m bce_vpn_async.testing serve``). The
+    example drives it in-process, with the SDK's client on the emulator's clock.
 
     Args:
         clock: Where time comes from (default ``SystemClock()``). Share a ``FakeClock``
@@ -185,6 +183,21 @@ class VpnEmulator:
             negative ``request_log_size``, or a ``rate_limit`` that is not a finite
             number above 0.
         TypeError: A ``rate_limit`` or ``request_log_size`` that is not a number.
+
+    Example:
+        ```python
+        emulator = VpnEmulator(clock=FakeClock())
+        async with (
+            httpx.AsyncClient(transport=emulator.transport()) as http,
+            AsyncVpnClient(
+                credentials=emulator.credentials,
+                endpoint="http://vpn-emulator.invalid",  # nothing leaves the process
+                http_client=http,
+                config=ClientConfig(clock=emulator.clock),
+            ) as client,
+        ):
+            page = await client.list_vpns("vpc-1")
+        ```
     """
 
     latency: float

@@ -100,30 +100,34 @@ class FaultRule:
 
     The fields a kind does not use are None, and neither its repr nor ``as_json()`` shows
     them.
-
-    Attributes:
-        kind: One of ``FAULT_KINDS``.
-        op: The one operation it hits (an SDK method name), or None for every request.
-        rate: The share of matching requests it hits, 0 to 1.
-        times: How many requests it hits at most, or None for no limit.
-        seconds: ``latency`` and ``stall``: how long the answer is held.
-        status: ``error``: the status answered.
-        retry_after: ``throttle`` and ``mix``: the ``Retry-After`` seconds.
-        code: ``error``: the BCE code answered.
-        message: ``error``: the message answered.
-        fired: How many requests it has hit so far.
     """
 
     kind: str
+    """One of ``FAULT_KINDS``."""
     op: str | None = None
+    """The one operation it hits (an SDK method name), or None for every request."""
     rate: float = 1.0
+    """The share of matching requests it hits, 0 to 1."""
     times: int | None = None
+    """How many requests it hits at most (1 to ``MAX_FAULT_TIMES``), or None for no limit."""
     seconds: float | None = None
+    """``latency`` and ``stall``: how long the answer is held, in seconds.
+
+    0 to ``MAX_FAULT_SECONDS``.
+    """
     status: int | None = None
+    """``error``: the HTTP status answered, 400 to 599."""
     retry_after: float | None = None
+    """``throttle`` and ``mix``: the ``Retry-After`` of a 429 answer, in seconds.
+
+    0 to ``MAX_FAULT_SECONDS``.
+    """
     code: str | None = None
+    """``error``: the BCE code answered (the status's usual one unless given)."""
     message: str | None = None
+    """``error``: the message answered (the code's usual one unless given)."""
     fired: int = 0
+    """How many requests it has hit so far."""
 
     @property
     def spent(self) -> bool:

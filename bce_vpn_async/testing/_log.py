@@ -74,33 +74,47 @@ def logged_body(body: bytes) -> str | None:
 class LoggedRequest:
     """One request as the emulator saw it (an entry of ``emulator.requests``).
 
-    Attributes:
-        method: The HTTP method.
-        path: The path, percent-decoded.
-        query: The query's pairs, in the order sent.
-        operation: The SDK method name the request named, or None.
-        headers: The headers, lower-case, without Authorization and the session token.
-        body_size: The body's length in bytes, as received.
-        body_json: The body as compact JSON with secrets masked, or None when it was
-            empty, not strict JSON, or longer than ``LOG_BODY_BYTES`` (16 KiB).
-        status: What the emulator answered (also when a ``drop_after`` fault then lost
-            the answer), or None when a ``drop_before`` fault closed the connection first.
-        fault: The kind of fault the request met, if any.
-        request_id: The ``x-bce-request-id`` of the answer.
-        access_key_id: Who signed it, or None when the signature was refused.
+    It holds no secret: no Authorization header, no session token, and the tunnel keys
+    and passwords of the body masked as ``"***"``.
     """
 
     method: str
+    """The HTTP method, such as ``"POST"``."""
     path: str
+    """The path, percent-decoded (``/v1/vpn/vpn-...``)."""
     query: tuple[tuple[str, str], ...]
+    """The query's ``(name, value)`` pairs, in the order sent.
+
+    A valueless key reads as ``("bind", "")``.
+    """
     operation: str | None
+    """The SDK method name the request named (``"create_vpn"``), or None."""
     headers: Mapping[str, str]
+    """The headers, names in lower case, without Authorization and the session token."""
     body_size: int
+    """The body's length in bytes, as received."""
     body_json: str | None
+    """The body as compact JSON with secrets masked, or None when it was not kept.
+
+    Not kept: an empty body, one that is not strict JSON, or one longer than
+    ``LOG_BODY_BYTES`` (16 KiB). ``body`` parses it.
+    """
     status: int | None
+    """The HTTP status the emulator answered, or None when it answered none.
+
+    Kept when a ``drop_after`` fault then lost the answer; None when a ``drop_before``
+    fault closed the connection first.
+    """
     fault: str | None
+    """The kind of fault the request met, or None.
+
+    A ``mix`` rule logs the kind it drew: ``error``, ``throttle``, ``drop_before`` or
+    ``drop_after``.
+    """
     request_id: str
+    """The ``x-bce-request-id`` of the answer."""
     access_key_id: str | None
+    """The access key id that signed it, or None when the signature was refused."""
 
     @property
     def body(self) -> Any:
@@ -168,6 +182,13 @@ class RequestLog:
 
     def __getitem__(self, index: int) -> LoggedRequest:
         """The request at ``index`` (0 the oldest kept, -1 the latest).
+
+        Args:
+            index: Its position, counted from the oldest kept, or from the end when
+                negative.
+
+        Returns:
+            The logged request.
 
         Raises:
             IndexError: No request at ``index``.
