@@ -44,11 +44,10 @@ from ._models import VpnConn as VpnConn
 from ._models import VpnConnList as VpnConnList
 from ._models import VpnPage as VpnPage
 from ._pagination import AsyncPaginator
-from ._pipeline import Handler, LoggingMiddleware, Middleware
+from ._pipeline import Attempt, Handler, LoggingMiddleware, Middleware
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
-from ._signing import BceV1Signer, Signer
-from ._validation import (
+from ._rules import (
     AuthAlg,
     EncAlg,
     IkeMode,
@@ -61,12 +60,14 @@ from ._validation import (
     VpnStatus,
     VpnType,
 )
+from ._signing import BceV1Signer, Signer
 from ._version import __version__
 
 __all__ = [
     "REGIONS",
     "AsyncPaginator",
     "AsyncVpnClient",
+    "Attempt",
     "AuthAlg",
     "BceAuthError",
     "BceClientError",

@@ -12,7 +12,7 @@ from typing import Literal
 import httpx
 from attrs import field, frozen
 
-from . import _checks
+from . import _config_validators as validators
 from ._clock import Clock, SystemClock
 from ._errors import BceClientError, BceValidationError
 from ._network import as_proxy, redacted
@@ -134,35 +134,35 @@ class ClientConfig:
     The phases are connect, read, write and the wait for a pooled connection. The retry
     policy's `total_timeout` bounds the whole call.
     """
-    max_connections: int = field(default=100, validator=_checks.integer(1))
+    max_connections: int = field(default=100, validator=validators.integer(1))
     """The connection pool's size.
 
     One client serves any number of concurrent tasks; calls beyond the pool wait for a
     connection.
     """
-    max_keepalive_connections: int = field(default=100, validator=_checks.integer(0))
+    max_keepalive_connections: int = field(default=100, validator=validators.integer(0))
     """How many idle connections the pool keeps open."""
     transport: Literal["aiohttp", "httpx"] = field(
-        default="aiohttp", validator=_checks.one_of("aiohttp", "httpx")
+        default="aiohttp", validator=validators.one_of("aiohttp", "httpx")
     )
     """`"aiohttp"` (default) or `"httpx"`: what carries the requests.
 
     `"aiohttp"` is an `httpx.AsyncClient` over the SDK's own aiohttp transport, whose
     pool stays cheap at high concurrency; `"httpx"` is httpx's own pool.
     """
-    validate: bool = field(default=True, validator=_checks.boolean)
+    validate: bool = field(default=True, validator=validators.boolean)
     """Check arguments against the API's documented rules before sending.
 
     Ids are always checked, whatever this says: they become part of the URL path.
     """
-    user_agent: str = field(default=DEFAULT_USER_AGENT, validator=_checks.header_text)
+    user_agent: str = field(default=DEFAULT_USER_AGENT, validator=validators.header_text)
     """The `User-Agent` header of every request."""
-    signature_expiration: int = field(default=1800, validator=_checks.integer(1))
+    signature_expiration: int = field(default=1800, validator=validators.integer(1))
     """Seconds a request's signature stays valid.
 
     The `expirationPeriodInSeconds` of `bce-auth-v1`.
     """
-    clock: Clock = field(factory=SystemClock, validator=_checks.clock)
+    clock: Clock = field(factory=SystemClock, validator=validators.clock)
     """Where time comes from: `SystemClock` by default.
 
     `bce_vpn_async.testing.FakeClock` makes retries, pacing and waiters instant in
@@ -174,7 +174,7 @@ class ClientConfig:
     A URL such as `"http://proxy:3128"` (with credentials if it needs them) or an
     `httpx.Proxy`. Credentials never appear in a repr.
     """
-    trust_env: bool = field(default=True, validator=_checks.boolean)
+    trust_env: bool = field(default=True, validator=validators.boolean)
     """Read proxies and CA certificates from the environment, as httpx does.
 
     `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY` (either case) and

@@ -27,8 +27,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from bce_vpn_async import _models as models
 from bce_vpn_async._errors import BceValidationError
 from bce_vpn_async._models import Billing, IkeConfig, IpsecConfig, ResponseMetadata, Vpn
-from bce_vpn_async._validation import lifetime_seconds
-from bce_vpn_async._wire_checks import (
+from bce_vpn_async._response_hooks import (
     NOTHING,
     Hook,
     Invalid,
@@ -43,6 +42,7 @@ from bce_vpn_async._wire_checks import (
     string_item,
     tuple_hook,
 )
+from bce_vpn_async._rules import lifetime_seconds
 
 __all__ = ["MalformedResponse", "structure", "unstructure", "wire_name"]
 
@@ -256,9 +256,7 @@ def _structurer(cls: type) -> Hook:
         )
         for a in fields
     }
-    generated: Hook = make_dict_structure_fn(
-        cls, _converter, _cattrs_detailed_validation=False, **overrides
-    )
+    generated: Hook = make_dict_structure_fn(cls, _converter, **overrides)
     normalise = _normaliser(_keymap(cls, wires))
     fix_up = _FIX_UPS.get(cls)
     takes_metadata = _METADATA in hints

@@ -16,7 +16,12 @@ from attrs import Attribute, field, frozen
 
 from ._errors import BceClientError, BceValidationError
 
-__all__ = ["Credentials", "CredentialsProvider", "as_provider"]
+__all__ = [
+    "Credentials",
+    "CredentialsProvider",
+    "EnvironmentProvider",
+    "as_provider",
+]
 
 ACCESS_KEY_ID_VAR = "BCE_ACCESS_KEY_ID"
 SECRET_ACCESS_KEY_VAR = "BCE_SECRET_ACCESS_KEY"
@@ -50,7 +55,18 @@ def _optional_token(_: object, attribute: Attribute[str | None], value: str | No
 
 @frozen
 class Credentials:
-    """An access key pair, and the session token that comes with STS credentials."""
+    """An access key pair, and the session token that comes with STS credentials.
+
+    The secret access key and the session token never appear in its repr.
+
+    Args:
+        access_key_id: The access key id (AK).
+        secret_access_key: The secret access key (SK).
+        session_token: The session token of STS credentials, or None.
+
+    Raises:
+        BceValidationError: An empty value, or text that cannot go in a header.
+    """
 
     access_key_id: str = field(validator=_non_empty_str)
     secret_access_key: str = field(repr=False, validator=_non_empty_str)
@@ -64,6 +80,16 @@ class Credentials:
         Surrounding whitespace is dropped (a value pasted from a file usually ends in
         a newline, which would only show up later as a signature mismatch), and a
         blank variable counts as unset.
+
+        Args:
+            environ: Where to read the variables; ``os.environ`` when None.
+
+        Returns:
+            The credentials the variables hold.
+
+        Raises:
+            BceClientError: The access key id or the secret access key is not set.
+            BceValidationError: A value that cannot go in a header.
         """
         env: Mapping[str, str] = os.environ if environ is None else environ
         access_key_id = env.get(ACCESS_KEY_ID_VAR, "").strip()
@@ -86,11 +112,24 @@ class Credentials:
 
 
 CredentialsProvider: TypeAlias = Callable[[], Awaitable[Credentials]]
+"""An async callable returning the current ``Credentials``, for credentials that rotate.
+
+The client awaits it for every attempt it signs, so it should answer from a cache and
+refresh ahead of expiry:
+
+```python
+async def credentials() -> Credentials:
+    return await sts_cache.current()  # yours
+
+
+client = AsyncVpnClient(credentials=credentials, region="bj")
+```
+"""
 
 
 @frozen
 class StaticProvider:
-    """Fixed credentials as a provider; the signer reads ``credentials`` without awaiting."""
+    """Fixed credentials as a provider: always the same."""
 
     credentials: Credentials
 
@@ -98,8 +137,25 @@ class StaticProvider:
         return self.credentials
 
 
-def as_provider(source: Credentials | CredentialsProvider) -> CredentialsProvider:
-    """A provider for ``source``: static credentials are wrapped, a provider is returned as is."""
+class EnvironmentProvider:
+    """The credentials of ``BCE_ACCESS_KEY_ID``, ``BCE_SECRET_ACCESS_KEY`` and
+    ``BCE_SESSION_TOKEN``, read when first asked for (a client's ``__init__`` reads no
+    environment), then kept."""
+
+    def __init__(self) -> None:
+        self._credentials: Credentials | None = None
+
+    async def __call__(self) -> Credentials:
+        if self._credentials is None:
+            self._credentials = Credentials.from_env()
+        return self._credentials
+
+
+def as_provider(source: Credentials | CredentialsProvider | None) -> CredentialsProvider:
+    """A provider for ``source``: None reads the environment on first use, static
+    credentials are wrapped, a provider is returned as is."""
+    if source is None:
+        return EnvironmentProvider()
     if isinstance(source, Credentials):
         return StaticProvider(source)
     if callable(source):

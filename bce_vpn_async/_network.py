@@ -1,4 +1,5 @@
-"""The user's network: which proxy a request goes through, and how TLS is verified.
+"""The user's network: the SDK's own HTTP client, which proxy a request goes through, and
+how TLS is verified.
 
 The default transport (the SDK's aiohttp one) follows exactly the rules of httpx's own
 transport, so a user of any httpx-based library finds the same behaviour here:
@@ -16,6 +17,10 @@ transport, so a user of any httpx-based library finds the same behaviour here:
   (httpx's default), or ``SSL_CERT_FILE``/``SSL_CERT_DIR`` when the environment is
   trusted, or what ``verify=`` says (False, a CA bundle path, an ``ssl.SSLContext``).
 
+``make_http_client`` builds the client a client makes when it is given no ``http_client``:
+an ``httpx.AsyncClient`` over the SDK's aiohttp transport (``ClientConfig(transport=
+"aiohttp")``, the default) or over httpx's own pool (``transport="httpx"``).
+
 Proxy credentials ride in the proxy URL (``http://user:secret@proxy:3128``); the SDK
 keeps them out of every repr, log line and error (``redacted``).
 """
@@ -31,12 +36,20 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ._aiohttp import AiohttpTransport
 from ._errors import BceClientError, BceValidationError
 
 if TYPE_CHECKING:
     from ._config import ClientConfig
 
-__all__ = ["as_proxy", "environment_proxies", "proxy_mounts", "redacted", "ssl_context"]
+__all__ = [
+    "as_proxy",
+    "environment_proxies",
+    "make_http_client",
+    "proxy_mounts",
+    "redacted",
+    "ssl_context",
+]
 
 _USERINFO = re.compile(r"(?<=//)[^/@\s]*@")
 
@@ -129,3 +142,47 @@ def ssl_context(config: ClientConfig) -> ssl.SSLContext:
         raise BceValidationError(
             "verify", "must be True, False, an ssl.SSLContext or a readable CA bundle path"
         ) from None
+
+
+def make_http_client(config: ClientConfig, base_url: str) -> httpx.AsyncClient:
+    """The SDK's own HTTP client for ``base_url`` under ``config``: its pool, timeouts,
+    proxies and TLS verification, on either transport.
+
+    Raises:
+        BceValidationError: a SOCKS proxy on the aiohttp transport (it speaks to http(s)
+            proxies only), named by where it came from.
+    """
+    limits = config.httpx_limits()
+    if config.transport == "httpx":
+        return httpx.AsyncClient(
+            limits=limits,
+            timeout=config.httpx_timeout(),
+            follow_redirects=False,
+            verify=ssl_context(config),
+            trust_env=config.trust_env,
+            proxy=config.proxy,
+        )
+    mounts = proxy_mounts(config)
+    for pattern, proxy in mounts.items():
+        if proxy is not None and proxy.url.scheme not in ("http", "https"):
+            where = "proxy" if config.proxy is not None else f"{pattern[:-3].upper()}_PROXY"
+            raise BceValidationError(
+                where,
+                "the aiohttp transport speaks to http(s) proxies; for a SOCKS proxy "
+                "use ClientConfig(transport='httpx') with httpx[socks]",
+            )
+    # The verified context takes tens of milliseconds to build: only for TLS.
+    tls = base_url.startswith("https:") or any(
+        proxy is not None and proxy.url.scheme == "https" for proxy in mounts.values()
+    )
+    context: ssl.SSLContext | bool = ssl_context(config) if tls else True
+    return httpx.AsyncClient(
+        transport=AiohttpTransport(limits, ssl=context),
+        mounts={
+            pattern: None if proxy is None else AiohttpTransport(limits, ssl=context, proxy=proxy)
+            for pattern, proxy in mounts.items()
+        },
+        limits=limits,
+        timeout=config.httpx_timeout(),
+        follow_redirects=False,
+    )

@@ -1,4 +1,5 @@
-"""THE TABLE: the 21 operations of the VPN API, each declared once (spec section 2).
+"""THE TABLE: the 21 operations of the VPN API, each declared once
+(docs/service/api-facts.md#operations).
 
 An ``Operation`` says everything the wire needs: the method, the path template (wire names
 in braces), the action flag, each parameter (its Python name, wire name, where it goes and
@@ -6,7 +7,7 @@ its rules), the result model, whether it is a write (which always sends a ``clie
 and, for a listing, that it is paginated. From it:
 
 - the client's methods each make one call, ``invoke(OPERATION, locals())``, which checks,
-  builds and sends (``_core``);
+  builds and sends (``_engine``);
 - the emulator's routes, operation names and read/write sets (``testing._routes``), and
   the wire names its handlers read (``testing._inputs``: by Python name, via ``param``);
 - the tests' lists of operations, and the README's table of them (``tests/test_operations``).
@@ -26,8 +27,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from attrs import field, frozen
 
-from . import _validation as validation
-from ._arguments import (
+from . import _rules as rules
+from ._argument_checks import (
     Check,
     Combined,
     billing_rules,
@@ -39,13 +40,12 @@ from ._arguments import (
     model_list,
     one_of,
     phase_need,
-    renewal,
     ssl_user_rules,
     tag_rules,
-    tags_out,
 )
 from ._converter import unstructure
 from ._models import (
+    Billing,
     CreateSslVpnServerResult,
     CreateSslVpnUsersResult,
     CreateVpnConnResult,
@@ -76,6 +76,20 @@ MAX_KEYS = "maxKeys"
 
 def _as_list(value: Sequence[Any]) -> list[Any]:
     return list(value)
+
+
+def _renewal(billing: Billing) -> dict[str, Any]:
+    # Renewal names only the reservation; the payment timing is the gateway's own.
+    return unstructure(
+        Billing(
+            reservation_length=billing.reservation_length,
+            reservation_time_unit=billing.reservation_time_unit or "month",
+        )
+    )
+
+
+def _tags(tags: Sequence[Tag]) -> list[dict[str, Any]] | None:
+    return [unstructure(tag) for tag in tags] or None
 
 
 @frozen
@@ -146,11 +160,11 @@ class Operation(Generic[ResultT]):
 
 def _path(name: str, wire: str) -> Param:
     # Ids are always checked, whatever `validate` says: they become part of the URL path.
-    return Param(name, wire, "path", required=True, need=validation.resource_id, positional=True)
+    return Param(name, wire, "path", required=True, need=rules.resource_id, positional=True)
 
 
 def _cidrs(name: str, wire: str, *, required: bool = False) -> Param:
-    return Param(name, wire, "body", required, rule=validation.cidr_list, encode=_as_list)
+    return Param(name, wire, "body", required, rule=rules.cidr_list, encode=_as_list)
 
 
 def _model(
@@ -165,14 +179,14 @@ _VPN_ID = _path("vpn_id", "vpnId")
 _SSL_ID = _path("sslservice_id", "sslVpnServerId")
 _USER_ID = _path("ssluser_id", "userId")
 _CONN_ID = _path("vpn_conn_id", "vpnConnId")
-_DESCRIPTION = Param("description", "description", "body", rule=validation.description)
+_DESCRIPTION = Param("description", "description", "body", rule=rules.description)
 
 # A tunnel's whole configuration: create sends it, update replaces the tunnel with it.
 _TUNNEL = (
-    Param("secret_key", "secretKey", "body", required=True, rule=validation.secret_key),
+    Param("secret_key", "secretKey", "body", required=True, rule=rules.secret_key),
     _cidrs("local_subnets", "localSubnets", required=True),
     _cidrs("remote_subnets", "remoteSubnets", required=True),
-    Param("vpn_conn_name", "vpnConnName", "body", required=True, rule=validation.resource_name),
+    Param("vpn_conn_name", "vpnConnName", "body", required=True, rule=rules.resource_name),
     _model(
         "ike_config",
         "ikeConfig",
@@ -185,8 +199,8 @@ _TUNNEL = (
         phase_need(IpsecConfig, ("ipsec_enc_alg", "ipsec_auth_alg")),
         ipsec_rules,
     ),
-    Param("remote_ip", "remoteIp", "body", rule=validation.ip_address),
-    Param("cgw_id", "cgwId", "body", need=validation.resource_id),
+    Param("remote_ip", "remoteIp", "body", rule=rules.ip_address),
+    Param("cgw_id", "cgwId", "body", need=rules.resource_id),
     _DESCRIPTION,
 )
 # The official SDK's update sends snake_case IKE/IPSec keys the service does not read; both
@@ -202,36 +216,34 @@ CREATE_VPN = Operation(
     "/vpn",
     CreateVpnResult,
     (
-        Param(
-            "vpc_id", "vpcId", "body", required=True, need=validation.resource_id, positional=True
-        ),
-        Param("vpn_name", "vpnName", "body", required=True, rule=validation.vpn_name),
+        Param("vpc_id", "vpcId", "body", required=True, need=rules.resource_id, positional=True),
+        Param("vpn_name", "vpnName", "body", required=True, rule=rules.vpn_name),
         _model("billing", "billing", billing_to_create, billing_rules),
         Param(
             "vpn_type",
             "type",
             "body",
-            rule=lambda field, value: validation.choice(field, value, validation.VPN_TYPES),
+            rule=lambda field, value: rules.choice(field, value, rules.VPN_TYPES),
         ),
         Param(
             "max_connections",
             "maxConnection",
             "body",
-            rule=lambda _, value: validation.max_connection(value),
+            rule=lambda _, value: rules.max_connection(value),
         ),
         _DESCRIPTION,
-        Param("eip", "eip", "body", rule=validation.ip_address),
-        Param("subnet_id", "subnetId", "body", need=validation.resource_id),
+        Param("eip", "eip", "body", rule=rules.ip_address),
+        Param("subnet_id", "subnetId", "body", need=rules.resource_id),
         Param(
             "tags",
             "tags",
             "body",
             need=model_list(Tag, empty_ok=True),
             rule=tag_rules,
-            encode=tags_out,
+            encode=_tags,
         ),
-        Param("resource_group_id", "resourceGroupId", "body", need=validation.resource_id),
-        Param("delete_protect", "deleteProtect", "body", need=validation.boolean),
+        Param("resource_group_id", "resourceGroupId", "body", need=rules.resource_id),
+        Param("delete_protect", "deleteProtect", "body", need=rules.boolean),
     ),
     write=True,
     rules=(max_connections_for_ssl,),
@@ -245,15 +257,13 @@ LIST_VPNS = Operation(
     "/vpn",
     VpnPage,
     (
-        Param(
-            "vpc_id", "vpcId", "query", required=True, need=validation.resource_id, positional=True
-        ),
-        Param("eip", "eip", "query", rule=validation.ip_address),
+        Param("vpc_id", "vpcId", "query", required=True, need=rules.resource_id, positional=True),
+        Param("eip", "eip", "query", rule=rules.ip_address),
         Param(
             "vpn_type",
             "type",
             "query",
-            rule=lambda field, value: validation.choice(field, value, validation.VPN_TYPES),
+            rule=lambda field, value: rules.choice(field, value, rules.VPN_TYPES),
         ),
     ),
     paginated=True,
@@ -268,7 +278,7 @@ BIND_EIP = Operation(
     "PUT",
     "/vpn/{vpnId}",
     OperationResult,
-    (_VPN_ID, Param("eip", "eip", "body", required=True, rule=validation.ip_address)),
+    (_VPN_ID, Param("eip", "eip", "body", required=True, rule=rules.ip_address)),
     flag="bind",
     write=True,
 )
@@ -290,7 +300,7 @@ UPDATE_VPN = Operation(
     "PUT",
     "/vpn/{vpnId}",
     OperationResult,
-    (_VPN_ID, Param("vpn_name", "vpnName", "body", rule=validation.vpn_name), _DESCRIPTION),
+    (_VPN_ID, Param("vpn_name", "vpnName", "body", rule=rules.vpn_name), _DESCRIPTION),
     flag="modifyAttribute",
     write=True,
     needs=(one_of("vpn_name", "description"),),
@@ -315,7 +325,7 @@ RENEW_VPN = Operation(
     OperationResult,
     (
         _VPN_ID,
-        _model("billing", "billing", billing_to_renew, billing_rules, renewal),
+        _model("billing", "billing", billing_to_renew, billing_rules, _renewal),
     ),
     flag="purchaseReserved",
     write=True,
@@ -352,7 +362,7 @@ UPDATE_VPN_CONN = Operation(
     OperationResult,
     (
         _CONN_ID,
-        Param("vpn_id", "vpnId", "body", required=True, need=validation.resource_id),
+        Param("vpn_id", "vpnId", "body", required=True, need=rules.resource_id),
         *_TUNNEL,
     ),
     write=True,
@@ -371,14 +381,12 @@ DELETE_VPN_CONN = Operation(
     write=True,
 )
 
-# Create and update both require these three [D:Jl385fe3r, D:Gl39u2j5r; JAVA
-# updateSslVpnServer checks all three]: an update replaces the service's settings.
-_SSL_NAME = Param(
-    "sslservice_name", "sslVpnServerName", "body", True, rule=validation.resource_name
-)
+# Create and update both require these three (docs/service/disagreements.md#update-ssl-vpn-service):
+# an update replaces the service's settings.
+_SSL_NAME = Param("sslservice_name", "sslVpnServerName", "body", True, rule=rules.resource_name)
 _LOCAL_ROUTES = _cidrs("local_routes", "localSubnets", required=True)
-_ADDRESS_POOL = Param("address_pool", "remoteSubnet", "body", True, rule=validation.cidr)
-_CLIENT_DNS = Param("client_dns", "clientDns", "body", rule=validation.client_dns)
+_ADDRESS_POOL = Param("address_pool", "remoteSubnet", "body", True, rule=rules.cidr)
+_CLIENT_DNS = Param("client_dns", "clientDns", "body", rule=rules.client_dns)
 
 CREATE_VPN_SSLSERVICE = Operation(
     "create_vpn_sslservice",
@@ -395,7 +403,7 @@ CREATE_VPN_SSLSERVICE = Operation(
             "interface_type",
             "interfaceType",
             "body",
-            rule=lambda field, value: validation.choice(field, value, validation.INTERFACE_TYPES),
+            rule=lambda field, value: rules.choice(field, value, rules.INTERFACE_TYPES),
         ),
         _CLIENT_DNS,
     ),
@@ -462,7 +470,7 @@ GET_VPN_SSL_USER = Operation(
     "GET",
     "/vpn/{vpnId}/sslVpnUser",
     SslVpnUserPage,
-    (_VPN_ID, Param("user_name", "userName", "query", rule=validation.resource_name)),
+    (_VPN_ID, Param("user_name", "userName", "query", rule=rules.resource_name)),
     paginated=True,
     note="async paginator",
 )
@@ -476,9 +484,9 @@ UPDATE_VPN_SSL_USER = Operation(
     (
         _VPN_ID,
         _USER_ID,
-        Param("password", "password", "body", rule=validation.ssl_password),
+        Param("password", "password", "body", rule=rules.ssl_password),
         _DESCRIPTION,
-        Param("client_name", "clientName", "body", rule=validation.description),
+        Param("client_name", "clientName", "body", rule=rules.description),
     ),
     write=True,
     needs=(one_of("password", "description", "client_name"),),
@@ -500,7 +508,7 @@ UPDATE_VPN_DELETE_PROTECT = Operation(
     "PUT",
     "/vpn/{vpnId}/deleteProtect",
     OperationResult,
-    (_VPN_ID, Param("delete_protect", "deleteProtect", "body", True, need=validation.boolean)),
+    (_VPN_ID, Param("delete_protect", "deleteProtect", "body", True, need=rules.boolean)),
     write=True,
     note="`False` is really sent (the Go SDK cannot)",
 )

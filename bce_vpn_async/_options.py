@@ -1,42 +1,20 @@
-"""What a client shares with the copies ``with_options`` makes, and the checks on the
-extra headers a copy sends.
-
-A copy is a second view of one client: the same connection pool, credentials, signer
-and clock offset, and the same state learnt about the service (the adaptive rate
-limiter, the retry budget's balance, the ``max_concurrency`` places), because those
-describe the service and the account, not one part of the caller's code. What differs
-is per call: the timeout, the retry policy, argument validation and extra headers.
-"""
+"""The options of ``AsyncVpnClient.with_options``: ``OMITTED`` for an option left as it
+is, and the checks on the extra headers a copy sends on every request."""
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final
+from collections.abc import Mapping
+from typing import Final
 
-from attrs import define, field
-
-from ._budget import RetryBudget, RetryTokens
 from ._errors import BceValidationError
-from ._pipeline import ClockSkew, LoggingMiddleware, Middleware, SigningMiddleware
-from ._ratelimit import RateLimitMiddleware
-from ._retry import RetryMiddleware
-from ._signing import BceV1Signer, Signer
-from ._waiters import Transitions
-
-if TYPE_CHECKING:
-    from ._clock import Clock
-    from ._config import ClientConfig
-    from ._credentials import CredentialsProvider
 
 __all__ = [
     "OMITTED",
     "RESERVED_HEADERS",
     "Omitted",
-    "SharedParts",
     "extra_headers",
     "merged_headers",
 ]
@@ -96,85 +74,6 @@ def extra_headers(headers: Mapping[str, str]) -> dict[str, str]:
             )
         checked[name] = value
     return checked
-
-
-@define(kw_only=True, eq=False)
-class SharedParts:
-    """What a client and all its ``with_options`` copies hold in common."""
-
-    provider: CredentialsProvider
-    signing: SigningMiddleware
-    skew: ClockSkew
-    rate_limit: RateLimitMiddleware | None
-    middleware: tuple[Middleware, ...]
-    gate: asyncio.Semaphore | None
-    _clock: Clock
-    # One balance per budget: calls under the same budget earn into and spend from one
-    # balance whichever copy made them; a copy with a budget of its own keeps its own (a
-    # balance only means something in its budget's units).
-    _tokens: dict[RetryBudget, RetryTokens] = field(factory=dict, init=False)
-    # When earlier waits saw their change, for every copy's wait_until_status.
-    transitions: Transitions = field(factory=Transitions, init=False)
-
-    @classmethod
-    def of(
-        cls,
-        config: ClientConfig,
-        provider: CredentialsProvider,
-        signer: Signer | None,
-        middleware: Sequence[Middleware],
-        *,
-        own_pool: bool,
-    ) -> SharedParts:
-        """The parts of a new client made with ``config``; ``own_pool`` says the SDK makes
-        the connection pool (of ``config.max_connections``), not the caller."""
-        if signer is None:
-            signer = BceV1Signer(expiration_seconds=config.signature_expiration)
-        skew = ClockSkew()
-        return cls(
-            provider=provider,
-            signing=SigningMiddleware(signer, provider, config.clock, skew),
-            skew=skew,
-            rate_limit=(
-                None
-                if config.rate_limit is None
-                else RateLimitMiddleware(
-                    config.rate_limit,
-                    config.clock,
-                    connections=config.max_connections if own_pool else None,
-                )
-            ),
-            middleware=tuple(middleware),
-            # Per call, not per attempt: a call waiting out a backoff keeps its place, so
-            # the bound is on work in progress, not only on requests on the wire.
-            gate=(
-                None
-                if config.max_concurrency is None
-                else asyncio.Semaphore(config.max_concurrency)
-            ),
-            clock=config.clock,
-        )
-
-    def chain(self, config: ClientConfig) -> list[Middleware]:
-        """The middleware of a client (or copy) made with ``config``: retry, rate limit,
-        the caller's middleware, logging, signing."""
-        chain: list[Middleware] = []
-        retry = config.retry
-        if retry is not None:
-            tokens = None if retry.budget is None else self.tokens(retry.budget)
-            chain.append(RetryMiddleware(retry, config.clock, self.skew, tokens=tokens))
-        if self.rate_limit is not None:
-            chain.append(self.rate_limit)
-        chain.extend(self.middleware)
-        chain.append(LoggingMiddleware())
-        chain.append(self.signing)
-        return chain
-
-    def tokens(self, budget: RetryBudget) -> RetryTokens:
-        tokens = self._tokens.get(budget)
-        if tokens is None:
-            tokens = self._tokens[budget] = RetryTokens(budget, self._clock.monotonic())
-        return tokens
 
 
 def merged_headers(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:

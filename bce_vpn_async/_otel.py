@@ -1,10 +1,10 @@
 """OpenTelemetry tracing for ``AsyncVpnClient`` calls (the ``[otel]`` extra).
 
-::
+```python
+from bce_vpn_async.otel import TracingMiddleware
 
-    from bce_vpn_async.otel import TracingMiddleware
-
-    client = AsyncVpnClient(..., middleware=[TracingMiddleware()])
+client = AsyncVpnClient(..., middleware=[TracingMiddleware()])
+```
 
 Each call is one ``CLIENT`` span named after the operation (``create_vpn``), a child of
 the span current when the call was made. It carries the HTTP semantic conventions
@@ -19,16 +19,15 @@ Never recorded: headers (the signature, the session token), bodies (pre-shared k
 passwords), the query (the ``clientToken``) and error messages (text of the service's).
 
 The middleware sits inside the retry loop, so it sees attempts; it opens the span on the
-first, keeps it on the request, and ends it when the client reports the call over
-(``request.extensions["bce_call_end"]``), after the answer has become a result or an
-error. Use it in an ``AsyncVpnClient``'s middleware, not in another httpx pipeline.
+first, keeps it on the request, and ends it when the client reports the call over, after
+the answer has become a result or an error. Use it in an ``AsyncVpnClient``'s middleware,
+not in another httpx pipeline.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import Any
 
 import httpx
 
@@ -42,7 +41,7 @@ except ImportError:  # pragma: no cover - tested in a subprocess without OpenTel
 
 from . import __all__ as _PUBLIC
 from ._errors import REQUEST_ID_HEADER, BceServerError
-from ._pipeline import Handler
+from ._pipeline import Attempt, CallContext, Handler
 from ._version import __version__
 
 __all__ = ["TracingMiddleware"]
@@ -53,7 +52,13 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 class TracingMiddleware:
     """One OpenTelemetry span per call, one event per attempt (see the module docstring).
 
-    ``tracer_provider`` defaults to the global one (``trace.set_tracer_provider``).
+    ```python
+    client = AsyncVpnClient(middleware=[TracingMiddleware()])
+    ```
+
+    Args:
+        tracer_provider: Where the spans go; the global provider
+            (``trace.set_tracer_provider``) when None.
     """
 
     def __init__(self, tracer_provider: trace.TracerProvider | None = None) -> None:
@@ -64,14 +69,17 @@ class TracingMiddleware:
         self._key = f"bce_otel_call_{id(self)}"
 
     async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
+        """Trace one attempt: open the call's span on its first, add an event per attempt."""
+        attempt = Attempt.of(request) or Attempt(operation=request.method)
         call: _TracedCall | None = request.extensions.get(self._key)
         if call is None:
-            call = _TracedCall(self._start(request))
+            call = _TracedCall(self._start(request, attempt.operation))
             request.extensions[self._key] = call
-            request.extensions.setdefault("bce_call_end", []).append(call.end)
+            context = CallContext.of(request)
+            if context is not None:
+                context.when_ended(call.end)
         else:
-            call.retried(request.extensions.get("bce_retry_delay"))
-        attempt = request.extensions.get("bce_attempt", 1)
+            call.retried(attempt.retry_delay)
         # Current while the attempt runs, so spans the transport opens nest under the call.
         with trace.use_span(
             call.span, end_on_exit=False, record_exception=False, set_status_on_exception=False
@@ -79,14 +87,13 @@ class TracingMiddleware:
             try:
                 response = await call_next(request)
             except BaseException as exc:
-                call.attempt_ended(attempt, {"error.type": _qualified_name(exc)})
+                call.attempt_ended(attempt.number, {"error.type": _qualified_name(exc)})
                 raise
-        call.answered(attempt, response)
+        call.answered(attempt.number, response)
         return response
 
-    def _start(self, request: httpx.Request) -> trace.Span:
+    def _start(self, request: httpx.Request, operation: str) -> trace.Span:
         url = request.url
-        operation = str(request.extensions.get("bce_operation", request.method))
         port = url.port if url.port is not None else _DEFAULT_PORTS.get(url.scheme)
         attributes: dict[str, AttributeValue] = {
             "bce.operation": operation,
@@ -127,9 +134,8 @@ class _TracedCall:
         self._attempts += 1
         self._pending = ({"bce.attempt": attempt, **attributes}, time.time_ns())
 
-    def retried(self, delay: Any) -> None:
-        extra = {"bce.retry_delay": float(delay)} if isinstance(delay, int | float) else {}
-        self._flush(extra)
+    def retried(self, delay: float | None) -> None:
+        self._flush({} if delay is None else {"bce.retry_delay": delay})
 
     def end(self, error: BaseException | None) -> None:
         last = self._pending[0] if self._pending is not None else {}

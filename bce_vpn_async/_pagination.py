@@ -31,9 +31,24 @@ ItemT = TypeVar("ItemT")
 class AsyncPaginator(Generic[PageT, ItemT]):
     """Pages fetched by marker until the service says the listing is complete.
 
-    ``fetch(marker)`` fetches one page; ``items(page)`` returns that page's items.
-    ``max_items`` stops the item walk (and the page walk) once that many items were seen.
+    A listing method (``list_vpns``, ``list_vpn_ssl_users``) returns one; nothing is sent
+    until it is used:
+
+    ```python
+    page = await client.list_vpns("vpc-1")  # the first page
+    async for vpn in client.list_vpns("vpc-1"):  # every item, page by page
+        ...
+    async for page in client.list_vpns("vpc-1").pages():  # every page
+        ...
+    ```
+
     A marker the service already gave raises ``BcePaginationError`` instead of looping.
+
+    Args:
+        fetch: Fetches the page at a marker (None for the first).
+        items: The items of a page.
+        marker: The marker to start from, or None for the first page.
+        max_items: Stop the walk (of items, and of pages) once this many items were seen.
     """
 
     def __init__(
@@ -50,11 +65,21 @@ class AsyncPaginator(Generic[PageT, ItemT]):
         self._max_items = max_items
 
     def __await__(self) -> Generator[object, None, PageT]:
+        """``await paginator``: the first page (from ``marker``), as one call."""
         return self._fetch(self._marker).__await__()
 
     async def pages(self) -> AsyncIterator[PageT]:
         """Every page, from the first marker, until the listing is complete or
-        ``max_items`` items were seen."""
+        ``max_items`` items were seen.
+
+        Yields:
+            Each page, in order.
+
+        Raises:
+            BcePaginationError: The service said a page was truncated but gave no marker,
+                or gave a marker it had given before.
+            BceError: A page's call failed (as any call of the client fails).
+        """
         marker = self._marker
         seen: set[str] = set()
         remaining = self._max_items
@@ -91,4 +116,5 @@ class AsyncPaginator(Generic[PageT, ItemT]):
                         return
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
+        """``async for item in paginator``: every item of every page, in order."""
         return self._walk()

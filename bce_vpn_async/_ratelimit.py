@@ -1,82 +1,32 @@
 """Client-side rate limiting: a pure core that learns the service's rate, and its middleware.
 
-The anchor is botocore's adaptive retry mode: a token bucket whose rate follows a CUBIC
-curve (cut by a factor on a throttle, then regrown along ``C * (t - K)^3 + w_max``, fast
-at first, flat near the rate that was throttled, probing beyond it). What differs:
+When the service throttles (a 429, or a throttling code such as ``RequestLimitExceeded``)
+the client cuts its rate and paces every attempt of every task under it, then regrows
+the rate along a CUBIC curve (botocore's adaptive retry mode), so a bulk script spends
+the account's rate on requests the service accepts rather than on refused ones.
 
-- It is asyncio-native, with no lock on the hot path. One event loop runs every task of a
-  client, so the core's synchronous methods are atomic; until something throttles an
-  attempt reads one attribute, and only attempts being paced wait in line.
-- Pacing is a reservation schedule (GCRA, the "virtual scheduling" form of a token bucket)
-  taken one slot at a time: attempts wait in line, the first for its slot on the clock,
-  and each takes its slot as the one before it leaves, at the rate of that moment. So
-  waiters leave in order, no wake-up storm re-checks a bucket, and a line formed while
-  the rate was cut low speeds up as the rate regrows. (Slots reserved by every waiter
-  up front, as the first version did, kept the lowest rate: a client started on an
-  emptied bucket took 27.9 s for 600 calls that take 5.5 s on a full one.)
-- One throttle event is one cut. The 100 throttled answers to a burst of 100 requests cut
-  the rate once, not 0.7^100 times: a throttle counts only for a request sent after the
-  last cut (``epoch``), and after the cut's hold: one window, and until the last answer
-  to a request from before the cut. The service's bucket is empty at a cut and those
-  requests drain it as it refills, so the first paced requests may meet it empty too;
-  cutting again for them (as botocore does) cut the rate twice or more for one event
-  (600 calls at C=200 against a 100/s limit: 7.1-7.2 s against the ideal 6 s; with the
-  hold 5.8-6.0 s).
-- The rate cut to is a fraction of what the service accepted (non-throttled answers in the
-  last second), not of what was sent: a burst that is mostly refused says little about
-  the send rate the service can take.
-- While nothing has throttled, and again once the curve has grown to twice the rate that
-  was throttled without a new throttle, the limiter is inactive: an attempt reads one
-  attribute and goes. A fixed ``max_rate`` keeps it active.
+``AdaptiveRate`` is the pure core, driven by the time its caller passes in: the rate of
+the moment, a reservation schedule (GCRA) from which paced attempts take one slot at a
+time, and the rule that one throttle event is one cut (a throttle counts only for a
+request sent after the last cut). ``RateLimitMiddleware`` owns the waiting: it sits
+inside the retry middleware, so retries are paced too, and outside signing, so a request
+is signed when it leaves. Until something throttles, an attempt reads one attribute and
+goes.
 
-A fresh client starts unlimited, as botocore's adaptive mode does: it knows nothing of
-the service's rate until the first throttle comes back, so everything sent before that
-answer arrives goes unpaced. 200 calls started at once against a bucket of 100 throttle
-about 100 however clever the limiter is afterwards, and more when the first answers
-come late: a slow server, or a client whose loop is busy with the burst itself (600
-calls at 200 in flight on 2 shared cores: 188 throttled, every one sent in the first
-0.3 s, before the first throttle was read; none after it). Any default that prevented
-it (a starting rate, a slow start, a default ``max_concurrency``) would have to be tuned
-to one service's limit and would slow every client that is never throttled; a user who
-knows the limit sets ``max_rate``.
-
-Attempts wait for a connection before they are paced, not after: when the SDK makes the
-pool, an attempt past its ``max_connections`` waits here, so calls gathered beyond the
-pool's size meet the pacing the first throttles taught instead of having all passed the
-limiter at the start and queued in the pool, out of its reach. The wait has no pool
-timeout, as a ``max_concurrency`` wait has none: the attempts ahead hold their places
-while they wait their turn at the rate, so with a fixed ``max_rate`` of 5/s and a pool
-of 100 the 300th attempt waits about 60 s while at most one connection is busy, and a
-pool timeout would fail it for a connection it never lacked. The call's
-``total_timeout`` bounds it. 600 ``create_vpn`` gathered at once on a pool of 200
-against ``serve --rate-limit 100``: 1090 requests, 490 throttled, 6.0 s before; 778-797
-requests, 178-197 throttled, 5.34-5.40 s now (and 714-761, 114-161, 5.37-5.38 s with
-``max_concurrency=200``). A pool the caller passes (``http_client=``) has a size the SDK
-does not know; there, ``max_concurrency`` at the pool's size does the same.
-
-Known weakness, measured and left open: the first cut takes the accepted answers of the
-client's first moments for the service's rate. Against a full bucket that count is about
-one second of its rate (600 calls at C=200 against 100/s: 5.3-5.4 s, every throttle in
-the first burst); when another client of the account has just emptied the bucket it is
-the few tokens refilled since (7-9), the rate is cut to about 6/s, regrows along the
-cubic curve to twice that in 4.7 s, stands down, and the line's burst is throttled once
-more before the rate is learned: 9.4 s, twice the throttles. Two fixes were tried and
-dropped: holding every request for a window when nothing was accepted (no change: a few
-answers always are), and whenever the first throttle comes within a window of the
-client's first answer (a full bucket then 44% throttled, 2 failed writes). A count of
-answers to a burst measures a bucket's content, not its refill rate; the fix is a rate
-measured over sustained throttling, not over a burst.
+The reasoning behind each choice, and the figures measured for them, are in the design
+note ``docs/design/rate-limiter.md``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
-from attrs import Attribute, field, frozen, validators
+from attrs import field, frozen
 
+from . import _config_validators as validators
 from ._errors import error_from_response
 
 if TYPE_CHECKING:
@@ -85,7 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["THROTTLING_CODES", "AdaptiveRate", "RateLimit", "RateLimitMiddleware", "is_throttling"]
 
-# The throttling codes BCE services use (the VPN reference documents none: spec section 6).
+# The throttling codes BCE services use (the VPN reference documents none:
+# docs/service/api-facts.md#errors).
 THROTTLING_CODES = frozenset({"RequestLimitExceeded", "TooManyRequests", "Throttling", "SlowDown"})
 
 # Seconds of the current rate that may go at once: requests arriving together are not
@@ -95,48 +46,37 @@ _BURST_SECONDS = 0.1
 _WINDOW = 1.0
 
 
-def _positive_finite_or_none(instance: object, attribute: Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{attribute.name} must be a number or None")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{attribute.name} must be a finite number > 0 or None")
-
-
-def _positive_finite(instance: object, attribute: Attribute[float], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{attribute.name} must be a number")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{attribute.name} must be a finite number > 0")
-
-
-def _fraction(instance: object, attribute: Attribute[float], value: float) -> None:
-    _positive_finite(instance, attribute, value)
-    if not value < 1:
-        raise ValueError(f"{attribute.name} must be between 0 and 1 (exclusive)")
-
-
 @frozen(kw_only=True)
 class RateLimit:
     """How a client paces its requests (``ClientConfig(rate_limit=...)``; None turns it off).
 
-    - ``max_rate``: a fixed ceiling in requests per second for the whole client (every
-      attempt counts), or None for none.
-    - ``adaptive``: learn the service's rate from its throttling answers (429, or a
-      throttling code such as ``RequestLimitExceeded``), pace just under it, and regrow
-      when throttling stops.
-    - ``decrease``: the factor the rate is cut by on a throttle (CUBIC's beta, 0.7).
-    - ``growth``: how fast the rate regrows after a cut (CUBIC's C, in requests per
-      second per second cubed, 0.4; with 0.4 a rate of 50/s is regained in 3.4 s).
-    - ``min_rate``: the adaptive rate never goes below this (requests per second).
+    ```python
+    config = ClientConfig(rate_limit=RateLimit(max_rate=20.0))
+    ```
+
+    Args:
+        max_rate: A fixed ceiling in requests per second for the whole client (every
+            attempt counts), or None for none.
+        adaptive: Learn the service's rate from its throttling answers (429, or a
+            throttling code such as ``RequestLimitExceeded``), pace just under it, and
+            regrow when throttling stops.
+        decrease: The factor the rate is cut by on a throttle (CUBIC's beta).
+        growth: How fast the rate regrows after a cut (CUBIC's C, in requests per second
+            per second cubed; with 0.4 a rate of 50/s is regained in 3.4 s).
+        min_rate: The adaptive rate never goes below this (requests per second).
+
+    Raises:
+        ValueError: Neither ``max_rate`` nor ``adaptive``, or a value out of its range.
+        TypeError: A value of the wrong type.
     """
 
-    max_rate: float | None = field(default=None, validator=_positive_finite_or_none)
-    adaptive: bool = field(default=True, validator=validators.instance_of(bool))
-    decrease: float = field(default=0.7, validator=_fraction)
-    growth: float = field(default=0.4, validator=_positive_finite)
-    min_rate: float = field(default=0.5, validator=_positive_finite)
+    max_rate: float | None = field(
+        default=None, validator=validators.number(positive=True, optional=True)
+    )
+    adaptive: bool = field(default=True, validator=validators.boolean)
+    decrease: float = field(default=0.7, validator=validators.fraction)
+    growth: float = field(default=0.4, validator=validators.number(positive=True))
+    min_rate: float = field(default=0.5, validator=validators.number(positive=True))
 
     def __attrs_post_init__(self) -> None:
         if self.max_rate is None and not self.adaptive:
@@ -280,55 +220,47 @@ class AdaptiveRate:
 class RateLimitMiddleware:
     """Paces every attempt through one ``AdaptiveRate`` shared by all tasks of a client.
 
-    It sits inside the retry middleware, so retries are paced too, and outside signing, so
-    a request is signed when it leaves, not when it started waiting.
-
     Paced attempts take their slots one at a time, in arrival order: they wait in line
     (an ``asyncio.Lock``, held from taking a slot to its time), the first for its slot on
-    the clock. So a slot is taken when the one before it comes, at the rate of that
-    moment: attempts queued while the rate was cut low leave faster as it regrows, instead
-    of keeping slots reserved at the lowest rate.
+    the clock. So a slot is taken when the one before it leaves, at the rate of that
+    moment: attempts queued while the rate was cut low leave faster as it regrows.
 
-    Given ``connections`` (the SDK's own pool size), at most that many attempts are past
-    it at once, from their turn at the rate to their answer; the others wait for one to
-    come back before they are paced (bounded by the call's deadline, not the pool
-    timeout). So a middleware that makes a call on the same client from inside an
-    attempt needs a place of its own, as under ``max_concurrency``.
+    Given ``connections`` (the size of the pool the SDK made), at most that many attempts
+    are past it at once, from their turn at the rate to their answer; the others wait
+    for one to come back before they are paced, not in the pool where the limiter could
+    not reach them. The wait has no pool timeout (the attempts ahead may be waiting their
+    turn at the rate, not for a connection); the call's total timeout bounds it
+    (docs/design/rate-limiter.md#pool-gate).
     """
 
     def __init__(self, limit: RateLimit, clock: Clock, connections: int | None = None) -> None:
         self.limiter = AdaptiveRate(limit)
         self._clock = clock
         self._line = asyncio.Lock()
-        # Attempts past the pool's connections wait here, before pacing, not in the pool.
         self._connections = None if connections is None else asyncio.Semaphore(connections)
 
     def __repr__(self) -> str:
         return f"RateLimitMiddleware({self.limiter.limit!r})"
 
     async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
-        # One coroutine for the whole attempt: each frame a call holds is one more object
-        # for the garbage collector to walk, thousands of times over at high concurrency.
         connections = self._connections
-        if connections is not None:
-            # No pool timeout here: the holders ahead may be waiting their turn at the
-            # rate, not for a connection. The call's total timeout bounds the wait.
-            await connections.acquire()
+        if connections is None:
+            return await self._paced(request, call_next)
+        async with connections:
+            return await self._paced(request, call_next)
+
+    async def _paced(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
         limiter = self.limiter
-        try:
-            sent = None
-            if limiter.active:
-                sent = await self._wait_for_slot()
-            epoch = limiter.epoch
-            response = await call_next(request)
-        finally:
-            if connections is not None:
-                connections.release()
-        clock = self._clock
+        sent = None
+        if limiter.active:
+            sent = await self._wait_for_slot()
+        epoch = limiter.epoch
+        response = await call_next(request)
+        now = self._clock.monotonic()
         if is_throttling(response):
-            limiter.on_throttle(clock.monotonic(), epoch, sent)
+            limiter.on_throttle(now, epoch, sent)
         else:
-            limiter.on_accepted(clock.monotonic(), epoch)
+            limiter.on_accepted(now, epoch)
         return response
 
     async def _wait_for_slot(self) -> float:

@@ -15,12 +15,14 @@ import random
 from datetime import UTC
 from typing import TYPE_CHECKING
 
+import attrs
 import httpx
 from attrs import field, frozen
 
-from . import _checks
+from . import _config_validators as validators
 from ._budget import RetryBudget, RetryTokens
 from ._errors import BceResponseError, BceTimeoutError, BceTransportError, error_from_response
+from ._pipeline import CallContext, operation_name
 from ._ratelimit import THROTTLING_CODES, is_throttling
 from ._transport import is_transient
 
@@ -54,11 +56,6 @@ TRANSIENT_CODES = frozenset(
 MAX_RETRY_AFTER = 60.0
 
 
-def _budget_check(instance: object, attribute: object, value: RetryBudget | None) -> None:
-    if value is not None and not isinstance(value, RetryBudget):
-        raise TypeError(f"budget must be a RetryBudget or None, not {type(value).__name__}")
-
-
 @frozen(kw_only=True)
 class RetryPolicy:
     """How hard to try: attempts (counting the first), backoff bounds, and a total deadline.
@@ -73,21 +70,50 @@ class RetryPolicy:
     last attempt's error. Time is the client's ``Clock``.
 
     A ``Retry-After`` from the service replaces the computed delay, even above
-    ``max_delay`` (capped at ``MAX_RETRY_AFTER``, 60 s). ``budget`` limits the client's
-    retries to a share of its recent successful calls (``RetryBudget``), or None for no
-    limit beyond ``max_attempts``.
+    ``max_delay`` (capped at ``MAX_RETRY_AFTER``, 60 s).
+
+    ```python
+    config = ClientConfig(retry=RetryPolicy(max_attempts=6, total_timeout=120.0))
+    ```
+
+    Args:
+        max_attempts: Attempts per call, the first included (1 for no retry).
+        initial_delay: Seconds of the first backoff's ceiling; each later ceiling doubles,
+            and the delay is drawn between 0 and it (full jitter).
+        max_delay: The highest backoff ceiling, in seconds.
+        total_timeout: Seconds a call may take in all, or None for no bound.
+        budget: Keeps the client's retries to a share of its recent successful calls
+            (``RetryBudget``), or None for no limit beyond ``max_attempts``.
+
+    Raises:
+        ValueError: A count below 1, a negative delay or a timeout <= 0.
+        TypeError: A value of the wrong type.
     """
 
-    max_attempts: int = field(default=4, validator=_checks.integer(1))
-    initial_delay: float = field(default=0.5, validator=_checks.number(positive=False))
-    max_delay: float = field(default=20.0, validator=_checks.number(positive=False))
+    max_attempts: int = field(default=4, validator=validators.integer(1))
+    initial_delay: float = field(default=0.5, validator=validators.number(positive=False))
+    max_delay: float = field(default=20.0, validator=validators.number(positive=False))
     total_timeout: float | None = field(
-        default=60.0, validator=_checks.number(positive=True, optional=True)
+        default=60.0, validator=validators.number(positive=True, optional=True)
     )
-    budget: RetryBudget | None = field(factory=RetryBudget, validator=_budget_check)
+    budget: RetryBudget | None = field(
+        factory=RetryBudget, validator=validators.instance_or_none(RetryBudget)
+    )
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
-        """The delay after failed attempt number ``attempt`` (1-based): full jitter."""
+        """The delay after a failed attempt: full jitter under the attempt's ceiling.
+
+        Args:
+            attempt: The number of the attempt that failed, from 1.
+            rng: Where the jitter comes from.
+
+        Returns:
+            Seconds to wait, between 0 and ``min(max_delay, initial_delay * 2 **
+            (attempt - 1))``.
+
+        Raises:
+            ValueError: ``attempt`` is below 1.
+        """
         if attempt < 1:
             raise ValueError("attempt counts from 1")
         # The exponent is capped so a huge attempt number gives max_delay, not OverflowError.
@@ -202,16 +228,21 @@ class RetryMiddleware:
         clock = self._clock
         total = policy.total_timeout
         deadline = None if total is None else clock.monotonic() + total
+        context = CallContext.of(request)
         resynced = False
         attempt = 0
+        delay = 0.0
         # One bound on the clock for everything the call awaits from here to its result:
-        # rate-limit slots, the wait for a connection, every attempt and every backoff.
+        # rate-limit slots, every attempt and every backoff.
         scope = clock.timeout(total)
         try:
             async with scope:
                 while True:
                     attempt += 1
-                    request.extensions["bce_attempt"] = attempt
+                    if attempt > 1 and context is not None:
+                        context.attempt = attrs.evolve(
+                            context.attempt, number=attempt, retry_delay=delay
+                        )
                     try:
                         response = await call_next(request)
                         if response.status_code >= 400:
@@ -222,13 +253,11 @@ class RetryMiddleware:
                     except (BceTransportError, BceResponseError) as exc:
                         if attempt < policy.max_attempts and classify(exc) is Decision.RETRY:
                             delay = policy.backoff(attempt, self._rng)
-                            if not _passes(deadline, delay, clock) and self._may_retry(
+                            if _time_left_after(delay, deadline, clock) and self._may_retry(
                                 request, None
                             ):
                                 cause = exc.__cause__
-                                _announce_retry(
-                                    request, attempt, type(cause or exc).__name__, delay
-                                )
+                                _log_retry(request, attempt, type(cause or exc).__name__, delay)
                                 await clock.sleep(delay)
                                 continue
                         raise _gave_up(exc, attempt) from exc.__cause__
@@ -246,14 +275,18 @@ class RetryMiddleware:
                         resynced = True
                         self._resync(response)
                         await response.aclose()
-                        _announce_retry(request, attempt, "RequestExpired", 0.0)
+                        delay = 0.0
+                        _log_retry(request, attempt, "RequestExpired", delay)
                         continue
 
                     delay = self._delay(response, attempt)
-                    if _passes(deadline, delay, clock) or not self._may_retry(request, response):
+                    if not (
+                        _time_left_after(delay, deadline, clock)
+                        and self._may_retry(request, response)
+                    ):
                         return response
                     await response.aclose()
-                    _announce_retry(request, attempt, str(response.status_code), delay)
+                    _log_retry(request, attempt, str(response.status_code), delay)
                     await clock.sleep(delay)
         except TimeoutError as exc:
             if not scope.expired():
@@ -269,10 +302,7 @@ class RetryMiddleware:
             return True
         if tokens.spend(self._clock.monotonic()):
             return True
-        _logger.debug(
-            "%s: the retry budget is spent; not retrying",
-            request.extensions.get("bce_operation", request.method),
-        )
+        _logger.debug("%s: the retry budget is spent; not retrying", operation_name(request))
         return False
 
     def _delay(self, response: httpx.Response, attempt: int) -> float:
@@ -322,17 +352,15 @@ def _gave_up(
     return type(error)(f"{error}{note}")
 
 
-def _passes(deadline: float | None, delay: float, clock: Clock) -> bool:
-    """Whether sleeping ``delay`` would leave no time for another attempt."""
-    return deadline is not None and clock.monotonic() + delay >= deadline
+def _time_left_after(delay: float, deadline: float | None, clock: Clock) -> bool:
+    """Whether sleeping ``delay`` still leaves time for another attempt before ``deadline``."""
+    return deadline is None or clock.monotonic() + delay < deadline
 
 
-def _announce_retry(request: httpx.Request, attempt: int, reason: str, delay: float) -> None:
-    # Middleware inside the retry (tracing) reads the delay when the next attempt comes in.
-    request.extensions["bce_retry_delay"] = delay
+def _log_retry(request: httpx.Request, attempt: int, reason: str, delay: float) -> None:
     _logger.debug(
         "%s attempt %s failed (%s); retrying in %.3f s",
-        request.extensions.get("bce_operation", request.method),
+        operation_name(request),
         attempt,
         reason,
         delay,

@@ -266,15 +266,10 @@ async def send(
 ) -> httpx.Response:
     """Send ``request`` on ``client`` and read the whole body, or raise a ``BceError``.
 
-    ``own`` says the client is the SDK's. The SDK's own client is driven through its
-    transport directly, which is what ``client.send(request, stream=True)`` does less the
-    layers it never uses: auth, redirects, event hooks and the cookie jar (requests are
-    built by the SDK, not by ``build_request``, so a stored cookie would never go out).
-    Those cost about 60 us a call, a fifth of a whole call's CPU. The transport comes from
-    ``_transport_for_url``, which honours proxy mounts and is the hook
-    ``respx.mock(using="httpx")`` patches. A caller's client goes through ``client.send``.
-    Either way the response is streamed, then read here, so that a body the transport
-    cannot decode still gives an error with the status it came with.
+    ``own`` says the client is the SDK's: it is driven through its transport
+    (``_own_transport``), a caller's through ``client.send``. Either way the response is
+    streamed, then read here, so that a body the transport cannot decode still gives an
+    error with the status it came with.
 
     ``closed`` says whether the SDK's client was closed (before this attempt, or while it
     was in flight): the call then fails with ``BceClientError``, not with the transport's
@@ -287,8 +282,7 @@ async def send(
     started = time.perf_counter()
     try:
         if own:
-            transport = client._transport_for_url(request.url)
-            response = await transport.handle_async_request(request)
+            response = await _own_transport(client, request.url).handle_async_request(request)
             response.request = request
             if _httpx_logger.isEnabledFor(logging.INFO):
                 _log_as_httpx(request, response)
@@ -328,6 +322,20 @@ async def send(
     if own:
         response.elapsed = timedelta(seconds=time.perf_counter() - started)
     return response
+
+
+def _own_transport(client: httpx.AsyncClient, url: httpx.URL) -> httpx.AsyncBaseTransport:
+    """The transport of the SDK's own client for ``url``: its proxy mount, or its default.
+
+    This is the one private attribute of a dependency the SDK uses, on purpose.
+    ``client.send(request, stream=True)`` would run the layers the SDK never uses (auth,
+    redirects, event hooks, the cookie jar: its requests are built by the SDK, so a stored
+    cookie would never go out), which cost more than a tenth of a call's CPU (figure in
+    BENCHMARKS.md). ``_transport_for_url`` is what ``send`` itself calls to pick the
+    mount, and it is the hook ``respx.mock(using="httpx")`` patches, so respx intercepts
+    the default client's requests exactly as it does ``send``'s.
+    """
+    return client._transport_for_url(url)
 
 
 def _closed_under_call() -> BceClientError:

@@ -18,6 +18,7 @@ import inspect
 import random
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection
+from statistics import median
 from typing import TYPE_CHECKING, Any
 
 from ._errors import (
@@ -162,17 +163,10 @@ class Transitions:
         spans = self._spans.get(kind)
         if not spans:
             return None
-        return _median([span[0] for span in spans]), _median([span[1] for span in spans])
+        return median(span[0] for span in spans), median(span[1] for span in spans)
 
     def __repr__(self) -> str:
         return f"Transitions({len(self._spans)} kinds)"
-
-
-def _median(values: list[float]) -> float:
-    # Not statistics.median: its import (fractions, decimal) is 2 ms of every cold start.
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def normalise_targets(status: str | Collection[str]) -> frozenset[str]:

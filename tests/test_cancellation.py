@@ -57,7 +57,7 @@ def in_use(client: AsyncVpnClient) -> int:
     aiohttp has no public count of them: its connector's ``_acquired`` set is what its
     ``limit`` is enforced on. The aiohttp session is made on the first request.
     """
-    session = client._http_client._transport.client  # type: ignore[union-attr]
+    session = client._engine.http_client._transport.client  # type: ignore[union-attr]
     return 0 if session is None else len(session.connector._acquired)
 
 

@@ -150,7 +150,7 @@ async def test_as_provider_returns_a_provider_as_is() -> None:
     assert await as_provider(provider)() is rotated
 
 
-@pytest.mark.parametrize("source", [None, "ak:sk", ("ak", "sk")])
+@pytest.mark.parametrize("source", ["ak:sk", ("ak", "sk")])
 def test_as_provider_rejects_anything_else(source: object) -> None:
     with pytest.raises(TypeError, match="Credentials or an async callable"):
         as_provider(source)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from bce_vpn_async import Credentials, CredentialsProvider, Handler, LoggingMiddleware
-from bce_vpn_async._pipeline import ClockSkew, Pipeline, SigningMiddleware
+from bce_vpn_async._pipeline import CallContext, ClockSkew, Pipeline, SigningMiddleware
 from bce_vpn_async.testing import FakeClock
 
 SECRET = "s3cr3t-Sk-do-not-log"
@@ -28,12 +28,9 @@ class FakeSigner:
 
 
 def make_request() -> httpx.Request:
-    return httpx.Request(
-        "PUT",
-        URL,
-        json={"eip": "10.0.0.1"},
-        extensions={"bce_operation": "bind_eip"},
-    )
+    request = httpx.Request("PUT", URL, json={"eip": "10.0.0.1"})
+    CallContext.attach(request, "bind_eip")
+    return request
 
 
 async def ok(request: httpx.Request) -> httpx.Response:
@@ -219,8 +216,8 @@ async def test_logging_never_writes_a_secret_from_the_headers_or_the_body(
         URL,
         json={"secretKey": SECRET, "password": SECRET},
         headers={"x-bce-security-token": SECRET},
-        extensions={"bce_operation": "create_vpn_conn"},
     )
+    CallContext.attach(request, "create_vpn_conn")
 
     async def failing(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)

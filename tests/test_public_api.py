@@ -20,6 +20,7 @@ from bce_vpn_async import (
     Credentials,
 )
 from bce_vpn_async import _errors as errors_module
+from bce_vpn_async._operations import OPERATIONS
 
 HOST = "bcc.bj.baidubce.com"
 
@@ -224,3 +225,17 @@ def test_the_repr_of_a_client_and_its_credentials_hides_the_secret() -> None:
 def test_a_bad_timeout_is_refused_when_the_config_is_made(timeout: float) -> None:
     with pytest.raises(ValueError, match="timeout must be a positive number"):
         ClientConfig(timeout=timeout)
+
+
+def test_every_operation_is_named_as_users_call_it() -> None:
+    # Tracebacks, help() and the reference name AsyncVpnClient, not an internal base class.
+    for operation in OPERATIONS:
+        method = getattr(AsyncVpnClient, operation.name)
+        assert method.__qualname__ == f"AsyncVpnClient.{operation.name}"
+
+
+async def test_a_wrong_call_names_the_clients_method() -> None:
+    client = AsyncVpnClient(credentials=Credentials("ak", "sk"), endpoint="http://127.0.0.1:9")
+    async with client:
+        with pytest.raises(TypeError, match=r"^AsyncVpnClient\.create_vpn\(\) missing"):
+            await client.create_vpn()  # type: ignore[call-arg]

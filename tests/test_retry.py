@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bce_vpn_async import (
+    Attempt,
     BceTimeoutError,
     BceTransportError,
     BceV1Signer,
@@ -21,7 +22,7 @@ from bce_vpn_async import (
     RetryPolicy,
 )
 from bce_vpn_async._credentials import as_provider
-from bce_vpn_async._pipeline import ClockSkew, Pipeline, SigningMiddleware
+from bce_vpn_async._pipeline import CallContext, ClockSkew, Pipeline, SigningMiddleware
 from bce_vpn_async._retry import (
     MAX_RETRY_AFTER,
     TRANSIENT_CODES,
@@ -97,10 +98,12 @@ def error(status: int, code: str | None = None, **headers: str) -> httpx.Respons
 
 
 def make_request(timeout: dict[str, float | None] | None = None) -> httpx.Request:
-    extensions: dict[str, Any] = {"bce_operation": "create_vpn"}
+    extensions: dict[str, Any] = {}
     if timeout is not None:
         extensions["timeout"] = timeout
-    return httpx.Request("POST", URL, json={"vpcId": "vpc-1"}, extensions=extensions)
+    request = httpx.Request("POST", URL, json={"vpcId": "vpc-1"}, extensions=extensions)
+    CallContext.attach(request, "create_vpn")
+    return request
 
 
 def retrying(
@@ -683,7 +686,9 @@ async def test_middleware_inside_the_retry_sees_every_attempt_with_its_number() 
     attempts: list[int] = []
 
     async def watch(request: httpx.Request, call_next: Handler) -> httpx.Response:
-        attempts.append(request.extensions["bce_attempt"])
+        attempt = Attempt.of(request)
+        assert attempt is not None
+        attempts.append(attempt.number)
         return await call_next(request)
 
     send = Script(error(500), httpx.ConnectError("refused"), httpx.Response(200))

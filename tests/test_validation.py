@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bce_vpn_async import BceValidationError
-from bce_vpn_async import _validation as v
+from bce_vpn_async import _rules as v
 
 pytestmark = pytest.mark.same_in_dev_mode(
     "the input rules are pure functions: no event loop, no resources"

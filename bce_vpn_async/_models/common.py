@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from attrs import field, frozen
 
-from bce_vpn_async._validation import PaymentTiming, ReservationTimeUnit
+from bce_vpn_async._rules import PaymentTiming, ReservationTimeUnit
 
 __all__ = [
     "EMPTY_METADATA",

@@ -7,7 +7,7 @@ from attrs import field, frozen
 from bce_vpn_async._models.common import EMPTY_METADATA, PageFields, ResponseMetadata, Tag
 from bce_vpn_async._models.ssl import SslVpnServer
 from bce_vpn_async._models.tunnels import VpnConn
-from bce_vpn_async._validation import VpnStatus
+from bce_vpn_async._rules import VpnStatus
 
 __all__ = ["CreateVpnResult", "Vpn", "VpnPage"]
 

@@ -5,7 +5,7 @@
 from attrs import field, frozen
 
 from bce_vpn_async._models.common import EMPTY_METADATA, ResponseMetadata
-from bce_vpn_async._validation import AuthAlg, EncAlg, IkeMode, IkeVersion, IpsecPfs, PfsGroup
+from bce_vpn_async._rules import AuthAlg, EncAlg, IkeMode, IkeVersion, IpsecPfs, PfsGroup
 
 __all__ = [
     "CreateVpnConnResult",

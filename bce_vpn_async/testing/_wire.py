@@ -36,7 +36,7 @@ from urllib.parse import parse_qsl, unquote
 
 from attrs import evolve, frozen
 
-from bce_vpn_async import _validation as validation
+from bce_vpn_async import _rules as validation
 from bce_vpn_async._clock import Clock
 from bce_vpn_async._credentials import Credentials
 

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from attrs import frozen
 
-from bce_vpn_async import _validation as validation
+from bce_vpn_async import _rules as validation
 from bce_vpn_async._clock import Clock
 from bce_vpn_async._operations import MARKER, MAX_KEYS, Operation
 

@@ -7,7 +7,7 @@ as in ``tunnel_handlers`` and ``ssl_vpn_handlers``.
 
 from __future__ import annotations
 
-from bce_vpn_async import _validation as validation
+from bce_vpn_async import _rules as validation
 from bce_vpn_async._converter import unstructure
 from bce_vpn_async._models import Billing, Tag
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from bce_vpn_async import _validation as validation
+from bce_vpn_async import _rules as validation
 from bce_vpn_async._converter import wire_name
 from bce_vpn_async._errors import BceValidationError
 from bce_vpn_async._operations import Operation, Where

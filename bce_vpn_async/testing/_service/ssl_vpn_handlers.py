@@ -8,7 +8,7 @@ are unique. Passwords are stored but never answered.
 
 from __future__ import annotations
 
-from bce_vpn_async import _validation as validation
+from bce_vpn_async import _rules as validation
 from bce_vpn_async._models import SslVpnUserSpec
 from bce_vpn_async._operations import CREATE_VPN_SSLSERVICE
 

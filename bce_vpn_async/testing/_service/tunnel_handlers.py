@@ -8,7 +8,7 @@ from typing import Any
 
 from attrs import evolve
 
-from bce_vpn_async import _validation as validation
+from bce_vpn_async import _rules as validation
 from bce_vpn_async._converter import wire_name
 from bce_vpn_async._models import IkeConfig, IpsecConfig
 

@@ -1,4 +1,5 @@
-"""attrs validators for the configuration values (ClientConfig, RetryPolicy).
+"""attrs validators for the configuration values: ``ClientConfig``, ``RetryPolicy``,
+``RetryBudget`` and ``RateLimit``.
 
 Each names its field first and says the rule: a ``TypeError`` for a value of the wrong
 type (a bool is not a number here, though Python says it is an int), a ``ValueError``
@@ -14,7 +15,16 @@ from typing import Any
 
 from attrs import Attribute
 
-__all__ = ["boolean", "clock", "header_text", "integer", "number", "one_of"]
+__all__ = [
+    "boolean",
+    "clock",
+    "fraction",
+    "header_text",
+    "instance_or_none",
+    "integer",
+    "number",
+    "one_of",
+]
 
 Validator = Callable[[Any, "Attribute[Any]", Any], None]
 
@@ -23,12 +33,15 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-def integer(minimum: int) -> Validator:
-    """An int (not a bool) of at least ``minimum``."""
+def integer(minimum: int, *, optional: bool = False) -> Validator:
+    """An int (not a bool) of at least ``minimum``; or None if ``optional``."""
+    kind = "an int or None" if optional else "an int"
 
     def check(_: object, attribute: Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
         if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{attribute.name} must be an int, not {_type_name(value)}")
+            raise TypeError(f"{attribute.name} must be {kind}, not {_type_name(value)}")
         if value < minimum:
             raise ValueError(f"{attribute.name} must be >= {minimum}")
 
@@ -36,7 +49,8 @@ def integer(minimum: int) -> Validator:
 
 
 def number(*, positive: bool, optional: bool = False) -> Validator:
-    """A finite int or float (not a bool): > 0 if ``positive``, else >= 0; or None."""
+    """A finite int or float (not a bool): > 0 if ``positive``, else >= 0; or None if
+    ``optional``."""
     rule = "> 0" if positive else ">= 0"
     kind = "a number or None" if optional else "a number"
 
@@ -51,13 +65,35 @@ def number(*, positive: bool, optional: bool = False) -> Validator:
     return check
 
 
+def fraction(_: object, attribute: Attribute[Any], value: object) -> None:
+    """A number strictly between 0 and 1."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{attribute.name} must be a number, not {_type_name(value)}")
+    if not 0 < value < 1:
+        raise ValueError(f"{attribute.name} must be between 0 and 1 (exclusive)")
+
+
 def boolean(_: object, attribute: Attribute[Any], value: object) -> None:
     """True or False, nothing that merely has a truth value."""
     if not isinstance(value, bool):
         raise TypeError(f"{attribute.name} must be True or False, not {_type_name(value)}")
 
 
+def instance_or_none(kind: type) -> Validator:
+    """An instance of ``kind``, or None (which turns the feature off)."""
+
+    def check(_: object, attribute: Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(
+                f"{attribute.name} must be a {kind.__name__} or None, not {_type_name(value)}"
+            )
+
+    return check
+
+
 def one_of(*choices: str) -> Validator:
+    """One of ``choices``, compared exactly."""
+
     def check(_: object, attribute: Attribute[Any], value: object) -> None:
         if value not in choices:
             listed = ", ".join(repr(choice) for choice in choices)

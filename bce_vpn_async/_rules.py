@@ -2,7 +2,8 @@
 
 Every function is pure: it returns the value (normalised where the API allows more than
 one form) or raises ``BceValidationError(field, rule)``. A rule refuses only what every source
-refuses; where sources disagree the widest documented form is accepted (spec section 11),
+refuses; where sources disagree the widest documented form is accepted
+(docs/service/disagreements.md#rule),
 and each rule names its source. The client checks them before it sends anything, and the
 emulator checks the same rules on what it receives, so a test against the emulator fails
 the way the service would.
@@ -79,20 +80,33 @@ __all__ = [
 # Each enumeration once, as the type users annotate with (mypy catches a typo) and, from
 # it, the set a rule checks against.
 IkeVersion: TypeAlias = Literal["v1", "v2"]
+"""The IKE version of a tunnel's phase 1 (``IkeConfig.ike_version``)."""
 IkeMode: TypeAlias = Literal["main", "aggressive"]
+"""The negotiation mode of phase 1 (``IkeConfig.ike_mode``)."""
 EncAlg: TypeAlias = Literal["aes", "aes192", "aes256", "3des"]
+"""An encryption algorithm of phase 1 or 2 (``ike_enc_alg``, ``ipsec_enc_alg``)."""
 # The seed guide and GEN list sha1 and md5; Terraform's resource_baiducloud_vpn_conn.go also
-# sha2_256/384/512. The union is accepted (spec 11): the service is the judge.
+# sha2_256/384/512. The union is accepted (docs/service/disagreements.md#algorithms).
 AuthAlg: TypeAlias = Literal["sha1", "md5", "sha2_256", "sha2_384", "sha2_512"]
+"""An authentication algorithm of phase 1 or 2 (``ike_auth_alg``, ``ipsec_auth_alg``)."""
 PfsGroup: TypeAlias = Literal["group2", "group5", "group14", "group24"]
+"""A Diffie-Hellman group of phase 1 (``IkeConfig.ike_pfs``)."""
 # Phase 2 may also turn PFS off [TF resource_baiducloud_vpn_conn.go].
 IpsecPfs: TypeAlias = Literal[PfsGroup, "disabled"]
+"""Phase 2's perfect forward secrecy: a ``PfsGroup``, or ``"disabled"``
+(``IpsecConfig.ipsec_pfs``)."""
 InterfaceType: TypeAlias = Literal["tap", "tun"]
+"""The virtual interface an SSL-VPN service gives its clients (``interface_type``)."""
 VpnType: TypeAlias = Literal["IPSec", "SSL"]
+"""The kind of a VPN gateway (``create_vpn(vpn_type=...)``, ``Vpn.vpn_type``)."""
 PaymentTiming: TypeAlias = Literal["Prepaid", "Postpaid"]
+"""How a gateway is paid for (``Billing.payment_timing``)."""
 # The API reference documents "month"; the official Python SDK and Terraform send "Month"
-# (spec 3.1). Both are accepted so that code ported from either keeps working.
+# (docs/service/api-facts.md#create-vpn-gateway). Both are accepted so that code ported
+# from either keeps working.
 ReservationTimeUnit: TypeAlias = Literal["month", "Month"]
+"""The unit of a prepaid term (``Billing.reservation_time_unit``); both spellings
+mean months."""
 
 
 def _values(kind: object) -> frozenset[str]:
@@ -117,11 +131,12 @@ class VpnStatus(enum.StrEnum):
     string the service sent."""
 
     BUILDING = "building"
-    """Just created [D:Xk2ydminh]; becomes ``unconfigured`` within about 3 minutes (seed)."""
+    """Just created; becomes ``unconfigured`` within about 3 minutes
+    (docs/service/api-facts.md#statuses)."""
     UNCONFIGURED = "unconfigured"
-    """Built, not yet configured [D:Xk2ydminh]."""
+    """Built, not yet configured (docs/service/api-facts.md#statuses)."""
     ACTIVE = "active"
-    """Configured and usable [D:Xk2ydminh]."""
+    """Configured and usable (docs/service/api-facts.md#statuses)."""
     CONFIGURING = "configuring"
     """Applying a change [GO model.go VPN_STATUS_CONFIGURING]."""
 
@@ -159,8 +174,9 @@ _DESCRIPTION_RULE = (
 )
 
 # The seed create-tunnel page lists the symbols !@#$%^*()_ for a pre-shared key; the SSL
-# user pages [D:Kl3a3l8ga, D:el3b86jjt] and GEN ssl_vpn_user.py list !@#$%^*(_ for a
-# password, without ")". Every source agrees on each list, so each is kept as written.
+# user pages and the generated SDK list !@#$%^*(_ for a
+# password, without ")". Every source agrees on each list, so each is kept as written
+# (docs/service/disagreements.md#secret-symbols).
 _TUNNEL_SYMBOLS = "!@#$%^*()_"
 _PASSWORD_SYMBOLS = "!@#$%^*(_"
 _SECRET_LENGTH = "must be 8-17 characters"
@@ -174,7 +190,7 @@ _LIFETIME_FORM = "must be whole seconds: an int, a numeric string or a string su
 # The current API reference (GEN ike_config.py / ipsec_config.py) and the Java SDK: IKE
 # 60-86400 s, IPSec 180-86400 s. The seed guide's multiple-of-3600 and ordering rules are
 # not kept: the seed create-tunnel page's own example sends 200, the Go SDK's docs 25500
-# and Terraform's tests 100/200 (spec 11).
+# and Terraform's tests 100/200 (docs/service/disagreements.md#lifetimes).
 _IKE_LIFETIME = (60, 86400)
 _IPSEC_LIFETIME = (180, 86400)
 
@@ -232,7 +248,7 @@ def vpn_name(field: str, value: object) -> str:
 
 def client_dns(field: str, value: object) -> str:
     """An SSL-VPN service's client DNS: the API says "DNS address" and no source gives its
-    form, so any non-empty string (spec 11)."""
+    form, so any non-empty string (docs/service/disagreements.md#client-dns)."""
     text = _text(field, value)
     if not text:
         raise BceValidationError(field, "must not be empty (leave it out instead)")
@@ -261,7 +277,8 @@ def _tag_text(field: str, value: object, shortest: int) -> str:
 
 
 def tag_key(field: str, value: object) -> str:
-    """A tag's key: 1-65 letters (Chinese included), digits and ``-_ /.`` (spec section 4)."""
+    """A tag's key: 1-65 letters (Chinese included), digits and ``-_ /.``
+    (docs/service/api-facts.md#models)."""
     return _tag_text(field, value, 1)
 
 
@@ -292,7 +309,8 @@ def secret_key(field: str, value: object) -> str:
 
 
 def ssl_password(field: str, value: object) -> str:
-    """An SSL-VPN user's password: symbols from ``!@#$%^*(_``, no ``)`` [D:Kl3a3l8ga, GEN]."""
+    """An SSL-VPN user's password: symbols from ``!@#$%^*(_``, no ``)``
+    (docs/service/disagreements.md#secret-symbols)."""
     return _secret(field, value, _PASSWORD_SYMBOLS)
 
 
@@ -378,10 +396,12 @@ def lifetime_seconds(value: object) -> int | None:
 
 def lifetime(field: str, value: object, bounds: tuple[int, int]) -> int:
     """An IKE or IPSec lifetime in seconds, within ``bounds`` (``_IKE_LIFETIME`` or
-    ``_IPSEC_LIFETIME``, the current API reference's; spec 11).
+    ``_IPSEC_LIFETIME``, the current API reference's:
+    docs/service/disagreements.md#lifetimes).
 
-    Requests carry ints, responses strings such as ``"28800s"`` (spec 4), and a value read
-    back from one is often sent again, so all three forms are read.
+    Requests carry ints, responses strings such as ``"28800s"``
+    (docs/service/api-facts.md#models), and a value read back from one is often sent again,
+    so all three forms are read.
     """
     seconds = lifetime_seconds(value) if isinstance(value, int | str) else None
     if seconds is None:
@@ -393,17 +413,18 @@ def lifetime(field: str, value: object, bounds: tuple[int, int]) -> int:
 
 
 def ike_lifetime(field: str, value: object) -> int:
-    """A phase 1 lifetime: 60 to 86400 seconds [GEN ike_config.py, JAVA IkeConfig]."""
+    """A phase 1 lifetime: 60 to 86400 seconds (docs/service/disagreements.md#lifetimes)."""
     return lifetime(field, value, _IKE_LIFETIME)
 
 
 def ipsec_lifetime(field: str, value: object) -> int:
-    """A phase 2 lifetime: 180 to 86400 seconds [GEN ipsec_config.py]."""
+    """A phase 2 lifetime: 180 to 86400 seconds (docs/service/disagreements.md#lifetimes)."""
     return lifetime(field, value, _IPSEC_LIFETIME)
 
 
 def max_keys(value: object) -> int:
-    """A page size; the service caps pages at 1000 (spec 3.2, 3.14)."""
+    """A page size; the service caps pages at 1000
+    (docs/service/api-facts.md#list-vpn-gateways)."""
     rule = "must be an integer from 1 to 1000"
     keys = _integer("max_keys", value, rule)
     if not 1 <= keys <= 1000:
@@ -412,7 +433,8 @@ def max_keys(value: object) -> int:
 
 
 def client_token(value: object) -> str:
-    """An idempotency token: "an ASCII string of at most 64 characters" [D:gjwvyu77i].
+    """An idempotency token: "an ASCII string of at most 64 characters"
+    (docs/service/disagreements.md#client-token).
 
     Printable ASCII, spaces included (the docs exclude none): a control character could
     forge a line in a log that prints the query, and no source shows one.
@@ -433,7 +455,8 @@ def max_connection(value: object) -> int:
 
 
 def reservation_length(value: object) -> int:
-    """A prepaid term in months (spec 3.1): 1 to 9, or one, two or three years."""
+    """A prepaid term in months: 1 to 9, or one, two or three years
+    (docs/service/api-facts.md#create-vpn-gateway)."""
     rule = "must be one of 1-9, 12, 24, 36 (months)"
     months = _integer("billing.reservation_length", value, rule)
     if months not in _RESERVATION_LENGTHS:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from types import NoneType
 from typing import Any, Final
 
-from ._validation import lifetime_seconds, whole_number
+from ._rules import lifetime_seconds, whole_number
 
 __all__ = [
     "NOTHING",
@@ -159,7 +159,7 @@ def string_item(value: Any, _: Any) -> Any:
 def model_hook(wire: str, absent: Any, inner: Hook) -> Hook:
     def structure_model(value: Any, _: Any) -> Any:
         # An empty object reads as absent too: a gateway without one answers
-        # "sslVpnServer": {} as readily as null (spec 11).
+        # "sslVpnServer": {} as readily as null (docs/service/disagreements.md#reading).
         if absent is not NOTHING and (is_blank(value) or (isinstance(value, dict) and not value)):
             return absent
         try:

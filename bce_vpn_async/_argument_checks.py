@@ -4,7 +4,7 @@ rules inside the request models, and the rules over several arguments of one cal
 Each is a pure function: a ``Check`` takes the Python name of the argument (for the
 message) and its value, a ``Combined`` all of a call's arguments by name; both raise
 ``BceValidationError`` naming the field and the rule, never the value. The single-value
-rules they build on are in ``_validation``, shared with the emulator.
+rules they build on are in ``_rules``, shared with the emulator.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import _validation as validation
-from ._converter import unstructure
+from . import _rules as rules
 from ._errors import BceValidationError
 from ._models import Billing, SslVpnUserSpec, Tag
 
@@ -48,16 +47,14 @@ def model_list(kind: type, *, empty_ok: bool) -> Check:
 
 def billing_rules(field: str, billing: Billing) -> None:
     if billing.payment_timing is not None:
-        validation.choice(
-            f"{field}.payment_timing", billing.payment_timing, validation.PAYMENT_TIMINGS
-        )
+        rules.choice(f"{field}.payment_timing", billing.payment_timing, rules.PAYMENT_TIMINGS)
     if billing.reservation_length is not None:
-        validation.reservation_length(billing.reservation_length)
+        rules.reservation_length(billing.reservation_length)
     if billing.reservation_time_unit is not None:
-        validation.choice(
+        rules.choice(
             f"{field}.reservation_time_unit",
             billing.reservation_time_unit,
-            validation.RESERVATION_TIME_UNITS,
+            rules.RESERVATION_TIME_UNITS,
         )
 
 
@@ -73,24 +70,10 @@ def billing_to_renew(field: str, billing: object) -> None:
         raise BceValidationError(f"{field}.reservation_length", "is required to renew")
 
 
-def renewal(billing: Billing) -> dict[str, Any]:
-    # Renewal names only the reservation; the payment timing is the gateway's own.
-    return unstructure(
-        Billing(
-            reservation_length=billing.reservation_length,
-            reservation_time_unit=billing.reservation_time_unit or "month",
-        )
-    )
-
-
 def tag_rules(field: str, tags: Sequence[Tag]) -> None:
     for index, tag in enumerate(tags):
-        validation.tag_key(f"{field}[{index}].tag_key", tag.tag_key)
-        validation.tag_value(f"{field}[{index}].tag_value", tag.tag_value)
-
-
-def tags_out(tags: Sequence[Tag]) -> list[dict[str, Any]] | None:
-    return [unstructure(tag) for tag in tags] or None
+        rules.tag_key(f"{field}[{index}].tag_key", tag.tag_key)
+        rules.tag_value(f"{field}[{index}].tag_value", tag.tag_value)
 
 
 def phase_rules(
@@ -99,16 +82,16 @@ def phase_rules(
     """The rules of an IKE or IPSec config: each enumerated field (``True`` if required)
     among its documented values, and the lifetime in range (``in_range``)."""
 
-    def rules(field: str, config: object) -> None:
+    def check(field: str, config: object) -> None:
         for name, (allowed, required) in choices.items():
             value = getattr(config, name)
             if required or value is not None:
-                validation.choice(f"{field}.{name}", value, allowed)
+                rules.choice(f"{field}.{name}", value, allowed)
         value = getattr(config, lifetime)
         if value is not None:
             in_range(f"{field}.{lifetime}", value)
 
-    return rules
+    return check
 
 
 def phase_need(kind: type, required: tuple[str, ...]) -> Check:
@@ -126,35 +109,35 @@ def phase_need(kind: type, required: tuple[str, ...]) -> Check:
 
 ike_rules = phase_rules(
     {
-        "ike_version": (validation.IKE_VERSIONS, True),
-        "ike_mode": (validation.IKE_MODES, True),
-        "ike_enc_alg": (validation.ENC_ALGS, True),
-        "ike_pfs": (validation.PFS_GROUPS, True),
-        "ike_auth_alg": (validation.AUTH_ALGS, False),
+        "ike_version": (rules.IKE_VERSIONS, True),
+        "ike_mode": (rules.IKE_MODES, True),
+        "ike_enc_alg": (rules.ENC_ALGS, True),
+        "ike_pfs": (rules.PFS_GROUPS, True),
+        "ike_auth_alg": (rules.AUTH_ALGS, False),
     },
     "ike_lifetime",
-    validation.ike_lifetime,
+    rules.ike_lifetime,
 )
 ipsec_rules = phase_rules(
     {
-        "ipsec_enc_alg": (validation.ENC_ALGS, True),
-        "ipsec_auth_alg": (validation.AUTH_ALGS, True),
-        "ipsec_pfs": (validation.IPSEC_PFS_GROUPS, False),
+        "ipsec_enc_alg": (rules.ENC_ALGS, True),
+        "ipsec_auth_alg": (rules.AUTH_ALGS, True),
+        "ipsec_pfs": (rules.IPSEC_PFS_GROUPS, False),
     },
     "ipsec_lifetime",
-    validation.ipsec_lifetime,
+    rules.ipsec_lifetime,
 )
 
 
 def ssl_user_rules(field: str, users: Sequence[SslVpnUserSpec]) -> None:
     for index, user in enumerate(users):
         where = f"{field}[{index}]"
-        validation.resource_name(f"{where}.user_name", user.user_name)
-        validation.ssl_password(f"{where}.password", user.password)
+        rules.resource_name(f"{where}.user_name", user.user_name)
+        rules.ssl_password(f"{where}.password", user.password)
         if user.description is not None:
-            validation.description(f"{where}.description", user.description)
+            rules.description(f"{where}.description", user.description)
         if user.client_name is not None:
-            validation.description(f"{where}.client_name", user.client_name)
+            rules.description(f"{where}.client_name", user.client_name)
 
 
 def one_of(*names: str) -> Combined:
