@@ -59,18 +59,16 @@ class Credentials:
 
     The secret access key and the session token never appear in its repr.
 
-    Args:
-        access_key_id: The access key id (AK).
-        secret_access_key: The secret access key (SK).
-        session_token: The session token of STS credentials, or None.
-
     Raises:
         BceValidationError: An empty value, or text that cannot go in a header.
     """
 
     access_key_id: str = field(validator=_non_empty_str)
+    """The access key id (AK)."""
     secret_access_key: str = field(repr=False, validator=_non_empty_str)
+    """The secret access key (SK)."""
     session_token: str | None = field(default=None, repr=False, validator=_optional_token)
+    """The session token of STS credentials, or None."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:

@@ -70,18 +70,18 @@ class Attempt:
             record(attempt.operation, attempt.number, response.status_code)
             return response
     ```
-
-    Attributes:
-        operation: The client method that made the call (``"create_vpn"``).
-        number: 1 for the first attempt, 2 for the first retry, and so on.
-        retry_delay: Seconds the client waited after the previous attempt before this
-            one (backoff or ``Retry-After``; 0.0 after a clock resynchronisation), None
-            for the first attempt.
     """
 
     operation: str
+    """The client method that made the call (``"create_vpn"``)."""
     number: int = 1
+    """1 for the first attempt, 2 for the first retry, and so on."""
     retry_delay: float | None = None
+    """Seconds waited since the previous attempt; None for the first attempt.
+
+    The backoff or the `Retry-After` the client waited; 0.0 after a clock
+    resynchronisation.
+    """
 
     @staticmethod
     def of(request: httpx.Request) -> Attempt | None:

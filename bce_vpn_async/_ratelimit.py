@@ -54,17 +54,6 @@ class RateLimit:
     config = ClientConfig(rate_limit=RateLimit(max_rate=20.0))
     ```
 
-    Args:
-        max_rate: A fixed ceiling in requests per second for the whole client (every
-            attempt counts), or None for none.
-        adaptive: Learn the service's rate from its throttling answers (429, or a
-            throttling code such as ``RequestLimitExceeded``), pace just under it, and
-            regrow when throttling stops.
-        decrease: The factor the rate is cut by on a throttle (CUBIC's beta).
-        growth: How fast the rate regrows after a cut (CUBIC's C, in requests per second
-            per second cubed; with 0.4 a rate of 50/s is regained in 3.4 s).
-        min_rate: The adaptive rate never goes below this (requests per second).
-
     Raises:
         ValueError: Neither ``max_rate`` nor ``adaptive``, or a value out of its range.
         TypeError: A value of the wrong type.
@@ -73,10 +62,26 @@ class RateLimit:
     max_rate: float | None = field(
         default=None, validator=validators.number(positive=True, optional=True)
     )
+    """A fixed ceiling in requests per second for the whole client, or None for none.
+
+    Every attempt counts.
+    """
     adaptive: bool = field(default=True, validator=validators.boolean)
+    """Learn the service's rate from its throttling answers and pace just under it.
+
+    A throttling answer is a 429, or a throttling code such as `RequestLimitExceeded`;
+    the rate regrows when throttling stops.
+    """
     decrease: float = field(default=0.7, validator=validators.fraction)
+    """The factor the rate is cut by on a throttle (CUBIC's beta)."""
     growth: float = field(default=0.4, validator=validators.number(positive=True))
+    """How fast the rate regrows after a cut (CUBIC's C).
+
+    In requests per second per second cubed: with 0.4 a rate of 50/s is regained in
+    3.4 s.
+    """
     min_rate: float = field(default=0.5, validator=validators.number(positive=True))
+    """The adaptive rate never goes below this (requests per second)."""
 
     def __attrs_post_init__(self) -> None:
         if self.max_rate is None and not self.adaptive:

@@ -76,29 +76,31 @@ class RetryPolicy:
     config = ClientConfig(retry=RetryPolicy(max_attempts=6, total_timeout=120.0))
     ```
 
-    Args:
-        max_attempts: Attempts per call, the first included (1 for no retry).
-        initial_delay: Seconds of the first backoff's ceiling; each later ceiling doubles,
-            and the delay is drawn between 0 and it (full jitter).
-        max_delay: The highest backoff ceiling, in seconds.
-        total_timeout: Seconds a call may take in all, or None for no bound.
-        budget: Keeps the client's retries to a share of its recent successful calls
-            (``RetryBudget``), or None for no limit beyond ``max_attempts``.
-
     Raises:
         ValueError: A count below 1, a negative delay or a timeout <= 0.
         TypeError: A value of the wrong type.
     """
 
     max_attempts: int = field(default=4, validator=validators.integer(1))
+    """Attempts per call, the first included (1 for no retry)."""
     initial_delay: float = field(default=0.5, validator=validators.number(positive=False))
+    """Seconds of the first backoff's ceiling.
+
+    Each later ceiling doubles, and the delay is drawn between 0 and it (full jitter).
+    """
     max_delay: float = field(default=20.0, validator=validators.number(positive=False))
+    """The highest backoff ceiling, in seconds."""
     total_timeout: float | None = field(
         default=60.0, validator=validators.number(positive=True, optional=True)
     )
+    """Seconds a call may take in all, or None for no bound."""
     budget: RetryBudget | None = field(
         factory=RetryBudget, validator=validators.instance_or_none(RetryBudget)
     )
+    """A `RetryBudget`, or None for no limit beyond `max_attempts`.
+
+    It keeps the client's retries to a share of its recent successful calls.
+    """
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """The delay after a failed attempt: full jitter under the attempt's ceiling.

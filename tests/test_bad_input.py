@@ -357,7 +357,8 @@ CASES = [
     bad("bind_eip", "EIP of five octets", lambda c: c.bind_eip("vpn-1", eip="1.2.3.4.5"), "eip"),
     bad("create_vpn", "EIP with a leading space", create_vpn(eip=" 1.2.3.4"), "eip"),
     bad("list_vpns", "EIP filter abc", lambda c: c.list_vpns("vpc-1", eip="abc"), "eip"),
-    # -- lifetimes (the current reference's ranges, spec 11) ---------------------------------
+    # -- lifetimes (the current reference's ranges, docs/service/disagreements.md#lifetimes)
+    # ---------------------------------
     bad(
         "create_vpn_conn",
         "IKE lifetime below 60",
@@ -531,19 +532,19 @@ CASES = [
     ),
     bad(
         "update_vpn_sslservice",
-        "no name (D:Gl39u2j5r requires it)",
+        "no name (the reference requires it)",
         update_vpn_sslservice(sslservice_name=None),
         "sslservice_name",
     ),
     bad(
         "update_vpn_sslservice",
-        "no routes (D:Gl39u2j5r requires them)",
+        "no routes (the reference requires them)",
         update_vpn_sslservice(local_routes=None),
         "local_routes",
     ),
     bad(
         "update_vpn_sslservice",
-        "no address pool (D:Gl39u2j5r requires it)",
+        "no address pool (the reference requires it)",
         update_vpn_sslservice(address_pool=None),
         "address_pool",
     ),

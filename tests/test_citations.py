@@ -43,3 +43,18 @@ def test_every_page_and_anchor_the_code_cites_exists() -> None:
         elif anchor is not None and anchor not in _anchors(path):
             missing.append(f"{where}: no anchor #{anchor} on docs/{page}")
     assert missing == []
+
+
+# What a citation looked like before the facts were vendored under docs/: a section number
+# of a document outside the repository, or a bare id of a Baidu page.
+OUTSIDE = re.compile(r"\bspec (?:section )?\d|\[D:\w+|\bD:[A-Za-z0-9]{9}\b|\.\./shared")
+
+
+def test_no_citation_points_outside_the_repository() -> None:
+    found = []
+    for folder in ("bce_vpn_async", "tests", "examples", "benchmarks"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if OUTSIDE.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []

@@ -472,7 +472,8 @@ def _strategy(tp: Any) -> st.SearchStrategy[Any]:
         return st.integers()
     if typing.get_origin(tp) is tuple:
         return st.lists(_strategy(inner[0]), max_size=3).map(tuple)
-    # A nested model with nothing set is written {}, which reads back as absent (spec 11).
+    # A nested model with nothing set is written {}, which reads back as absent
+    # (docs/service/disagreements.md#reading).
     return _model_strategy(tp).filter(lambda model: unstructure(model) != {})
 
 

@@ -24,7 +24,8 @@ BEGIN = (
 )
 END = "<!-- end of operations -->"
 
-# The seed guide's 21 method names (spec section 0a), in its order: the one list of them
+# The seed guide's 21 method names (docs/service/sources.md#seed-guide), in its order: the one
+# list of them
 # kept by hand, as the oracle the table is held to.
 SEED_GUIDE_NAMES = (
     "create_vpn", "list_vpns", "get_vpn", "bind_eip", "unbind_eip", "update_vpn",

@@ -1,5 +1,6 @@
 """Issue 10: the client refuses only what every source refuses, and the emulator answers
-as the current API reference does (spec section 11). One test per point; each docstring
+as the current API reference does (docs/service/disagreements.md). One test per point; each
+docstring
 names the source the behaviour follows.
 
 Every test drives this SDK against the emulator (the ``vpn_client`` / ``vpn_emulator``
@@ -157,7 +158,8 @@ async def test_pfs_disabled_is_a_phase_2_value_only(
 async def test_client_dns_is_any_non_empty_string(
     vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
 ) -> None:
-    """Point 7 [D:Jl385fe3r "DNS address", no form given]: a host name or a pair of
+    """Point 7 [docs/service/disagreements.md#client-dns: "DNS address", no form given]: a host
+    name or a pair of
     addresses is not the SDK's to refuse; an empty string is (leave it out instead)."""
     vpn_id = await _gateway(vpn_client, vpn_emulator, "SSL")
     await vpn_client.create_vpn_sslservice(
@@ -194,7 +196,8 @@ async def test_an_ssl_user_batch_has_no_size_limit_of_the_sdks_own(
 async def test_a_client_token_may_hold_spaces(
     vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
 ) -> None:
-    """Point 7 [D:gjwvyu77i: "an ASCII string of at most 64 characters"]: printable ASCII,
+    """Point 7 [docs/service/disagreements.md#client-token: "an ASCII string of at most 64
+    characters"]: printable ASCII,
     spaces included, 1-64; replayed like any other token."""
     token = "my token " + "x" * 55
     first = await vpn_client.create_vpn(
@@ -214,7 +217,8 @@ async def test_a_client_token_may_hold_spaces(
 async def test_an_ssl_password_may_not_hold_a_closing_parenthesis(
     vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
 ) -> None:
-    """Point 8 [D:Kl3a3l8ga, D:el3b86jjt, GEN ssl_vpn_user.py: symbols ``!@#$%^*(_``]."""
+    """Point 8 [docs/service/disagreements.md#secret-symbols; GEN ssl_vpn_user.py: symbols
+    ``!@#$%^*(_``]."""
     vpn_id, _ = await _ssl_gateway(vpn_client, vpn_emulator)
     with pytest.raises(BceValidationError) as caught:
         await vpn_client.create_vpn_sslusers(
@@ -256,7 +260,8 @@ async def test_the_gateway_name_default_is_refused(
 async def test_gateway_times_are_answered_as_the_reference_writes_them(
     vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
 ) -> None:
-    """Point 4 [seed get_vpn and list_vpns examples, D:Xk2ydminh: "2021-04-25 17:22:34",
+    """Point 4 [seed get_vpn and list_vpns examples, docs/service/sources.md#vpn-gateway-details: "
+    ""2021-04-25 17:22:34",
     ``expiredTime`` null for postpaid]: the client keeps the text as given."""
     postpaid = await _gateway(vpn_client, vpn_emulator)
     prepaid = await vpn_client.create_vpn(
@@ -305,7 +310,8 @@ async def test_status_follows_configuration_not_the_eip(
 async def test_the_emulator_invents_no_health_bandwidth_or_default_settings(
     vpn_client: AsyncVpnClient, vpn_emulator: VpnEmulator
 ) -> None:
-    """Point 5 [D:Bk2ynne1n shows healthStatus "reachable" only as an example; bandwidth is
+    """Point 5 [docs/service/sources.md#query-vpn-tunnels shows healthStatus "reachable" only as
+    an example; bandwidth is
     the bound EIP's; no source gives the service's defaults]: omitted, not made up."""
     vpn_id = await _gateway(vpn_client, vpn_emulator)
     tunnel = _tunnel(IkeConfig("v1", "main", "aes", "group2"), IpsecConfig("aes", "sha1"))
@@ -323,7 +329,8 @@ async def test_the_emulator_invents_no_health_bandwidth_or_default_settings(
 
 
 def test_an_empty_object_or_a_missing_optional_sub_field_reads_as_absent() -> None:
-    """Point 9 [spec 11]: ``sslVpnServer: {}`` is no service; an ``ikeConfig`` without
+    """Point 9 [docs/service/disagreements.md#reading]: ``sslVpnServer: {}`` is no service; an
+    ``ikeConfig`` without
     ``ikeMode`` is a config whose ``ike_mode`` is None."""
     vpn = structure(
         {
@@ -338,7 +345,8 @@ def test_an_empty_object_or_a_missing_optional_sub_field_reads_as_absent() -> No
 
 
 def test_a_wrong_type_is_still_a_malformed_response() -> None:
-    """Point 9 [spec 11]: absence is tolerated, a field of the wrong type is not."""
+    """Point 9 [docs/service/disagreements.md#reading]: absence is tolerated, a field of the
+    wrong type is not."""
     with pytest.raises(MalformedResponse, match=r"^sslVpnServer: expected an object"):
         structure({"vpnId": "vpn-1", "sslVpnServer": []}, Vpn)
     with pytest.raises(MalformedResponse, match=r"ikeConfig\.ikeMode"):
@@ -349,7 +357,8 @@ def test_a_wrong_type_is_still_a_malformed_response() -> None:
     ("legacy", "expected"), [("postpay", "Postpaid"), ("prepay", "Prepaid"), ("other", "other")]
 )
 def test_the_legacy_product_type_reads_as_the_payment_timing(legacy: str, expected: str) -> None:
-    """Point 9 [seed list_vpns example "productType": "postpay"; D:Xk2ydminh-en, 2020]."""
+    """Point 9 [seed list_vpns example "productType": "postpay";
+    docs/service/sources.md#vpn-gateway-details, its 2020 English edition]."""
     vpn = structure({"vpnId": "vpn-1", "productType": legacy}, Vpn)
     assert vpn.payment_timing == expected
 

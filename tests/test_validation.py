@@ -326,13 +326,14 @@ def test_any_string_of_unreserved_characters_is_an_accepted_resource_id(value: s
 def test_lifetimes_follow_the_current_references_ranges(
     check: Callable[[str, object], int], value: object
 ) -> None:
-    """[GEN ike_config.py 60-86400, ipsec_config.py 180-86400; JAVA IkeConfig] (spec 11):
-    no multiple-of-3600 rule, whatever the seed guide says."""
+    """The ranges of the Go and Java SDKs and the current reference: no multiple-of-3600
+    rule, whatever the seed guide says (docs/service/disagreements.md#lifetimes)."""
     assert check("lifetime", value) == v.lifetime_seconds(value)
 
 
 def test_no_rule_ties_the_ipsec_lifetime_to_the_ike_lifetime() -> None:
-    """The seed guide's "not less than ike_lifeTime" is in no other source (spec 11)."""
+    """The seed guide's "not less than ike_lifeTime" is in no other source
+    (docs/service/disagreements.md#seed-guide-rules)."""
     assert not hasattr(v, "lifetimes")
 
 

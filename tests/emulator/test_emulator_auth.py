@@ -1,4 +1,5 @@
-"""bce-auth-v1 verification (spec 7): both signed-header modes, the window, the failures."""
+"""bce-auth-v1 verification (docs/service/api-facts.md#signing): both signed-header modes, the
+window, the failures."""
 
 from __future__ import annotations
 
@@ -216,7 +217,8 @@ def _official(
 async def test_an_explicit_list_is_verified_with_exactly_the_listed_headers(
     raw: httpx.AsyncClient, emulator: VpnEmulator, clock: FakeClock
 ) -> None:
-    """Point 10 [bce-auth-v1, spec 7: with a signedHeaders list the canonical headers are
+    """Point 10 [bce-auth-v1, docs/service/api-facts.md#signing: with a signedHeaders list the
+    canonical headers are
     exactly the listed ones; PY auth/bce_v1_signer.py]: the official signer, listing every
     header it signs, is accepted."""
     request = _official(emulator, clock, [b"host", b"x-bce-date"], {})
@@ -227,8 +229,10 @@ async def test_an_explicit_list_is_verified_with_exactly_the_listed_headers(
 async def test_a_header_signed_but_not_listed_does_not_count(
     raw: httpx.AsyncClient, emulator: VpnEmulator, clock: FakeClock
 ) -> None:
-    """Point 10 [spec 7, 11]: the official signer also signs every x-bce-* header it does
-    not list; the service verifies the list, so such a signature does not match."""
+    """Point 10 [docs/service/api-facts.md#signing,
+    docs/service/disagreements.md#signed-headers]: the official signer also signs every
+    x-bce-* header it does not list; the service verifies the list, so such a signature does
+    not match."""
     request = _official(emulator, clock, [b"host", b"x-bce-date"], {"x-bce-request-id": "r-1"})
     assert "/host;x-bce-date/" in request.headers["authorization"]
     assert error_of(await raw.send(request)) == (400, "SignatureDoesNotMatch")
@@ -237,7 +241,8 @@ async def test_a_header_signed_but_not_listed_does_not_count(
 async def test_a_listed_header_the_request_lacks_is_not_signed(
     raw: httpx.AsyncClient, emulator: VpnEmulator, clock: FakeClock
 ) -> None:
-    """Point 10 [bce-auth-v1, spec 7]: a listed name with no (or an empty) header adds no
+    """Point 10 [bce-auth-v1, docs/service/api-facts.md#signing]: a listed name with no (or an
+    empty) header adds no
     canonical line, on the signer's side and the verifier's alike."""
     signer = BceV1Signer(headers_to_sign=("host", "x-bce-date", "content-md5"))
     request = _signed(raw, emulator.credentials, clock, signer=signer)

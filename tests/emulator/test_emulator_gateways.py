@@ -1,4 +1,5 @@
-"""Gateways: the happy paths, the status machine and every refusal (spec 3.1-3.8, 3.15, 5, 6)."""
+"""Gateways: the happy paths, the status machine and every refusal
+(docs/service/api-facts.md#operation-details, #statuses, #errors)."""
 
 from __future__ import annotations
 
@@ -46,9 +47,11 @@ async def test_get_vpn_answers_the_full_gateway(
     assert vpn["sslVpnServer"] is None
     assert vpn["tags"] == [{"tagKey": "k", "tagValue": "v"}]
     assert vpn["deleteProtect"] is False
-    # The seed get_vpn/list_vpns examples and D:Xk2ydminh: "2021-04-25 17:22:34" (spec 11).
+    # The seed get_vpn/list_vpns examples and the gateway details page: "2021-04-25 17:22:34"
+    # (docs/service/disagreements.md#gateway-times).
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", vpn["createTime"])
-    # No source gives a value the emulator could know (spec 11): the EIP's bandwidth.
+    # No source gives a value the emulator could know
+    # (docs/service/disagreements.md#unsourced-values): the EIP's bandwidth.
     assert "bandwidthInMbps" not in vpn
 
 

@@ -1,5 +1,6 @@
-"""Requests shaped as the Go SDK sends them, signed as it signs them (spec 8 "GO SDK notes",
-GO services/vpn/model.go): the emulator takes every one where the service would.
+"""Requests shaped as the Go SDK sends them, signed as it signs them
+(docs/service/sources.md#go-sdk,
+services/vpn/model.go): the emulator takes every one where the service would.
 
 The Go SDK serialises every string field without ``omitempty`` (``cgwId: ""``,
 ``localIp: ""``, ``vpnName: ""``, ``clientDns: ""``), puts ``vpnId`` in tunnel bodies,

@@ -143,7 +143,8 @@ def test_the_official_sdk_completes_every_operation(endpoint: str) -> None:
     ).ssl_vpn_server_id
     got = vpn.get_vpn_sslservice(ssl_id)
     assert (got.ssl_vpn_server_id, got.interface_type) == (server, "tun")
-    # The reference requires name, routes and pool on update [D:Gl39u2j5r]; the official
+    # The reference requires name, routes and pool on update
+    # (docs/service/sources.md#update-ssl-vpn-server); the official
     # SDK sends what it is given, so a caller must give all three.
     vpn.update_vpn_sslservice(ssl_id, server, "srv2", ["192.168.0.0/24"], "172.168.0.0/16")
     alice = vpn_model.SSLUser("alice", EMULATOR_SSL_PASSWORD, "a")

@@ -1,8 +1,9 @@
-"""The seed documents' own examples (spec 0a): every request example is accepted by the
+"""The seed documents' own examples (docs/service/sources.md#seeds): every request example is
+accepted by the
 client and the emulator, every response example parses into its model.
 
-Copied from ``../shared/seeds/api-create-vpn-tunnel.txt`` (the create-tunnel page) and
-``../shared/seeds/python-sdk-vpn-guide.txt`` (the official SDK's guide), with the guide's
+Copied from the create-tunnel page (docs/service/sources.md#seed-create-tunnel) and the
+official SDK's guide (docs/service/sources.md#seed-guide), with the guide's
 ``"metadata": {...}`` placeholders left out. The guide's ``get_vpn_conn`` example lacks a
 comma after ``"health_status": "reachable"``; it is added here, nothing else is changed.
 """

@@ -136,7 +136,8 @@ async def test_a_renewal_without_a_length_is_inappropriate_json(
 CLIENT_ONLY: dict[tuple[str, str], str] = {
     **{
         (operation, "max_keys"): "the client refuses above 1000; the emulator caps at 1000, "
-        "as the reference's 'usually no more than 1000' reads [D:zk2ydcivt, D:Sl3b9pzmg]"
+        "as the reference's 'usually no more than 1000' reads "
+        "(docs/service/api-facts.md#list-vpn-gateways)"
         for operation in ("list_vpns", "get_vpn_ssl_user")
     },
     **{
@@ -151,7 +152,8 @@ CLIENT_ONLY: dict[tuple[str, str], str] = {
     ("update_vpn_ssl_user", "client_name"): "the client applies the description rule; the "
     "reference gives none",
     ("update_vpn_delete_protect", "delete_protect"): "the client requires it; the reference "
-    "marks it optional and the emulator reads {} as no change [D:Dlzjsmzon]",
+    "marks it optional and the emulator reads {} as no change "
+    "(docs/service/api-facts.md#release-protection)",
     ("renew_vpn", "billing.payment_timing"): "checked by the client, never sent: a renewal "
     "names only its reservation",
 }
@@ -306,7 +308,8 @@ def probes(field: Field) -> list[object]:
     values: list[object] = []
     if field.kind == "text":
         # An empty string for an optional field is read as absent by the emulator (the Go
-        # SDK sends one for every unset field, spec 11): not a value to compare.
+        # SDK sends one for every unset field: docs/service/disagreements.md#empty-strings): not
+        # a value to compare.
         values = [text for text in STRINGS if not (field.optional and text == "")]
         if not field.optional:
             values.append("")

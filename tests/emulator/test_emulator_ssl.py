@@ -1,4 +1,4 @@
-"""The SSL-VPN service and its users (spec 3.13, 3.14)."""
+"""The SSL-VPN service and its users (docs/service/api-facts.md#ssl-vpn-server, #ssl-vpn-users)."""
 
 from __future__ import annotations
 
@@ -90,7 +90,8 @@ async def test_update_vpn_sslservice_sets_the_fields_given_and_keeps_an_unsent_d
 async def test_update_vpn_sslservice_requires_name_routes_and_pool(
     http: httpx.AsyncClient, emulator: VpnEmulator, missing: str
 ) -> None:
-    """Point 3 [D:Gl39u2j5r marks all three required; JAVA updateSslVpnServer checks them]."""
+    """Point 3 [docs/service/sources.md#update-ssl-vpn-server marks all three required; JAVA
+    updateSslVpnServer checks them]."""
     vpn_id = await create_ssl_gateway(http, emulator)
     body = {key: value for key, value in SERVER.items() if key != missing}
     response = await http.put(

@@ -1,4 +1,4 @@
-"""IPSec tunnels (spec 3.9-3.12)."""
+"""IPSec tunnels (docs/service/api-facts.md#create-tunnel and the three after it)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,8 @@ async def test_the_create_tunnel_pages_lifetimes_are_accepted_in_any_order(
     http: httpx.AsyncClient, emulator: VpnEmulator
 ) -> None:
     """The seed create-tunnel page sends ``"ikeLifeTime": 200``; the Go SDK's docs 25500;
-    no source but the seed guide orders the two phases (spec 11)."""
+    no source but the seed guide orders the two phases
+    (docs/service/disagreements.md#seed-guide-rules)."""
     body = tunnel_body()
     body["ikeConfig"]["ikeLifeTime"] = 25500
     body["ipsecConfig"]["ipsecLifetime"] = 200
