@@ -182,10 +182,11 @@ def _refusal(link: BaseException) -> _Kind | None:
     """A failure another attempt cannot fix: the server's certificate, TLS itself, or
     the proxy's answer to ``CONNECT`` (aiohttp's error, or httpx's ``ProxyError`` whose
     words start with the status)."""
+    # Before its os_error is read: aiohttp before 3.13.4 makes this one without it.
+    if isinstance(link, aiohttp.ClientConnectorCertificateError):
+        return _Kind.CERTIFICATE
     tls = link.os_error if isinstance(link, aiohttp.ClientConnectorError) else link
-    if isinstance(tls, ssl.SSLCertVerificationError) or isinstance(
-        link, aiohttp.ClientConnectorCertificateError
-    ):
+    if isinstance(tls, ssl.SSLCertVerificationError):
         return _Kind.CERTIFICATE
     if isinstance(tls, ssl.SSLError) and tls.reason in _TLS_MISMATCH:
         return _Kind.TLS
