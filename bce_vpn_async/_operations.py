@@ -10,7 +10,8 @@ and, for a listing, that it is paginated. From it:
   builds and sends (``_engine``);
 - the emulator's routes, operation names and read/write sets (``testing._routes``), and
   the wire names its handlers read (``testing._inputs``: by Python name, via ``param``);
-- the tests' lists of operations, and the README's table of them (``tests/test_operations``).
+- the tests' lists of operations, and the table of them in docs/service/operations.md
+  (``tests/test_operations``).
 
 Two kinds of check, and one switch between them (``ClientConfig.validate``):
 
@@ -119,7 +120,7 @@ class Operation(Generic[ResultT]):
     name: str
     """The method name, the official SDK's (seed guide)."""
     title: str
-    """What it does, in a few words (the README's table)."""
+    """What it does, in a few words (the table in docs/service/operations.md)."""
     method: Literal["GET", "POST", "PUT", "DELETE"]
     path: str
     """After ``/v1``, with wire-named placeholders: ``/vpn/{vpnId}/sslVpnUser/{userId}``."""
@@ -139,7 +140,7 @@ class Operation(Generic[ResultT]):
     rules: tuple[Combined, ...] = ()
     """The API's rules over several arguments; skipped under ``validate=False``."""
     note: str = ""
-    """What differs from the official SDK (the README's table)."""
+    """What differs from the official SDK (the table in docs/service/operations.md)."""
     _by_name: Mapping[str, Param] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -513,7 +514,7 @@ UPDATE_VPN_DELETE_PROTECT = Operation(
     note="`False` is really sent (the Go SDK cannot)",
 )
 
-# In the order of the README's table (the seed guide's, gateways first).
+# In the order of the table in docs/service/operations.md (the seed guide's, gateways first).
 OPERATIONS: tuple[Operation[Any], ...] = (
     CREATE_VPN,
     LIST_VPNS,
