@@ -24,6 +24,7 @@ from typing import Any
 from common import AK, SK
 
 VPC = "vpc-bench"
+ENDPOINT = "http://bcc.bj.baidubce.com"
 
 
 def _per_call(function: Callable[[], object], *, repeat: int, budget: float) -> float:
@@ -62,7 +63,7 @@ async def _bodies(gateways: int) -> dict[str, Any]:
         httpx.AsyncClient(transport=emulator.transport()) as http,
         AsyncVpnClient(
             credentials=Credentials(AK, SK),
-            endpoint="http://bcc.bj.baidubce.com",
+            endpoint=ENDPOINT,
             http_client=http,
             middleware=[captured],
         ) as client,
@@ -88,11 +89,13 @@ def _sdk_steps(data: dict[str, Any], repeat: int, budget: float) -> dict[str, di
     from bce_vpn_async._converter import structure
     from bce_vpn_async._errors import REQUEST_ID_HEADER
     from bce_vpn_async._models import ResponseMetadata, Vpn, VpnPage
-    from bce_vpn_async._operations import GET_VPN, LIST_VPNS
+    from bce_vpn_async._operations import GET_VPN, LIST_VPNS, MAX_KEYS
+    from bce_vpn_async._requests import build as build_request
+    from bce_vpn_async._requests import lay_out, query_pair
     from bce_vpn_async._signing import BceV1Signer
 
     credentials = Credentials(AK, SK)
-    core = AsyncVpnClient(credentials=credentials, endpoint="http://bcc.bj.baidubce.com")
+    engine = AsyncVpnClient(credentials=credentials, endpoint=ENDPOINT)._engine
     signer = BceV1Signer()
     vpn_id = data["vpn_id"]
     cases = {
@@ -107,8 +110,14 @@ def _sdk_steps(data: dict[str, Any], repeat: int, budget: float) -> dict[str, di
         arguments = {param.name: None for param in declared.params} | given
 
         def build(declared: Any = declared, arguments: Any = arguments) -> Any:
-            path, query, content = core._request_parts(declared, arguments)
-            return core._build(declared.name, declared.method, path, query, content)
+            # What the client's engine does before the chain: lay the arguments out, then
+            # make the request (a listing adds its page size as its paginator does).
+            path, query, content = lay_out(declared, arguments, validate=True)
+            if arguments.get("max_keys") is not None:
+                query = [*query, query_pair(MAX_KEYS, str(arguments["max_keys"]))]
+            return build_request(
+                ENDPOINT, declared.method, path, query, content, engine._request_headers
+            )
 
         request = build()
 

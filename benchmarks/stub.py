@@ -62,24 +62,29 @@ async def _per_call(call: Callable[[], Awaitable[Any]], n: int, repeat: int) -> 
 async def _full_calls(
     answer: tuple[bytes, list[tuple[bytes, bytes]]], vpn_id: str, n: int, repeat: int
 ) -> dict[str, float]:
+    from unittest import mock
+
     from bce_vpn_async import AsyncVpnClient, Credentials
 
     body, headers = answer
     credentials = Credentials(AK, SK)
 
-    class StubbedClient(AsyncVpnClient):
-        # The SDK's own pool (its fast path), on the stub: the client makes it when built.
-        def _make_http_client(self) -> httpx.AsyncClient:
-            return httpx.AsyncClient(transport=StubTransport(body, headers))
+    def stubbed(config: object, base_url: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=StubTransport(body, headers))
 
-    client = StubbedClient(credentials=credentials, endpoint=BASE)
+    # The SDK's own pool (its fast path), on the stub: the client makes it when built.
+    with mock.patch("bce_vpn_async._engine.make_http_client", stubbed):
+        client = AsyncVpnClient(credentials=credentials, endpoint=BASE)
     results = {}
-    async with client:
+    await client.__aenter__()
+    try:
 
         async def sdk() -> None:
             await client.get_vpn(vpn_id)
 
         results["sdk"] = await _per_call(sdk, n, repeat)
+    finally:
+        await client.aclose()
 
     url = f"{BASE}/v1/vpn/{vpn_id}"
     signed = signed_get(BASE, f"/v1/vpn/{vpn_id}", AK, SK)
