@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bce_vpn_async.testing import VpnEmulator
-from bce_vpn_async.testing._server import emulator_server
+from bce_vpn_async.testing._server import BACKLOG, emulator_server
 
 __all__ = ["RawServer", "open_fds", "raw_server", "serving", "silent_server"]
 
@@ -38,7 +38,7 @@ async def serving(emulator: VpnEmulator, *, control: bool = False) -> AsyncItera
     server = emulator_server(emulator, control=control)
     sock = _listening_socket()
     port = sock.getsockname()[1]
-    await server.start(sock)
+    await server.start(sock, BACKLOG)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

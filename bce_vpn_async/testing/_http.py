@@ -80,10 +80,13 @@ class HttpServer:
         self.connections: set[_Connection] = set()
         self._servers: list[asyncio.Server] = []
 
-    async def start(self, sock: socket.socket) -> None:
-        """Accept connections on ``sock`` (bound and listening) from now on."""
+    async def start(self, sock: socket.socket, backlog: int) -> None:
+        """Accept connections on ``sock`` (bound and listening) from now on, with room for
+        ``backlog`` of them waiting (asyncio listens again on a given socket, with its own
+        default of 100 unless told)."""
         loop = asyncio.get_running_loop()
-        self._servers.append(await loop.create_server(lambda: _Connection(self), sock=sock))
+        server = await loop.create_server(lambda: _Connection(self), sock=sock, backlog=backlog)
+        self._servers.append(server)
 
     async def stop(self) -> None:
         """Stop listening, cancel every answer in progress and close every connection."""

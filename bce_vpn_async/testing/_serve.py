@@ -45,7 +45,7 @@ from bce_vpn_async._credentials import (
 
 from ._emulator import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, VpnEmulator
 from ._log import REQUEST_LOG_SIZE
-from ._server import emulator_server, endpoint_of, listening_socket
+from ._server import BACKLOG, emulator_server, endpoint_of, listening_socket
 
 if TYPE_CHECKING:
     from ._http import HttpServer
@@ -272,7 +272,7 @@ async def _serve_until_stopped(server: HttpServer, sock: socket.socket) -> str:
         # cancels this coroutine through asyncio.Runner, and main() says so.
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop, reason)
-    await server.start(sock)
+    await server.start(sock, BACKLOG)
     try:
         return await stopped
     finally:

@@ -4,7 +4,10 @@ pipelining, the ways a body is framed, HEAD, odd methods, and what is too long o
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from emulator_helpers import RawAnswer, RawConnection, signed_bytes
@@ -205,3 +208,23 @@ def test_a_request_to_switch_protocols_is_answered_then_closed(raw: RawConnectio
     raw.send(LIST.replace(b"\r\n\r\n", b"\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"))
     assert _bce_error(raw.answer()) == "InvalidHTTPAuthHeader"
     assert raw.closed()
+
+
+@pytest.mark.skipif(shutil.which("ss") is None, reason="reads the listen queue with ss")
+def test_the_listen_queue_holds_a_burst_of_thousands_of_connections(
+    server: EmulatorServer,
+) -> None:
+    # asyncio listens again on the socket it is given, with a queue of 100 unless told:
+    # a burst of 5000 connections then waited out SYN retries (up to 47 s).
+    port = server.endpoint.rpartition(":")[2]
+    listing = subprocess.run(
+        ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert int(listing[2]) >= min(4096, _somaxconn())
+
+
+def _somaxconn() -> int:
+    try:
+        return int(Path("/proc/sys/net/core/somaxconn").read_text())
+    except OSError:
+        return 4096
