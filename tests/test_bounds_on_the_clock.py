@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 import respx
+from in_process import in_process
 from loopback import serving
 
 from bce_vpn_async import (
@@ -148,21 +147,6 @@ async def test_a_fake_timeout_of_none_never_fires() -> None:
 
 
 # -- the waiter ----------------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def in_process(emulator: VpnEmulator, **config: object) -> AsyncIterator[AsyncVpnClient]:
-    """A client of ``emulator`` in-process, on its clock (the pytest plugin's setup)."""
-    async with (
-        httpx.AsyncClient(transport=emulator.transport()) as http,
-        AsyncVpnClient(
-            credentials=emulator.credentials,
-            endpoint="http://vpn-emulator.invalid",
-            config=ClientConfig(clock=emulator.clock, **config),  # type: ignore[arg-type]
-            http_client=http,
-        ) as client,
-    ):
-        yield client
 
 
 @pytest.mark.parametrize("poll_total", [60.0, 10.0], ids=["poll-longer", "poll-coincides"])

@@ -14,18 +14,15 @@ import asyncio
 import gc
 import logging
 import math
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
-import httpx
 import pytest
+from in_process import in_process
 
 from bce_vpn_async import (
     AsyncVpnClient,
     BceError,
     BceTimeoutError,
     Billing,
-    ClientConfig,
     RateLimit,
     RetryPolicy,
     Vpn,
@@ -34,21 +31,6 @@ from bce_vpn_async import (
 from bce_vpn_async.testing import FakeClock, VpnEmulator
 
 POSTPAID = Billing(payment_timing="Postpaid")
-
-
-@asynccontextmanager
-async def in_process(emulator: VpnEmulator, **config: object) -> AsyncIterator[AsyncVpnClient]:
-    """A client of ``emulator`` in-process, on its clock (the pytest plugin's setup)."""
-    async with (
-        httpx.AsyncClient(transport=emulator.transport()) as http,
-        AsyncVpnClient(
-            credentials=emulator.credentials,
-            endpoint="http://vpn-emulator.invalid",
-            config=ClientConfig(clock=emulator.clock, **config),  # type: ignore[arg-type]
-            http_client=http,
-        ) as client,
-    ):
-        yield client
 
 
 # -- the clock -----------------------------------------------------------------------------
