@@ -4,8 +4,10 @@ httpx stays the currency users see (``http_client=``, respx, middleware all get
 ``httpx.Request`` and ``httpx.Response``); only the default client's last step changes:
 httpx's own connection pool costs more per request the more connections it holds, and
 aiohttp's does not (BENCHMARKS.md). The body is read whole with one ``await
-response.read()`` and handed to httpx as a ``ByteStream``, which ``_transport.send`` reads
-(and decodes, as its ``Content-Encoding`` says) like any transport's.
+response.read()`` and handed to httpx as a ``ByteStream``; one without a
+``Content-Encoding`` is read into the response at once (``Response.read()``, which cannot
+fail on it and does not wait), an encoded one is decoded when ``_transport.send`` reads
+it, as any transport's is.
 
 It raises aiohttp's own exceptions, not httpx's: ``_transport.send``, the one send path,
 turns each into a ``BceError``. A body that fails to arrive still comes with its status:
@@ -125,13 +127,19 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
         if response.reason:
             extensions["reason_phrase"] = response.reason.encode()
-        return httpx.Response(
+        answer = httpx.Response(
             status_code=response.status,
             headers=response.raw_headers,
             stream=stream,
             request=request,
             extensions=extensions,
         )
+        if isinstance(stream, httpx.ByteStream) and "Content-Encoding" not in response.headers:
+            # Read now, without a wait: the body is all here, and one that is not
+            # encoded cannot fail to decode. An encoded one is decoded (and may fail,
+            # with its status) when send reads it.
+            answer.read()
+        return answer
 
     async def aclose(self) -> None:
         if self.client is not None:

@@ -20,7 +20,7 @@ import asyncio
 import enum
 import json
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -54,7 +54,7 @@ from ._pipeline import (
     SigningMiddleware,
 )
 from ._ratelimit import RateLimitMiddleware
-from ._requests import JSON_CONTENT_TYPE, build, lay_out, marker_pair, query_pair
+from ._requests import JSON_CONTENT_TYPE, RequestBuilder, lay_out, marker_pair, query_pair
 from ._retry import RetryMiddleware
 from ._signing import BceV1Signer, Signer
 from ._waiters import Transitions
@@ -186,6 +186,8 @@ class ClientEngine:
             **self.headers,
         }
         self._timeout = config.httpx_timeout().as_dict()
+        # Made when the endpoint is known (at the first call, from BCE_ENDPOINT perhaps).
+        self._builder: RequestBuilder | None = None
 
     @classmethod
     def create(
@@ -309,10 +311,16 @@ class ClientEngine:
 
     # -- one call ----------------------------------------------------------------------
 
-    async def call(self, operation: Operation[T], arguments: Mapping[str, Any]) -> T:
-        """One call of ``operation`` with the method's ``arguments`` (its ``locals()``)."""
+    def call(self, operation: Operation[T], arguments: Mapping[str, Any]) -> Awaitable[T]:
+        """One call of ``operation`` with the method's ``arguments`` (its ``locals()``):
+        they are checked now, and the call runs when the result is awaited.
+
+        Raises:
+            BceValidationError: an argument the request cannot be built from, or one a
+                documented rule refuses.
+        """
         path, query, content = lay_out(operation, arguments, validate=self.config.validate)
-        return await self._call(operation, path, query, content)
+        return self._call(operation, path, query, content)
 
     def paginate(
         self, operation: Operation[PageT], arguments: Mapping[str, Any]
@@ -344,32 +352,35 @@ class ClientEngine:
         self, operation: Operation[T], path: str, query: Sequence[str], content: bytes
     ) -> T:
         base_url = self.open()
-        request = build(base_url, operation.method, path, query, content, self._request_headers)
+        builder = self._builder
+        if builder is None or builder.base_url != base_url:
+            builder = self._builder = RequestBuilder(base_url, self._request_headers)
+        request = builder.build(operation.method, path, query, content)
         request.extensions["timeout"] = dict(self._timeout)
-        places = self.shared.places
-        if places is None:
-            return await self._run(operation, request)
         # The place is taken before the retry middleware starts the call's total timeout:
         # the wait for a place does not count against it.
-        async with places:
-            return await self._run(operation, request)
-
-    async def _run(self, operation: Operation[T], request: httpx.Request) -> T:
-        context = CallContext.attach(request, operation.name)
+        places = self.shared.places
+        if places is not None:
+            await places.acquire()
         try:
-            response = await self._pipeline(request)
-            result = self._answer(operation, response)
-        except BaseException as exc:
-            context.end(exc)
-            raise
-        context.end(None)
-        return result
+            context = CallContext.attach(request, operation.name)
+            try:
+                response = await self._pipeline(request)
+                result = self._answer(operation, response)
+            except BaseException as exc:
+                context.end(exc)
+                raise
+            context.end(None)
+            return result
+        finally:
+            if places is not None:
+                places.release()
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
+    def _send(self, request: httpx.Request) -> Awaitable[httpx.Response]:
         client = self.http_client
         if client is None:  # pragma: no cover - open() always sets it first
             raise BceClientError("this client is not open")
-        return await _transport.send(client, request, own=self.owns_pool, closed=self.is_closed)
+        return _transport.send(client, request, own=self.owns_pool, closed=self.is_closed)
 
     def _answer(self, operation: Operation[T], response: httpx.Response) -> T:
         """The result of a call from its response, or the typed error it stands for."""

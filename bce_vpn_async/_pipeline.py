@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Final, Protocol, TypeAlias
 import httpx
 from attrs import define, field, frozen
 
+from ._credentials import StaticProvider
 from ._errors import REQUEST_ID_HEADER
 from ._signing import SECURITY_TOKEN_HEADER
 
 if TYPE_CHECKING:
     from ._clock import Clock
-    from ._credentials import CredentialsProvider
+    from ._credentials import Credentials, CredentialsProvider
     from ._signing import Signer
 
 __all__ = [
@@ -172,12 +173,11 @@ class Middleware(Protocol):
 
 
 def _bind(middleware: Middleware, call_next: Handler) -> Handler:
-    """``middleware`` as a handler: called with a request, it runs with ``call_next``."""
+    """``middleware`` as a handler: called with a request, it returns what the middleware
+    returns for it with ``call_next`` (its coroutine), so a link adds no coroutine of its
+    own to a call."""
 
-    async def handler(request: httpx.Request) -> httpx.Response:
-        return await middleware(request, call_next)
-
-    return handler
+    return lambda request: middleware(request, call_next)
 
 
 class Pipeline:
@@ -198,9 +198,9 @@ class Pipeline:
             handler = _bind(item, handler)
         self._handler = handler
 
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
-        """Run ``request`` through the chain and return the response."""
-        return await self._handler(request)
+    def __call__(self, request: httpx.Request) -> Awaitable[httpx.Response]:
+        """Run ``request`` through the chain; await the result for the response."""
+        return self._handler(request)
 
     def __repr__(self) -> str:
         names = ", ".join(type(item).__name__ for item in self.middleware)
@@ -234,17 +234,30 @@ class SigningMiddleware:
     ) -> None:
         self._signer = signer
         self._credentials = credentials
+        # Fixed credentials need no wait: the attempt is signed as it passes.
+        self._fixed = credentials.credentials if isinstance(credentials, StaticProvider) else None
         self._clock = clock
         self._skew = skew
 
-    async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
-        credentials = await self._credentials()
-        headers = request.headers
-        for name in _SIGNATURE_HEADERS:
-            if name in headers:
-                del headers[name]
-        self._signer.sign(request, credentials, self._clock.time() + self._skew.offset)
+    def __call__(self, request: httpx.Request, call_next: Handler) -> Awaitable[httpx.Response]:
+        fixed = self._fixed
+        if fixed is None:
+            return self._sign_when_known(request, call_next)
+        self._sign(request, fixed)
+        return call_next(request)
+
+    async def _sign_when_known(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
+        self._sign(request, await self._credentials())
         return await call_next(request)
+
+    def _sign(self, request: httpx.Request, credentials: Credentials) -> None:
+        headers = request.headers
+        if "authorization" in headers:
+            # Signed before: a retry. What the last signature wrote goes, all of it.
+            for name in _SIGNATURE_HEADERS:
+                if name in headers:
+                    del headers[name]
+        self._signer.sign(request, credentials, self._clock.time() + self._skew.offset)
 
     def __repr__(self) -> str:
         return f"SigningMiddleware(signer={self._signer!r})"
@@ -264,7 +277,7 @@ class LoggingMiddleware:
     def __init__(self, logger: logging.Logger | None = None) -> None:
         self._logger = logger if logger is not None else logging.getLogger("bce_vpn_async")
 
-    async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
+    def __call__(self, request: httpx.Request, call_next: Handler) -> Awaitable[httpx.Response]:
         """Pass the attempt on, logging its outcome when DEBUG is enabled.
 
         Args:
@@ -274,9 +287,12 @@ class LoggingMiddleware:
         Returns:
             ``call_next``'s response, unchanged.
         """
+        if not self._logger.isEnabledFor(logging.DEBUG):
+            return call_next(request)
+        return self._logged(request, call_next)
+
+    async def _logged(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
         logger = self._logger
-        if not logger.isEnabledFor(logging.DEBUG):
-            return await call_next(request)
         attempt = Attempt.of(request)
         operation, number = ("-", 1) if attempt is None else (attempt.operation, attempt.number)
         target = request.url.raw_path.decode("ascii", "replace")

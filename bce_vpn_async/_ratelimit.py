@@ -249,24 +249,24 @@ class RateLimitMiddleware:
 
     async def __call__(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
         connections = self._connections
-        if connections is None:
-            return await self._paced(request, call_next)
-        async with connections:
-            return await self._paced(request, call_next)
-
-    async def _paced(self, request: httpx.Request, call_next: Handler) -> httpx.Response:
-        limiter = self.limiter
-        sent = None
-        if limiter.active:
-            sent = await self._wait_for_slot()
-        epoch = limiter.epoch
-        response = await call_next(request)
-        now = self._clock.monotonic()
-        if is_throttling(response):
-            limiter.on_throttle(now, epoch, sent)
-        else:
-            limiter.on_accepted(now, epoch)
-        return response
+        if connections is not None:
+            await connections.acquire()
+        try:
+            limiter = self.limiter
+            sent = None
+            if limiter.active:
+                sent = await self._wait_for_slot()
+            epoch = limiter.epoch
+            response = await call_next(request)
+            now = self._clock.monotonic()
+            if is_throttling(response):
+                limiter.on_throttle(now, epoch, sent)
+            else:
+                limiter.on_accepted(now, epoch)
+            return response
+        finally:
+            if connections is not None:
+                connections.release()
 
     async def _wait_for_slot(self) -> float:
         """Wait in line for a slot and then for its time; when the attempt leaves."""

@@ -2,9 +2,10 @@
 
 ``lay_out`` runs the table's checks (every need, then every rule unless ``validate`` is
 off) and turns the arguments into the path, the query's encoded ``name=value`` pairs and
-the JSON body. Nothing is sent until every check has passed. ``build`` makes the request
-with httpx's own constructor; its query is written in the signer's canonical form
-(sorted pairs, valueless flags as ``bind=``), so what is signed is exactly what is sent.
+the JSON body. Nothing is sent until every check has passed. ``RequestBuilder`` makes the
+request with httpx's own constructor; its query is written in the signer's canonical
+form (sorted pairs, valueless flags as ``bind=``), so what is signed is exactly what is
+sent.
 
 The query and the body are UTF-8, and Python text can hold what UTF-8 cannot write: a
 lone surrogate (``"\\ud800"``, left by a bad decode or ``surrogateescape``). Whatever
@@ -32,7 +33,7 @@ __all__ = [
     "API_PREFIX",
     "JSON_CONTENT_TYPE",
     "UNENCODABLE",
-    "build",
+    "RequestBuilder",
     "lay_out",
     "marker_pair",
     "query_pair",
@@ -107,23 +108,50 @@ def lay_out(
     return operation.path.format_map(ids), pairs, content
 
 
-def build(
-    base_url: str,
-    method: str,
-    path: str,
-    query: Sequence[str],
-    content: bytes,
-    headers: Mapping[str, str],
-) -> httpx.Request:
-    """The request of one call: ``query`` (encoded pairs) sorted as the signer signs it,
-    and ``Content-Length`` always sent, as the official SDK does (left unset, aiohttp adds
-    ``Content-Length: 0`` to a DELETE after it was signed, and the signature breaks)."""
-    url = base_url + API_PREFIX + path
-    if query:
-        url += "?" + "&".join(sorted(query))
-    return httpx.Request(
-        method, url, headers={**headers, "Content-Length": str(len(content))}, content=content
-    )
+class RequestBuilder:
+    """The requests of one client to one endpoint: what every call shares (the URL's
+    prefix and the headers, ``Host`` included) is laid out once.
+
+    A request's query is written in the signer's canonical form (sorted pairs, valueless
+    flags as ``bind=``), so what is signed is exactly what is sent; ``Content-Length`` is
+    always sent, as the official SDK does (left unset, aiohttp adds ``Content-Length: 0``
+    to a DELETE after it was signed, and the signature breaks).
+
+    Args:
+        base_url: The endpoint, ``scheme://host[:port]``.
+        headers: The headers every request carries (content type, user agent, extras).
+    """
+
+    def __init__(self, base_url: str, headers: Mapping[str, str]) -> None:
+        self.base_url = base_url
+        self._prefix = base_url + API_PREFIX
+        # Host first, where httpx's own constructor puts it.
+        host = httpx.URL(base_url).netloc.decode("ascii")
+        self._headers = httpx.Headers({"Host": host, **headers})
+
+    def build(self, method: str, path: str, query: Sequence[str], content: bytes) -> httpx.Request:
+        """The request of one call, its body already read (``request.content`` works).
+
+        Args:
+            method: The HTTP method.
+            path: The path below the API's prefix (``/vpn/vpn-...``).
+            query: The query's encoded ``name=value`` pairs, in any order.
+            content: The body's bytes (empty for none).
+
+        Returns:
+            The request, unsigned.
+        """
+        url = self._prefix + path
+        if query:
+            url += "?" + "&".join(sorted(query))
+        # Built from a stream, httpx adds no header of its own: the shared ones are
+        # copied as they are, not normalised again for every call.
+        request = httpx.Request(
+            method, url, headers=self._headers, stream=httpx.ByteStream(content)
+        )
+        request.headers["Content-Length"] = str(len(content))
+        request.read()
+        return request
 
 
 def query_pair(name: str, value: str) -> str:
