@@ -14,7 +14,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -181,13 +181,23 @@ def official_client(endpoint: str) -> Any:
     return VpnClient(config)
 
 
-def run_worker(*args: str, timeout: float = 600) -> dict[str, Any]:
-    """Run ``worker.py`` with ``args`` in a fresh process; its last stdout line is JSON."""
+def run_worker(
+    *args: str, timeout: float = 600, env: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Run ``worker.py`` with ``args`` in a fresh process; its last stdout line is JSON.
+    ``env`` is added to this process's environment for it."""
     command = [sys.executable, str(HERE / "worker.py"), *args]
     busy = machine_busy()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
+    )
     if done.returncode != 0:
         raise RuntimeError(f"worker {args} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])

@@ -302,7 +302,10 @@ def run(
         if sdk:
             raise RuntimeError(f"the baseline {contender} imported this SDK: {sdk[:3]}")
     retries = _RETRIES[0]
+    sdk_module = sys.modules.get("bce_vpn_async")
     return {
+        # Which copy of the SDK ran (an earlier commit's, in the side-by-side scenario).
+        "sdk_file": getattr(sdk_module, "__file__", None),
         "contender": contender,
         "n": n,
         "c": c,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import bulk
+import earlier
 import outage
 import reads
 import sections
@@ -317,6 +318,47 @@ def _plot(summary: dict[tuple[int, str], dict[str, float]], latency: float, path
     plt.close(figure)
 
 
+def _earlier_section(measured: dict[str, Any]) -> list[str]:
+    summary = earlier.summary(measured)
+    this = measured["this_sha"][:7] + (
+        " with uncommitted changes" if measured["this_dirty"] else ""
+    )
+    lines = [
+        "",
+        "## Against an earlier commit",
+        "",
+        f"This tree's client ({this}) and commit {measured['sha'][:7]}'s (`--against "
+        f"{measured['ref']}`), side by side in this run: `get_vpn` of one gateway on the "
+        "same served emulator, each measurement in a fresh process, the two clients one "
+        "after the other in every round with their order rotating "
+        "(`benchmarks/earlier.py`). Client CPU is `resource.getrusage` over the measured "
+        "calls; the ratio is this tree's over the earlier one's, the median of the "
+        "per-round ratios, with the lowest and highest.",
+        "",
+    ]
+    rows = [
+        [
+            f"{c}",
+            f"{row['this']:.0f}",
+            f"{row['earlier']:.0f}",
+            f"{row['ratio']:.3f} ({row['ratio_low']:.2f}-{row['ratio_high']:.2f})",
+            f"{row['rounds']:.0f}",
+        ]
+        for c, row in summary.items()
+    ]
+    lines += table(["C", "this tree, us/call", "earlier, us/call", "ratio (range)", "rounds"], rows)
+    counted = measured.get("instructions") or {}
+    if len(counted) == 2:
+        lines += [
+            "",
+            "User-space instructions per call at C = 50, counted under callgrind (a 1200-call "
+            "run less a 200-call run, over 1000): "
+            f"this tree {counted['this']:,}, the earlier commit {counted['earlier']:,} "
+            f"({counted['this'] / counted['earlier']:.3f}x).",
+        ]
+    return lines
+
+
 def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot: Path) -> None:
     latency = args.latency_ms / 1000
     lines = [
@@ -385,6 +427,8 @@ def write(results: dict[str, Any], args: argparse.Namespace, output: Path, plot:
         lines += ["", *limits(reads_summary)]
         lines += ["", f"![calls per second]({plot.name})"]
         _plot(reads_summary, latency, plot)
+    if "earlier" in results:
+        lines += _earlier_section(results["earlier"])
     if bulk_summary:
         lines += ["", "## Bulk provisioning", ""]
         poll = f"{args.official_poll:g} s"

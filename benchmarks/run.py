@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import bulk
+import earlier
 import outage
 import raw_signer
 import reads
@@ -33,7 +34,19 @@ import throttled
 from common import AK, BUILD, HERE, ROOT, SK, Server, run_worker, sdk_client
 
 CONCURRENCY = (1, 10, 50, 200, 500, 1000, 5000)
-SCENARIOS = ("overhead", "reads", "bulk", "throttled", "outage", "coldstart", "memory")
+SCENARIOS = (
+    "overhead",
+    "reads",
+    "earlier",
+    "bulk",
+    "throttled",
+    "outage",
+    "coldstart",
+    "memory",
+)
+# The last commit before the client moved onto httpx's public API only: the reference
+# the "earlier" scenario compares this tree's client CPU per call with.
+EARLIER = "ba333e01f95d0fe2efb69cdf02b78b98a028cb56"
 COLD_CONTENDERS = ("sdk", "official", "transports")
 
 
@@ -107,6 +120,21 @@ def _reads(args: argparse.Namespace) -> list[dict[str, Any]]:
                         f"server {result['server_cpu'] / result['wall']:.2f} cores"
                     )
     return results
+
+
+def _earlier(args: argparse.Namespace) -> dict[str, Any]:
+    """This tree's client and an earlier commit's, side by side: see earlier.py."""
+    with Server(latency_ms=args.latency_ms) as server:
+        vpn_id = asyncio.run(_one_gateway(server.endpoint))
+        return earlier.measure(
+            args.against,
+            server.endpoint,
+            vpn_id,
+            server.pid,
+            args.earlier_rounds,
+            _log,
+            calls={50: 1000, 1000: 2000} if args.quick else None,
+        )
 
 
 def _bulk(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -287,6 +315,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--concurrency", type=lambda text: tuple(int(c) for c in text.split(",")), default=None
     )
+    parser.add_argument(
+        "--against", default=EARLIER, help="the earlier commit of the side-by-side scenario"
+    )
+    parser.add_argument("--earlier-rounds", type=int, default=7)
     parser.add_argument("--gateways", type=int, default=200)
     parser.add_argument("--build-seconds", type=float, default=2.0)
     parser.add_argument("--official-poll", type=float, default=2.0)
@@ -330,6 +362,7 @@ def main(argv: list[str]) -> None:
     if args.quick:
         args.rounds, args.n, args.n_c1, args.gateways, args.in_flight = 1, 300, 50, 30, 1000
         args.n_slow, args.throttled_calls, args.outage_calls, args.cold_runs = 150, 300, 200, 3
+        args.earlier_rounds = 1
     if args.concurrency is None:
         args.concurrency = (10, 50, 1000) if args.quick else CONCURRENCY
     scenarios = set(args.scenarios.split(","))
@@ -342,6 +375,8 @@ def main(argv: list[str]) -> None:
         results["overhead"] = run_worker("overhead", *(["--quick"] if args.quick else []))
     if "reads" in scenarios:
         results["reads"] = _reads(args)
+    if "earlier" in scenarios:
+        results["earlier"] = _earlier(args)
     if "bulk" in scenarios:
         results["bulk"] = _bulk(args)
     if "throttled" in scenarios:
