@@ -90,12 +90,12 @@ def _sdk_steps(data: dict[str, Any], repeat: int, budget: float) -> dict[str, di
     from bce_vpn_async._errors import REQUEST_ID_HEADER
     from bce_vpn_async._models import ResponseMetadata, Vpn, VpnPage
     from bce_vpn_async._operations import GET_VPN, LIST_VPNS, MAX_KEYS
-    from bce_vpn_async._requests import build as build_request
-    from bce_vpn_async._requests import lay_out, query_pair
+    from bce_vpn_async._requests import RequestBuilder, lay_out, query_pair
     from bce_vpn_async._signing import BceV1Signer
 
     credentials = Credentials(AK, SK)
     engine = AsyncVpnClient(credentials=credentials, endpoint=ENDPOINT)._engine
+    builder = RequestBuilder(ENDPOINT, engine._request_headers)
     signer = BceV1Signer()
     vpn_id = data["vpn_id"]
     cases = {
@@ -115,9 +115,7 @@ def _sdk_steps(data: dict[str, Any], repeat: int, budget: float) -> dict[str, di
             path, query, content = lay_out(declared, arguments, validate=True)
             if arguments.get("max_keys") is not None:
                 query = [*query, query_pair(MAX_KEYS, str(arguments["max_keys"]))]
-            return build_request(
-                ENDPOINT, declared.method, path, query, content, engine._request_headers
-            )
+            return builder.build(declared.method, path, query, content)
 
         request = build()
 
@@ -290,6 +288,33 @@ def _signers(repeat: int, budget: float) -> dict[str, float]:
     }
 
 
+def _httpx_public(data: dict[str, Any], repeat: int, budget: float) -> dict[str, float]:
+    """What httpx's public constructors cost on a get_vpn's path: parsing its URL, a
+    request from an already parsed URL and shared headers (read at once), and the answer
+    as a response read into memory (its real headers and body)."""
+    import httpx
+
+    vpn_id = data["vpn_id"]
+    url = f"{ENDPOINT}/v1/vpn/{vpn_id}"
+    parsed = httpx.URL(url)
+    shared = httpx.Headers(
+        {"Host": parsed.netloc.decode(), "Content-Type": "application/json", "User-Agent": "ua"}
+    )
+    body, raw_headers = data["get_vpn"]
+
+    def request() -> None:
+        httpx.Request("GET", parsed, headers=shared, stream=httpx.ByteStream(b"")).read()
+
+    def response() -> None:
+        httpx.Response(200, headers=raw_headers, stream=httpx.ByteStream(body)).read()
+
+    return {
+        "url": _per_call(lambda: httpx.URL(url), repeat=repeat, budget=budget),
+        "request": _per_call(request, repeat=repeat, budget=budget),
+        "response_read": _per_call(response, repeat=repeat, budget=budget),
+    }
+
+
 def run(*, quick: bool = False) -> dict[str, Any]:
     repeat, budget = (3, 0.05) if quick else (5, 0.1)
     data = asyncio.run(_bodies(1000))
@@ -299,6 +324,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         "sdk": _sdk_steps(data, repeat, budget),
         "official": _official_steps(data, repeat, budget),
         "signer": _signers(repeat, budget),
+        "httpx_public": _httpx_public(data, repeat, budget),
         "full_call": full_calls(data["get_vpn"], repeat=repeat, budget=budget),
         "body_bytes": {"get_vpn": len(data["get_vpn"][0]), "list_vpns": len(data["list_vpns"][0])},
     }

@@ -359,6 +359,29 @@ def overhead_section(overhead: dict[str, Any]) -> list[str]:
             ],
         ],
     )
+    public = overhead.get("httpx_public")
+    if public:
+        lines += [
+            "",
+            "What httpx's public constructors cost on that path (µs per call): the SDK "
+            "builds every request and response with them, reading and writing no private "
+            "attribute of httpx, so every call pays these.",
+            "",
+        ]
+        lines += table(
+            ["step", "µs per call"],
+            [
+                ["`httpx.URL(text)` of a get_vpn URL", f"{public['url']:.1f}"],
+                [
+                    "`httpx.Request` from a parsed URL and shared headers, read",
+                    f"{public['request']:.1f}",
+                ],
+                [
+                    "`httpx.Response` of the real answer, `read()`",
+                    f"{public['response_read']:.1f}",
+                ],
+            ],
+        )
     return lines
 
 
