@@ -34,6 +34,11 @@ def _install(session: nox.Session, *groups: str, package: bool = True) -> None:
 # On every core, each test file in one worker (a file's module fixtures, such as the docs'
 # blocks started together, are made once).
 PARALLEL = ("-n", "auto", "--dist", "loadfile")
+# The suite starts about a hundred Python processes (xdist's workers, the docs' blocks,
+# pytester's runs, the served emulator): each loads what the first one compiled, pytest's
+# rewritten test and plugin modules included, even where the environment asks Python to
+# write no bytecode (then every pytest process rewrites hypothesis and the suite anew).
+BYTECODE = {"PYTHONDONTWRITEBYTECODE": None}
 
 
 @nox.session(python=PYTHON)
@@ -44,8 +49,8 @@ def tests(session: nox.Session) -> None:
     The second pass skips the tests marked ``same_in_dev_mode``, each saying why."""
     _install(session, "test")
     command = ("python", "-W", "error::ResourceWarning", "-m", "pytest", *PARALLEL)
-    session.run(*command, *session.posargs)
-    session.run(*command, *session.posargs, env={"PYTHONDEVMODE": "1"})
+    session.run(*command, *session.posargs, env=BYTECODE)
+    session.run(*command, *session.posargs, env={**BYTECODE, "PYTHONDEVMODE": "1"})
 
 
 def _lowest_constraints(session: nox.Session) -> str:
@@ -82,7 +87,14 @@ def tests_lowest(session: nox.Session) -> None:
     extras = ",".join(nox.project.load_toml("pyproject.toml")["project"]["optional-dependencies"])
     session.install("-c", _lowest_constraints(session), "--group", "test", "-e", f".[{extras}]")
     session.run(
-        "python", "-W", "error::ResourceWarning", "-m", "pytest", *PARALLEL, *session.posargs
+        "python",
+        "-W",
+        "error::ResourceWarning",
+        "-m",
+        "pytest",
+        *PARALLEL,
+        *session.posargs,
+        env=BYTECODE,
     )
 
 
