@@ -15,17 +15,19 @@ from pathlib import Path
 
 import nox
 
-nox.options.default_venv_backend = "venv"
+# virtualenv (a dependency of nox) makes an environment in about a second, from wheels it
+# keeps; the standard library's venv takes four and bootstraps the interpreter's own pip.
+nox.options.default_venv_backend = "virtualenv"
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+PYPROJECT = nox.project.load_toml(Path(__file__).with_name("pyproject.toml"))
 
 
 def _install(session: nox.Session, *groups: str, package: bool = True) -> None:
-    # Dependency groups (PEP 735) need pip 25.1; a new venv carries the interpreter's own pip.
-    session.install("--quiet", "pip>=25.1")
-    args = [arg for group in groups for arg in ("--group", group)]
+    # nox reads the dependency groups (PEP 735), so any pip installs them, in one command.
+    args = list(nox.project.dependency_groups(PYPROJECT, *groups))
     if package:
         args += ["-e", ".[emulator]"]
     session.install(*args)
@@ -58,7 +60,7 @@ def _lowest_constraints(session: nox.Session) -> str:
     included, at the lower bound pyproject.toml gives it (``>=X`` becomes ``==X``)."""
     from packaging.requirements import Requirement
 
-    project = nox.project.load_toml("pyproject.toml")["project"]
+    project = PYPROJECT["project"]
     declared = [
         *project["dependencies"],
         *(item for extra in project["optional-dependencies"].values() for item in extra),
@@ -83,9 +85,9 @@ def _lowest_constraints(session: nox.Session) -> str:
 def tests_lowest(session: nox.Session) -> None:
     """The test suite once, on the lowest version of each runtime dependency (extras
     included) that pyproject.toml declares; the test tools themselves resolve as usual."""
-    session.install("--quiet", "pip>=25.1")
-    extras = ",".join(nox.project.load_toml("pyproject.toml")["project"]["optional-dependencies"])
-    session.install("-c", _lowest_constraints(session), "--group", "test", "-e", f".[{extras}]")
+    extras = ",".join(PYPROJECT["project"]["optional-dependencies"])
+    test = nox.project.dependency_groups(PYPROJECT, "test")
+    session.install("-c", _lowest_constraints(session), *test, "-e", f".[{extras}]")
     session.run(
         "python",
         "-W",
@@ -152,7 +154,14 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package."""
-    _install(session, "typecheck")
+    # mypy reads the package from the checkout: it needs the package's dependencies, not an
+    # install of the package (whose isolated build takes seconds).
+    project = PYPROJECT["project"]
+    session.install(
+        *nox.project.dependency_groups(PYPROJECT, "typecheck"),
+        *project["dependencies"],
+        *project["optional-dependencies"]["emulator"],
+    )
     session.run("mypy", "--strict", "bce_vpn_async")
 
 
