@@ -33,8 +33,8 @@ def _install(session: nox.Session, *groups: str, package: bool = True) -> None:
     session.install(*args)
 
 
-# On every core, each test file in one worker (a file's module fixtures, such as the docs'
-# blocks started together, are made once).
+# On every core, each test file in one worker (a file's module fixtures, such as the runs
+# of test_runs_as_shown.py started together, are made once).
 PARALLEL = ("-n", "auto", "--dist", "loadfile")
 # The suite starts about a hundred Python processes (xdist's workers, the docs' blocks,
 # pytester's runs, the served emulator): each loads what the first one compiled, pytest's
@@ -170,7 +170,7 @@ def docs(session: nox.Session) -> None:
     """The documentation site (mkdocs.yml, docs/), built with --strict into build/site: a
     broken link or anchor, a docstring the handler cannot parse, or a public name with no
     entry in the API reference fails it (docs/hooks.py). The code blocks of its pages run
-    in the tests (tests/test_docs.py)."""
+    in the tests (tests/test_runs_as_shown.py)."""
     _install(session, "docs")
     # Material's banner about its successor is news, not a finding about these pages.
     env = {"NO_MKDOCS_2_WARNING": "1"}
