@@ -6,7 +6,10 @@ The blocks themselves run, as a reader runs them, in ``tests/test_runs_as_shown.
 
 from __future__ import annotations
 
+import pytest
 from code_blocks import ROOT, SERVE_DEFAULTS, blocks, exports
+
+pytestmark = pytest.mark.same_in_dev_mode("it reads the pages' text: no event loop, no resources")
 
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from code_blocks import ROOT, SERVE_DEFAULTS, blocks, exports
+
+pytestmark = pytest.mark.same_in_dev_mode(
+    "it reads the README's text and the files it links: no event loop, no resources"
+)
 
 README = ROOT / "README.md"
 PYTHON_BLOCKS = blocks(README)
