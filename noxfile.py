@@ -20,6 +20,12 @@ import nox
 nox.options.default_venv_backend = "virtualenv"
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
+# The default sessions run side by side, as many at a time as there are cores: lint and
+# typecheck are done while the tests' environment installs, which keeps one core busy.
+# Each session's output is printed whole when it ends; `nox -j 1` runs them in turn.
+# (Sessions that do not allow it, such as tests_lowest, docs and types, run alone.)
+nox.needs_version = ">=2026.10.20"
+nox.options.parallel = "auto"
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 PYPROJECT = nox.project.load_toml(Path(__file__).with_name("pyproject.toml"))
@@ -43,7 +49,7 @@ PARALLEL = ("-n", "auto", "--dist", "loadfile")
 BYTECODE = {"PYTHONDONTWRITEBYTECODE": None}
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=True)
 def tests(session: nox.Session) -> None:
     """The test suite, warnings as errors (ResourceWarning included), on every core: once as
     is, and once in Python's development mode (asyncio's debug mode included), which catches
@@ -143,7 +149,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=True)
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""
     _install(session, "lint", package=False)
@@ -151,7 +157,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=True)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package."""
     # mypy reads the package from the checkout: it needs the package's dependencies, not an
