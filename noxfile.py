@@ -15,28 +15,41 @@ from pathlib import Path
 
 import nox
 
-nox.options.default_venv_backend = "venv"
+# virtualenv (a dependency of nox) makes an environment in about a second, from wheels it
+# keeps; the standard library's venv takes four and bootstraps the interpreter's own pip.
+nox.options.default_venv_backend = "virtualenv"
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
+# The default sessions run side by side, as many at a time as there are cores: lint and
+# typecheck are done while the tests' environment installs, which keeps one core busy.
+# Each session's output is printed whole when it ends; `nox -j 1` runs them in turn.
+# (Sessions that do not allow it, such as tests_lowest, docs and types, run alone.)
+nox.needs_version = ">=2026.10.20"
+nox.options.parallel = "auto"
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+PYPROJECT = nox.project.load_toml(Path(__file__).with_name("pyproject.toml"))
 
 
 def _install(session: nox.Session, *groups: str, package: bool = True) -> None:
-    # Dependency groups (PEP 735) need pip 25.1; a new venv carries the interpreter's own pip.
-    session.install("--quiet", "pip>=25.1")
-    args = [arg for group in groups for arg in ("--group", group)]
+    # nox reads the dependency groups (PEP 735), so any pip installs them, in one command.
+    args = list(nox.project.dependency_groups(PYPROJECT, *groups))
     if package:
         args += ["-e", ".[emulator]"]
     session.install(*args)
 
 
-# On every core, each test file in one worker (a file's module fixtures, such as the docs'
-# blocks started together, are made once).
+# On every core, each test file in one worker (a file's module fixtures, such as the runs
+# of test_runs_as_shown.py started together, are made once).
 PARALLEL = ("-n", "auto", "--dist", "loadfile")
+# The suite starts about a hundred Python processes (xdist's workers, the docs' blocks,
+# pytester's runs, the served emulator): each loads what the first one compiled, pytest's
+# rewritten test and plugin modules included, even where the environment asks Python to
+# write no bytecode (then every pytest process rewrites hypothesis and the suite anew).
+BYTECODE = {"PYTHONDONTWRITEBYTECODE": None}
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=True)
 def tests(session: nox.Session) -> None:
     """The test suite, warnings as errors (ResourceWarning included), on every core: once as
     is, and once in Python's development mode (asyncio's debug mode included), which catches
@@ -44,8 +57,8 @@ def tests(session: nox.Session) -> None:
     The second pass skips the tests marked ``same_in_dev_mode``, each saying why."""
     _install(session, "test")
     command = ("python", "-W", "error::ResourceWarning", "-m", "pytest", *PARALLEL)
-    session.run(*command, *session.posargs)
-    session.run(*command, *session.posargs, env={"PYTHONDEVMODE": "1"})
+    session.run(*command, *session.posargs, env=BYTECODE)
+    session.run(*command, *session.posargs, env={**BYTECODE, "PYTHONDEVMODE": "1"})
 
 
 def _lowest_constraints(session: nox.Session) -> str:
@@ -53,7 +66,7 @@ def _lowest_constraints(session: nox.Session) -> str:
     included, at the lower bound pyproject.toml gives it (``>=X`` becomes ``==X``)."""
     from packaging.requirements import Requirement
 
-    project = nox.project.load_toml("pyproject.toml")["project"]
+    project = PYPROJECT["project"]
     declared = [
         *project["dependencies"],
         *(item for extra in project["optional-dependencies"].values() for item in extra),
@@ -78,11 +91,18 @@ def _lowest_constraints(session: nox.Session) -> str:
 def tests_lowest(session: nox.Session) -> None:
     """The test suite once, on the lowest version of each runtime dependency (extras
     included) that pyproject.toml declares; the test tools themselves resolve as usual."""
-    session.install("--quiet", "pip>=25.1")
-    extras = ",".join(nox.project.load_toml("pyproject.toml")["project"]["optional-dependencies"])
-    session.install("-c", _lowest_constraints(session), "--group", "test", "-e", f".[{extras}]")
+    extras = ",".join(PYPROJECT["project"]["optional-dependencies"])
+    test = nox.project.dependency_groups(PYPROJECT, "test")
+    session.install("-c", _lowest_constraints(session), *test, "-e", f".[{extras}]")
     session.run(
-        "python", "-W", "error::ResourceWarning", "-m", "pytest", *PARALLEL, *session.posargs
+        "python",
+        "-W",
+        "error::ResourceWarning",
+        "-m",
+        "pytest",
+        *PARALLEL,
+        *session.posargs,
+        env=BYTECODE,
     )
 
 
@@ -129,7 +149,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=True)
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""
     _install(session, "lint", package=False)
@@ -137,10 +157,17 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=True)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package."""
-    _install(session, "typecheck")
+    # mypy reads the package from the checkout: it needs the package's dependencies, not an
+    # install of the package (whose isolated build takes seconds).
+    project = PYPROJECT["project"]
+    session.install(
+        *nox.project.dependency_groups(PYPROJECT, "typecheck"),
+        *project["dependencies"],
+        *project["optional-dependencies"]["emulator"],
+    )
     session.run("mypy", "--strict", "bce_vpn_async")
 
 
@@ -149,7 +176,7 @@ def docs(session: nox.Session) -> None:
     """The documentation site (mkdocs.yml, docs/), built with --strict into build/site: a
     broken link or anchor, a docstring the handler cannot parse, or a public name with no
     entry in the API reference fails it (docs/hooks.py). The code blocks of its pages run
-    in the tests (tests/test_docs.py)."""
+    in the tests (tests/test_runs_as_shown.py)."""
     _install(session, "docs")
     # Material's banner about its successor is news, not a finding about these pages.
     env = {"NO_MKDOCS_2_WARNING": "1"}

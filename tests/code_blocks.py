@@ -1,7 +1,7 @@
 """The Markdown code blocks that claim to run, run as a reader runs them.
 
-Shared by ``tests/test_readme.py`` and ``tests/test_docs.py``. Every ```python block of a
-page is one of three kinds:
+Used by ``tests/test_runs_as_shown.py`` (which runs them), ``tests/test_docs.py`` and
+``tests/test_readme.py``. Every ```python block of a page is one of three kinds:
 
 - **a script**: pasted into a file and run with ``python``, in a fresh process, against the
   emulator served on loopback as ``python -m bce_vpn_async.testing serve`` serves it, with
@@ -37,8 +37,9 @@ from bce_vpn_async.testing import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, Em
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 90.0
 # Blocks run at most this many at a time, so TIMEOUT bounds a block's own run, not its
-# wait behind every other block of the file on a busy machine.
-_RUNNING = threading.BoundedSemaphore(os.cpu_count() or 2)
+# wait behind every other block of the file on a busy machine: two a core, as the
+# quickstarts spend most of their run asleep between polls of a gateway's status.
+_RUNNING = threading.BoundedSemaphore(2 * (os.cpu_count() or 2))
 FRAGMENT = "<!-- fragment -->"
 
 # A fence at any indentation (blocks inside list items are indented), closed by a fence of

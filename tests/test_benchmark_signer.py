@@ -8,8 +8,13 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+pytestmark = pytest.mark.same_in_dev_mode(
+    "signing is pure functions of bytes and time: no event loop, no resources"
+)
 
 SIGNER = Path(__file__).resolve().parent.parent / "benchmarks" / "raw_signer.py"
 

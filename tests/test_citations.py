@@ -7,6 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.same_in_dev_mode(
+    "it reads the source's citations and the pages they name: no event loop, no resources"
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 CITATION = re.compile(r"docs/(?P<page>[\w/-]+\.md)(?:#(?P<anchor>[\w-]+))?")
 # A heading's explicit anchor ("## Title { #anchor }") or an HTML one (<a id="anchor">).

@@ -11,6 +11,10 @@ import pytest
 from bce_vpn_async import ClientConfig, RetryPolicy
 from bce_vpn_async.testing import FakeClock
 
+pytestmark = pytest.mark.same_in_dev_mode(
+    "configs are values checked when made: no event loop, no resources"
+)
+
 NAN = float("nan")
 INF = float("inf")
 

@@ -20,10 +20,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
+import pytest
 
 import bce_vpn_async
 import bce_vpn_async.otel
 import bce_vpn_async.testing
+
+pytestmark = pytest.mark.same_in_dev_mode(
+    "it reads docstrings and signatures: no event loop, no resources"
+)
 
 PACKAGE = Path(bce_vpn_async.__file__).parent
 MODULES = (bce_vpn_async, bce_vpn_async.testing, bce_vpn_async.otel)

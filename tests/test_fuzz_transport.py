@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loopback import raw_server
+from shared_tls import TLS
 
 from bce_vpn_async import (
     AsyncVpnClient,
@@ -88,7 +89,13 @@ def answers(draw: st.DrawFn) -> bytes:
 
 async def one_call(answer: bytes, transport: str, retries: bool) -> object:
     retry = RetryPolicy(max_attempts=2, initial_delay=0.0) if retries else None
-    config = ClientConfig(transport=transport, retry=retry, clock=FakeClock(), timeout=5.0)  # type: ignore[arg-type]
+    config = ClientConfig(
+        transport=transport,  # type: ignore[arg-type]
+        retry=retry,
+        clock=FakeClock(),
+        timeout=5.0,
+        verify=TLS,
+    )
     async with (
         raw_server(answer) as server,
         AsyncVpnClient(

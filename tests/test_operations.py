@@ -18,6 +18,10 @@ from bce_vpn_async._operations import OPERATIONS, Operation
 from bce_vpn_async.testing import OPERATION_NAMES
 from bce_vpn_async.testing._routes import match
 
+pytestmark = pytest.mark.same_in_dev_mode(
+    "it compares the table with signatures, routes and the docs: no event loop, no resources"
+)
+
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "service" / "operations.md"
 BEGIN = (
     "<!-- operations: generated from bce_vpn_async/_operations.py (tests/test_operations.py) -->"

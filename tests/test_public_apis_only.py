@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.same_in_dev_mode(
+    "it reads the package's syntax trees: no event loop, no resources"
+)
+
 PACKAGE = Path(__file__).resolve().parent.parent / "bce_vpn_async"
 DEPENDENCIES = frozenset({"httpx", "aiohttp", "attr", "attrs", "cattrs", "uvicorn", "h11"})
 

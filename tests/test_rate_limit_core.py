@@ -10,6 +10,10 @@ from bce_vpn_async import RateLimit, RetryBudget
 from bce_vpn_async._budget import RetryTokens
 from bce_vpn_async._ratelimit import AdaptiveRate
 
+pytestmark = pytest.mark.same_in_dev_mode(
+    "the limiter's and the budget's arithmetic on given times: no event loop, no resources"
+)
+
 
 def throttled_at(accepted: int, now: float = 10.0) -> AdaptiveRate:
     """A limiter whose first throttle came at ``now`` after ``accepted`` answers that second."""

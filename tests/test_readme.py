@@ -1,26 +1,24 @@
-"""README.md holds what it promises a newcomer: its blocks run as written, its commands and
-the variables it exports are the true ones, and its links lead somewhere.
+"""README.md holds what it promises a newcomer: a short page with a Quickstart then testing,
+the true commands and exported variables, and links that lead somewhere.
 
-The blocks run through the harness of the documentation's blocks (``tests/code_blocks.py``),
-unedited: the Quickstart is pasted into a file and run twice in a row against one emulator
-served with ``serve``'s defaults, with the three ``BCE_*`` variables the README exports; the
-test file runs under pytest with the README's ``pyproject.toml`` lines, warnings as errors.
+Its blocks run as written (the Quickstart twice in a row against one emulator served with
+``serve``'s defaults, the test file under pytest with the README's ``pyproject.toml`` lines)
+in ``tests/test_runs_as_shown.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
 
 import pytest
-from code_blocks import ROOT, SERVE_DEFAULTS, Run, blocks, exports
+from code_blocks import ROOT, SERVE_DEFAULTS, blocks, exports
 
-from bce_vpn_async.testing import EmulatorServer, VpnEmulator
+pytestmark = pytest.mark.same_in_dev_mode(
+    "it reads the README's text and the files it links: no event loop, no resources"
+)
 
 README = ROOT / "README.md"
 PYTHON_BLOCKS = blocks(README)
-IDS = [block.id for block in PYTHON_BLOCKS]
 # [text](target): a link of the README's Markdown.
 _LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 _HEADING = re.compile(r"^(#+) (.+?)$", re.MULTILINE)
@@ -34,19 +32,6 @@ def _headings(page: str) -> list[tuple[int, str]]:
     return [(len(hashes), text) for hashes, text in _HEADING.findall(prose)]
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Run]]:
-    # Every block starts at once, each on an emulator of its own.
-    with contextlib.ExitStack() as stack:
-        started: list[Run] = []
-        for index, block in enumerate(PYTHON_BLOCKS):
-            server = stack.enter_context(EmulatorServer(VpnEmulator()))
-            run = Run(server, tmp_path_factory.mktemp(f"readme{index}"), block, times=2)
-            stack.callback(run.stop)
-            started.append(run)
-        yield started
-
-
 def test_the_readme_is_short_and_has_a_quickstart_then_tests() -> None:
     text = README.read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 260
@@ -55,35 +40,6 @@ def test_the_readme_is_short_and_has_a_quickstart_then_tests() -> None:
     kinds = [(block.heading, block.is_test_file, block.fragment) for block in PYTHON_BLOCKS]
     assert kinds == [("Quickstart", False, False), ("Testing your code", True, False)]
     assert len(blocks(README, "toml")) == 1
-
-
-@pytest.mark.same_in_dev_mode(
-    "a block runs in a process of its own, on client paths this pass tests in-process"
-)
-@pytest.mark.parametrize("index", range(len(PYTHON_BLOCKS)), ids=IDS)
-def test_a_readme_block_runs_as_written(index: int, runs: list[Run]) -> None:
-    status, output = runs[index].result()
-    assert status == 0, output
-    if PYTHON_BLOCKS[index].is_test_file:
-        assert re.search(r"\b1 passed\b", output), output
-        assert "warning" not in output.lower(), output
-
-
-@pytest.mark.same_in_dev_mode(
-    "a block runs in a process of its own, on client paths this pass tests in-process"
-)
-def test_the_quickstart_runs_twice_against_the_served_emulator_and_cleans_up(
-    runs: list[Run],
-) -> None:
-    (index,) = [i for i, block in enumerate(PYTHON_BLOCKS) if block.heading == "Quickstart"]
-    status, output = runs[index].result()
-    assert status == 0, output
-    assert output.count("deleted vpn-") == 2, output
-    emulator = runs[index].server.emulator
-    # Both runs reached this emulator, and left nothing behind for a third.
-    assert emulator.requests.operations.count("create_vpn") == 2
-    assert dict(emulator.state.gateways) == {}
-    assert dict(emulator.state.tunnels) == {}
 
 
 def test_the_readme_exports_what_serve_prints_for_its_test_account() -> None:

@@ -4,11 +4,16 @@ x-bce-date line) never changes what it writes: every signature equals the pure o
 from __future__ import annotations
 
 import httpx
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bce_vpn_async import BceV1Signer, Credentials
 from bce_vpn_async._signing import AuthorizationHeader, compute_signature, format_timestamp
+
+pytestmark = pytest.mark.same_in_dev_mode(
+    "signing is pure functions of bytes and time: no event loop, no resources"
+)
 
 CREDS = Credentials("a" * 32, "b" * 32)
 OTHER = Credentials("c" * 32, "d" * 32)

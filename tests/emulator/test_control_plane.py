@@ -9,6 +9,7 @@ import httpx
 import pytest
 from emulator_helpers import VPC, SignWith, tunnel_body
 from secrets_registry import EMULATOR_PSK, EMULATOR_SSL_PASSWORD
+from shared_tls import TLS
 
 from bce_vpn_async.testing import EmulatorServer, SystemClock, VpnEmulator
 
@@ -26,14 +27,16 @@ def server() -> Iterator[EmulatorServer]:
 @pytest.fixture
 def control(server: EmulatorServer) -> Iterator[httpx.Client]:
     """No signing, no SDK: what a Go service's test harness or curl would send."""
-    with httpx.Client(base_url=f"{server.endpoint}/_emulator", timeout=TIMEOUT) as client:
+    with httpx.Client(
+        base_url=f"{server.endpoint}/_emulator", timeout=TIMEOUT, verify=TLS
+    ) as client:
         yield client
 
 
 @pytest.fixture
 def api(server: EmulatorServer) -> Iterator[httpx.Client]:
     auth = SignWith(server.credentials, SystemClock())
-    with httpx.Client(base_url=server.endpoint, auth=auth, timeout=TIMEOUT) as client:
+    with httpx.Client(base_url=server.endpoint, auth=auth, timeout=TIMEOUT, verify=TLS) as client:
         yield client
 
 
@@ -158,7 +161,7 @@ def test_requests_is_the_log_with_secrets_redacted(
 def test_the_security_token_header_is_not_in_the_log(
     control: httpx.Client, server: EmulatorServer
 ) -> None:
-    with httpx.Client(base_url=server.endpoint, timeout=TIMEOUT) as plain:
+    with httpx.Client(base_url=server.endpoint, timeout=TIMEOUT, verify=TLS) as plain:
         plain.get("/v1/vpn", headers={"x-bce-security-token": "sts-token-to-hide"})
     response = control.get("/requests")
     assert len(response.json()["requests"]) == 1
@@ -199,7 +202,7 @@ def test_unknown_control_paths_and_methods_are_refused(
 def test_without_control_the_prefix_is_an_unsigned_api_path() -> None:
     with (
         EmulatorServer(VpnEmulator()) as server,
-        httpx.Client(base_url=server.endpoint, timeout=TIMEOUT) as plain,
+        httpx.Client(base_url=server.endpoint, timeout=TIMEOUT, verify=TLS) as plain,
     ):
         control = plain.get("/_emulator/state")
         unknown = plain.get("/v1/nothing")

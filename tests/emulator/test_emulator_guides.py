@@ -1,5 +1,5 @@
 """The fault rule the faults guide shows as JSON is the control plane's own (its python
-blocks run in tests/test_docs.py, with every other page's)."""
+blocks run in tests/test_runs_as_shown.py, with every other page's)."""
 
 from __future__ import annotations
 

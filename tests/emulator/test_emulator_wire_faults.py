@@ -23,6 +23,7 @@ from baidubce.retry.retry_policy import NoRetryPolicy
 from baidubce.services.vpn import vpn_model
 from baidubce.services.vpn.vpn_client import VpnClient
 from emulator_helpers import RawConnection, SignWith, signed_bytes
+from shared_tls import TLS
 
 from bce_vpn_async.testing import EmulatorServer, FakeClock, SystemClock, VpnEmulator
 
@@ -188,7 +189,7 @@ async def test_the_in_process_transport_raises_what_httpx_raises_over_the_socket
     over_socket = _gateway(server)
     server.emulator.faults.add(kind, op="update_vpn", **extra)
     auth = SignWith(server.credentials, SystemClock())
-    with httpx.Client(base_url=server.endpoint, auth=auth, timeout=timeout) as http:
+    with httpx.Client(base_url=server.endpoint, auth=auth, timeout=timeout, verify=TLS) as http:
         served = _outcome(
             lambda: http.put(f"/v1/vpn/{over_socket}?modifyAttribute", json={"vpnName": "after"})
         )
