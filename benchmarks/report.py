@@ -98,22 +98,20 @@ def _machine() -> list[str]:
 
 def _other_load(results: dict[str, Any]) -> str:
     """How busy other processes kept the cores while this run measured."""
-    loads = [
-        r.get("other_cpu", 0.0) / r["wall"]
-        for key in ("reads", "bulk", "throttled", "outage", "memory")
-        for r in results.get(key, [])
-        if r.get("wall")
-    ]
+    measured = [*results.get("earlier", {}).get("runs", [])]
+    for key in ("reads", "bulk", "throttled", "outage", "memory"):
+        measured += results.get(key, [])
+    loads = [r.get("other_cpu", 0.0) / r["wall"] for r in measured if r.get("wall")]
     overhead = results.get("overhead", {}).get("beside_worker_cores")
-    text = ""
+    parts = []
     if loads:
-        text = (
+        parts.append(
             f"Other processes used at most {max(loads):.2f} cores (median "
             f"{_median(loads):.2f}) during the measured blocks"
         )
     if overhead is not None:
-        text += f"; {overhead:.2f} cores during the microbenchmarks"
-    return text + "." if text else ""
+        parts.append(f"{overhead:.2f} cores during the microbenchmarks")
+    return "; ".join(parts) + "." if parts else ""
 
 
 def _server_stack() -> str:
