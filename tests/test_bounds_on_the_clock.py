@@ -296,7 +296,9 @@ async def test_the_wait_for_a_pooled_connection_ends_by_the_total_timeout(
         waited = time.monotonic() - started
         with pytest.raises(BceTimeoutError):
             await first
-    assert 0.25 <= waited <= 0.3 + 0.25
+    # Ended by its deadline, not by the first call's answer (1 s): the margin below that
+    # is for a loaded machine's scheduling (0.64 s was seen with a benchmark running).
+    assert 0.25 <= waited < 0.9
 
 
 async def test_paced_calls_end_by_their_total_timeout_on_the_real_clock() -> None:
