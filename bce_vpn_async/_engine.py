@@ -186,7 +186,8 @@ class ClientEngine:
             **self.headers,
         }
         self._timeout = config.httpx_timeout().as_dict()
-        # Made when the endpoint is known (at the first call, from BCE_ENDPOINT perhaps).
+        # Made when the endpoint is known (at the first call, from BCE_ENDPOINT perhaps),
+        # which stays the same from then on.
         self._builder: RequestBuilder | None = None
 
     @classmethod
@@ -353,7 +354,7 @@ class ClientEngine:
     ) -> T:
         base_url = self.open()
         builder = self._builder
-        if builder is None or builder.base_url != base_url:
+        if builder is None:
             builder = self._builder = RequestBuilder(base_url, self._request_headers)
         request = builder.build(operation.method, path, query, content)
         request.extensions["timeout"] = dict(self._timeout)

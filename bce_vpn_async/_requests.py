@@ -123,7 +123,6 @@ class RequestBuilder:
     """
 
     def __init__(self, base_url: str, headers: Mapping[str, str]) -> None:
-        self.base_url = base_url
         self._prefix = base_url + API_PREFIX
         # Host first, where httpx's own constructor puts it.
         host = httpx.URL(base_url).netloc.decode("ascii")

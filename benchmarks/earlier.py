@@ -19,6 +19,7 @@ share (sockets, epoll), which both clients pay alike.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from common import BUILD, HERE, ROOT, run_worker
+from reads import worker_args
 
 CONCURRENCY = (50, 1000)
 # Calls per measurement at each C: a few seconds of each client per round.
@@ -85,20 +87,7 @@ def measure(
             for side in order:
                 env = {"PYTHONPATH": str(home)} if side == "earlier" else None
                 result = run_worker(
-                    "reads",
-                    "--contender",
-                    "sdk",
-                    "--endpoint",
-                    endpoint,
-                    "--vpn-id",
-                    vpn_id,
-                    "-n",
-                    str(calls[c]),
-                    "-c",
-                    str(c),
-                    "--server-pid",
-                    str(server_pid),
-                    env=env,
+                    *worker_args("sdk", endpoint, vpn_id, calls[c], c, server_pid), env=env
                 )
                 _check_copy(result, home, side)
                 result.update(round=round_, side=side)
@@ -141,22 +130,12 @@ def _instructions(home: Path | None, endpoint: str, vpn_id: str, server_pid: int
             "--callgrind-out-file=/dev/null",
             sys.executable,
             str(HERE / "worker.py"),
-            "reads",
-            "--contender",
-            "sdk",
-            "--endpoint",
-            endpoint,
-            "--vpn-id",
-            vpn_id,
-            "-n",
-            str(n),
-            "-c",
-            "50",
-            "--server-pid",
-            str(server_pid),
+            *worker_args("sdk", endpoint, vpn_id, n, 50, server_pid),
         ]
         env = None if home is None else {**os.environ, "PYTHONPATH": str(home)}
         done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+        if home is not None:
+            _check_copy(json.loads(done.stdout.strip().splitlines()[-1]), home, "earlier")
         found = re.search(r"Collected : (\d+)", done.stderr)
         if found is None:
             raise RuntimeError(f"callgrind gave no count:\n{done.stderr[-2000:]}")

@@ -259,6 +259,27 @@ async def _official_to_thread(endpoint: str, vpn_id: str, n: int, c: int, meter:
     await _measure_async(call, n, c, meter)
 
 
+def worker_args(
+    contender: str, endpoint: str, vpn_id: str, n: int, c: int, server_pid: int
+) -> list[str]:
+    """``worker.py``'s arguments for one measurement: ``n`` calls at concurrency ``c``."""
+    return [
+        "reads",
+        "--contender",
+        contender,
+        "--endpoint",
+        endpoint,
+        "--vpn-id",
+        vpn_id,
+        "-n",
+        str(n),
+        "-c",
+        str(c),
+        "--server-pid",
+        str(server_pid),
+    ]
+
+
 def run(
     contender: str,
     endpoint: str,

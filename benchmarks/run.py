@@ -97,19 +97,7 @@ def _reads(args: argparse.Namespace) -> list[dict[str, Any]]:
                 for contender in _rotated(contenders, round_ + c):
                     n = _calls(args, contender, c)
                     result = run_worker(
-                        "reads",
-                        "--contender",
-                        contender,
-                        "--endpoint",
-                        server.endpoint,
-                        "--vpn-id",
-                        vpn_id,
-                        "-n",
-                        str(n),
-                        "-c",
-                        str(c),
-                        "--server-pid",
-                        str(server.pid),
+                        *reads.worker_args(contender, server.endpoint, vpn_id, n, c, server.pid),
                         *(timeouts if contender == "aiohttp-raw-timeouts" else ()),
                     )
                     result["round"] = round_
